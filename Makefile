@@ -1,0 +1,55 @@
+# cx_metrics — PGXS build.  Targets a user runs: all, install, test, demo, bench.
+
+EXTENSION = cx_metrics
+EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
+
+# PostgreSQL 15 by default (the Debian 12 server); override with PG_CONFIG=...
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+
+# The SQL parts of the install script, in dependency order.  Each concern
+# keeps its declarations beside its C file (src/<part>.sql); parts not listed
+# here are appended after these, in name order.
+PARTS = common percentile sketch ratings standard calendar track
+PART_SQL = $(foreach p,$(PARTS),$(wildcard src/$(p).sql))
+SQL_PARTS = $(PART_SQL) $(filter-out $(PART_SQL),$(sort $(wildcard src/*.sql)))
+
+MODULE_big = $(EXTENSION)
+# pure computations live in src/*_core.c (no PostgreSQL headers): unit tested alone
+OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+DATA_built = $(EXTENSION)--$(EXTVERSION).sql
+DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin
+
+WERROR ?= -Werror
+PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
+
+PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(wildcard $(PGXS)),)
+include $(PGXS)
+else
+all install installcheck:
+	@echo "cx_metrics: the PostgreSQL server headers are missing (no PGXS at '$(PGXS)')." >&2
+	@echo "  Install them with:  sudo apt-get install postgresql-server-dev-15" >&2
+	@echo "  or run 'make test' / 'make demo' as root, which installs them for you." >&2
+	@exit 1
+endif
+
+$(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
+	@{ echo "-- $(EXTENSION) $(EXTVERSION): generated from src/*.sql by make; do not edit"; \
+	   echo '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
+
+# The two commands of the README, and the benchmark.
+.PHONY: test demo bench unit
+test:
+	@bash test/run.sh
+
+demo:
+	@bash test/demo.sh
+
+bench:
+	@bash test/bench.sh
+
+# Unit tests of the pure-C parts only (no server needed).
+unit:
+	@bash test/unit.sh

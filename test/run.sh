@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# make test: install what is missing, build, install, start a throwaway
+# cluster, run the unit tests, pg_regress over sql/, and the scripted tests in
+# test/t/; stop the cluster; print "N passed, N failed" last.
+set -u
+. "$(dirname "$0")/lib.sh"
+cd "$CX_ROOT" || exit 2
+
+passed=0 failed=0
+count() { # count PASS/FAIL lines of a log
+	local p f
+	p=$(grep -c '^PASS' "$1"); f=$(grep -c '^FAIL' "$1")
+	passed=$((passed + p)); failed=$((failed + f))
+}
+
+cx_ensure_deps || { echo "0 passed, 1 failed"; exit 1; }
+cx_try_packages "postgresql-$PG_MAJOR-cron" || true
+cx_build_install || { echo "0 passed, 1 failed"; exit 1; }
+
+# 1. unit tests of the pure-C parts (plain, then under ASan + UBSan)
+log=$(mktemp)
+bash test/unit.sh >"$log" 2>&1
+ucode=$?
+grep -E '^(PASS|FAIL)' "$log" | grep '^FAIL' >&2
+grep -q '^FAIL' "$log" || [ $ucode -eq 0 ] || { cat "$log" >&2; echo "FAIL unit test build" >>"$log"; }
+count "$log"
+echo "unit tests: $(grep -c '^PASS' "$log") passed, $(grep -c '^FAIL' "$log") failed"
+
+# 2. pg_regress over sql/ on a throwaway cluster
+if dpkg-query -W -f='${Status}' "postgresql-$PG_MAJOR-cron" 2>/dev/null | grep -q "install ok installed"; then
+	export CX_PRELOAD=pg_cron CX_CRON_DB=cx_regress
+fi
+cx_cluster_start || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+tests=$(ls sql/*.sql 2>/dev/null | sed 's|sql/||; s|\.sql$||' | tr '\n' ' ')
+rm -rf results regression.diffs regression.out
+"$("$PG_BINDIR/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+	--inputdir=. --bindir="$PG_BINDIR" --host="$PGHOST" --port="$PGPORT" \
+	--user=postgres --dbname=cx_regress $tests >"$log" 2>&1
+sed -n '/^\(test\|ok\|not ok\| \)/p' "$log" | grep -E '\.\.\.|ok' | head -100
+rp=$(grep -Ec '\.\.\. ok' "$log"); rf=$(grep -Ec '\.\.\. (FAILED|failed)' "$log")
+passed=$((passed + rp)); failed=$((failed + rf))
+[ "$rf" -eq 0 ] || { cx_say "pg_regress failures: see regression.diffs"; head -200 regression.diffs >&2; }
+
+# 3. scripted end-to-end tests (dump/restore, concurrency, LISTEN, ...)
+for t in test/t/*.sh; do
+	[ -e "$t" ] || continue
+	bash "$t" >"$log" 2>&1
+	code=$?
+	grep -E '^(PASS|FAIL)' "$log"
+	if [ $code -ne 0 ] && ! grep -q '^FAIL' "$log"; then
+		tail -20 "$log" >&2; echo "FAIL $t exited $code" | tee -a "$log"
+	fi
+	count "$log"
+done
+rm -f "$log"
+cx_cluster_stop
+trap - EXIT
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
