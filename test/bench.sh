@@ -6,6 +6,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$CX_ROOT" || exit 2
+cx_lock
 cx_ensure_deps || exit 1
 cx_try_packages "postgresql-$PG_MAJOR-tdigest" || cx_say "tdigest comparison will be skipped"
 cx_build_install || exit 1
@@ -43,8 +44,26 @@ bench_row() {
 	printf '\n'
 }
 
+# The shared 10-million-row table of lognormal cycle times (median 5 days),
+# as double precision seconds and as interval, over 12 product lines.
+bench_durations_table() {
+	local rows=${BENCH_ROWS:-10000000}
+	[ "$(cx_psql -Atc "SELECT to_regclass('bench_cycle') IS NOT NULL")" = t ] && return 0
+	cx_say "creating bench_cycle with $rows rows"
+	cx_psql <<SQL
+SELECT setseed(0.42);
+CREATE TABLE bench_cycle AS
+SELECT (i % 12) + 1 AS product_line, s AS secs, make_interval(secs => s) AS dur
+FROM (SELECT i, round(exp(ln(432000) + 1.0 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))::numeric, 6)::float8 AS s
+      FROM generate_series(1, $rows) AS i) g;
+VACUUM ANALYZE bench_cycle;
+SQL
+}
+
+# BENCH_ONLY=name runs only the parts whose file name contains name.
 for part in test/bench/*.sh; do
 	[ -e "$part" ] || continue
+	case $(basename "$part") in *"${BENCH_ONLY:-}"*) ;; *) continue ;; esac
 	echo
 	echo "== $(basename "$part" .sh)"
 	. "$part"

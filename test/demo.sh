@@ -5,6 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$CX_ROOT" || exit 2
+cx_lock
 cx_ensure_deps || exit 1
 cx_build_install || exit 1
 cx_cluster_start || exit 1

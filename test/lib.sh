@@ -8,6 +8,13 @@ PG_MAJOR=${PG_MAJOR:-15}
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/$PG_MAJOR/bin}
 CX_PORT=${CX_PORT:-55432}
 
+# One make test / demo / bench at a time per machine: they install into the
+# same PostgreSQL installation.
+cx_lock() {
+	exec 9>/tmp/cx_metrics.lock
+	flock 9
+}
+
 cx_say() { printf '%s\n' "cx_metrics: $*" >&2; }
 
 # Make sure the build and the server are available; install with apt when root.

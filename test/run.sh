@@ -5,6 +5,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 cd "$CX_ROOT" || exit 2
+cx_lock
 
 passed=0 failed=0
 count() { # count PASS/FAIL lines of a log
