@@ -164,14 +164,14 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 	{
 		const char *q = skip_ws(p);
 
-		if (i > 0 && q == p)
-		{
-			*why = "Counts must be separated by blanks.";
-			return CXR_ESYNTAX;
-		}
 		if (*q == '\0' || *q == ';')
 		{
 			*why = "There are fewer counts than points on the scale.";
+			return CXR_ESYNTAX;
+		}
+		if (i > 0 && q == p)
+		{
+			*why = "Counts must be separated by blanks.";
 			return CXR_ESYNTAX;
 		}
 		p = parse_int(q, &v, &ovf);
