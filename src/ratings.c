@@ -12,6 +12,7 @@
 #include "common/int.h"
 #include "funcapi.h"
 #include "libpq/pqformat.h"
+#include "nodes/execnodes.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
@@ -147,12 +148,22 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 	st->counts[idx]++;
 }
 
+/*
+ * True when called as an aggregate transition function (the inline form of
+ * AggCheckCallContext, for the per-row path).
+ */
+#define CXR_IN_AGG(fcinfo) \
+	((fcinfo)->context != NULL && \
+	 (IsA((fcinfo)->context, AggState) || IsA((fcinfo)->context, WindowAggState)))
+
 /* Transition state of a fixed-scale aggregate: create it on the first row. */
 static inline CxrTally *
 cxr_fixed_state(FunctionCallInfo fcinfo, int low, int high)
 {
 	MemoryContext aggctx;
 
+	if (likely(!PG_ARGISNULL(0) && CXR_IN_AGG(fcinfo)))
+		return (CxrTally *) PG_GETARG_POINTER(0);
 	if (!AggCheckCallContext(fcinfo, &aggctx))
 		elog(ERROR, "ratings transition function called in non-aggregate context");
 	if (PG_ARGISNULL(0))
@@ -170,7 +181,7 @@ cxr_accum(PG_FUNCTION_ARGS)
 				high;
 	int			npoints;
 
-	if (!AggCheckCallContext(fcinfo, &aggctx))
+	if (PG_ARGISNULL(0) ? !AggCheckCallContext(fcinfo, &aggctx) : !CXR_IN_AGG(fcinfo))
 		elog(ERROR, "cx.ratings_accum called in non-aggregate context");
 	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
 		ereport(ERROR,
