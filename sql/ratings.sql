@@ -1,6 +1,8 @@
 -- cx.ratings: every accessor against an independent plain-SQL formula,
 -- published interval values, rollups, parallel plans and bad input.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 SET extra_float_digits = 0;
 
 SELECT setseed(0.25);
@@ -131,6 +133,17 @@ RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather;
+
+-- as a window aggregate (running tally) and under GROUPING SETS
+SELECT bool_and(cx.count(r) = n AND cx.skipped(r) = sk AND abs(cx.csat(r) - c) < 1e-9) AS running_tally
+FROM (SELECT cx.ratings(a5, 1, 5) OVER w AS r, count(a5) OVER w AS n, count(*) OVER w - count(a5) OVER w AS sk,
+			 100.0 * avg((a5 >= 4)::int) OVER w AS c
+	  FROM ra WINDOW w AS (ORDER BY i ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)) s;
+SELECT bool_and(cx.count(r) = n AND abs(cx.mean(r) - m) < 1e-12) AS moving_window
+FROM (SELECT cx.ratings(a7, 1, 7) OVER w AS r, count(a7) OVER w AS n, avg(a7) OVER w AS m
+	  FROM ra WHERE i <= 2000 WINDOW w AS (ORDER BY i ROWS BETWEEN 9 PRECEDING AND CURRENT ROW)) s;
+SELECT count(*) AS grouping_rows, bool_and(cx.count(r) = n) AS grouping_sets
+FROM (SELECT svc, day, cx.ratings(a5, 1, 5) AS r, count(a5) AS n FROM ra GROUP BY GROUPING SETS ((svc), (day), ())) s;
 
 -- Wilson score interval against published values (Newcombe 1998, Table I)
 SELECT x, n, round((ci).low::numeric / 100, 4) AS low, round((ci).high::numeric / 100, 4) AS high,
