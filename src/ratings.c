@@ -119,7 +119,7 @@ cxr_scale_points(int64 low, int64 high)
 }
 
 /* Raise the error for an answer outside its scale. */
-static void
+static pg_noinline void
 cxr_out_of_scale(int32 answer, int low, int high)
 {
 	ereport(ERROR,
@@ -156,57 +156,80 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 	((fcinfo)->context != NULL && \
 	 (IsA((fcinfo)->context, AggState) || IsA((fcinfo)->context, WindowAggState)))
 
-/* Transition state of a fixed-scale aggregate: create it on the first row. */
-static inline CxrTally *
-cxr_fixed_state(FunctionCallInfo fcinfo, int low, int high)
+/* First row of a group: check the context and scale, allocate the tally in the aggregate context. */
+static pg_noinline CxrTally *
+cxr_first_state(FunctionCallInfo fcinfo, int32 low, int32 high)
 {
 	MemoryContext aggctx;
+	int			npoints;
 
-	if (likely(!PG_ARGISNULL(0) && CXR_IN_AGG(fcinfo)))
-		return (CxrTally *) PG_GETARG_POINTER(0);
 	if (!AggCheckCallContext(fcinfo, &aggctx))
 		elog(ERROR, "ratings transition function called in non-aggregate context");
-	if (PG_ARGISNULL(0))
-		return cxr_new(aggctx, low, high - low + 1);
+	npoints = cxr_scale_points(low, high);
+	return cxr_new(aggctx, low, npoints);
+}
+
+/* Raise the error for a transition function called outside an aggregate. */
+static pg_noinline void
+cxr_not_in_agg(void)
+{
+	elog(ERROR, "ratings transition function called in non-aggregate context");
+}
+
+/*
+ * The transition state: created on the first row, afterwards the same
+ * tally, updated in place.  The per-row path allocates nothing and calls
+ * nothing.
+ */
+static inline CxrTally *
+cxr_state(FunctionCallInfo fcinfo, int32 low, int32 high)
+{
+	if (unlikely(PG_ARGISNULL(0)))
+		return cxr_first_state(fcinfo, low, high);
+	if (unlikely(!CXR_IN_AGG(fcinfo)))
+		cxr_not_in_agg();
 	return (CxrTally *) PG_GETARG_POINTER(0);
+}
+
+/* Raise the error for a NULL scale bound. */
+static pg_noinline void
+cxr_null_scale(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("rating scale bounds must not be null"),
+			 errhint("Declare the scale of the question, for example cx.ratings(answer, 1, 5).")));
+}
+
+/* Raise the error for a scale that differs from the group's first row. */
+static pg_noinline void
+cxr_scale_changed(const CxrTally *st, int32 low, int32 high)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("rating scale changed from %d..%d to %d..%d within one aggregate",
+					st->low, CXR_HIGH(st), low, high),
+			 errdetail("One tally counts answers to questions on one scale."),
+			 errhint("Group by the question, or pass the scale as constants.")));
 }
 
 /* cx.ratings(answer, low, high) transition: count one answer, in place. */
 Datum
 cxr_accum(PG_FUNCTION_ARGS)
 {
-	MemoryContext aggctx;
 	CxrTally   *st;
 	int32		low,
 				high;
 	int			npoints;
 
-	if (PG_ARGISNULL(0) ? !AggCheckCallContext(fcinfo, &aggctx) : !CXR_IN_AGG(fcinfo))
-		elog(ERROR, "cx.ratings_accum called in non-aggregate context");
-	if (PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("rating scale bounds must not be null"),
-				 errhint("Declare the scale of the question, for example cx.ratings(answer, 1, 5).")));
+	if (unlikely(PG_ARGISNULL(2) || PG_ARGISNULL(3)))
+		cxr_null_scale();
 	low = PG_GETARG_INT32(2);
 	high = PG_GETARG_INT32(3);
-	if (PG_ARGISNULL(0))
-	{
-		npoints = cxr_scale_points(low, high);
-		st = cxr_new(aggctx, low, npoints);
-	}
-	else
-	{
-		st = (CxrTally *) PG_GETARG_POINTER(0);
-		npoints = CXR_NPOINTS(st);
-		if (unlikely(low != st->low || high != st->low + npoints - 1))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("rating scale changed from %d..%d to %d..%d within one aggregate",
-							st->low, st->low + npoints - 1, low, high),
-					 errdetail("One tally counts answers to questions on one scale."),
-					 errhint("Group by the question, or pass the scale as constants.")));
-	}
+	st = cxr_state(fcinfo, low, high);
+	npoints = CXR_NPOINTS(st);
+	if (unlikely(low != st->low || high != st->low + npoints - 1))
+		cxr_scale_changed(st, low, high);
 	cxr_add_answer(fcinfo, st, npoints);
 	PG_RETURN_POINTER(st);
 }
@@ -215,7 +238,7 @@ cxr_accum(PG_FUNCTION_ARGS)
 Datum
 cxr_accum_1_5(PG_FUNCTION_ARGS)
 {
-	CxrTally   *st = cxr_fixed_state(fcinfo, 1, 5);
+	CxrTally   *st = cxr_state(fcinfo, 1, 5);
 
 	cxr_add_answer(fcinfo, st, 5);
 	PG_RETURN_POINTER(st);
@@ -225,7 +248,7 @@ cxr_accum_1_5(PG_FUNCTION_ARGS)
 Datum
 cxr_accum_0_10(PG_FUNCTION_ARGS)
 {
-	CxrTally   *st = cxr_fixed_state(fcinfo, 0, 10);
+	CxrTally   *st = cxr_state(fcinfo, 0, 10);
 
 	cxr_add_answer(fcinfo, st, 11);
 	PG_RETURN_POINTER(st);
