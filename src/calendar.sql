@@ -81,3 +81,38 @@ CREATE FUNCTION cx.due_at(started timestamptz, std cx.standard, calendar text DE
 	RETURNS timestamptz
 	AS 'MODULE_PATHNAME', 'cx_due_at' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cx.due_at(timestamptz, cx.standard, text) IS 'due time under a standard: start + allowance, or end of the n-th business day';
+
+-- Attainment: the share of items that met a standard's allowance, and
+-- whether that share reaches the target.  State {items, within, target ppm,
+-- amount, unit, calendar hash}; the standard must be the same on every row.
+CREATE FUNCTION cx._attain_trans(bigint[], interval, cx.standard) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'cx_attain_interval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard, text) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION cx._attain_combine(bigint[], bigint[]) RETURNS bigint[]
+	AS 'MODULE_PATHNAME', 'cx_attain_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx._attain_final(bigint[]) RETURNS double precision
+	AS 'MODULE_PATHNAME', 'cx_attain_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx._meets_final(bigint[]) RETURNS boolean
+	AS 'MODULE_PATHNAME', 'cx_meets_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+CREATE AGGREGATE cx.attainment(duration interval, std cx.standard) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+CREATE AGGREGATE cx.meets(duration interval, std cx.standard) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx.standard) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
+	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
+	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
