@@ -23,6 +23,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -274,9 +275,14 @@ cal_load(const char *name, int name_len)
 	bool		cutoff_null;
 	uint64		i;
 	Oid			nsp;
+	int			save_nestlevel;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* read the tables with a safe search_path, whatever the caller's is */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 
 	nsp = get_namespace_oid("cx", false);
 	cal_calendars_oid = get_relname_relid("calendars", nsp);
@@ -326,6 +332,7 @@ cal_load(const char *name, int name_len)
 	e->cal.alloc = cal_alloc;
 	e->cal.release = cal_release;
 	e->cal.alloc_ctx = cal_context;
+	AtEOXact_GUC(true, save_nestlevel);
 	SPI_finish();
 
 	cal_build_transitions(e);

@@ -5,9 +5,9 @@ CREATE TABLE cx.calendars (
 	name text PRIMARY KEY CHECK (name <> ''),
 	time_zone text NOT NULL DEFAULT 'America/New_York',
 	weekend integer[] NOT NULL DEFAULT '{6,7}'
-		CHECK (weekend <@ '{1,2,3,4,5,6,7}' AND NOT weekend @> '{1,2,3,4,5,6,7}'),
+		CONSTRAINT weekend_iso_days_not_all CHECK (weekend <@ '{1,2,3,4,5,6,7}' AND NOT weekend @> '{1,2,3,4,5,6,7}'),
 	federal_holidays boolean NOT NULL DEFAULT false,
-	cutoff time CHECK (cutoff > time '00:00'),
+	cutoff time CONSTRAINT cutoff_after_midnight CHECK (cutoff > time '00:00'),
 	description text
 );
 COMMENT ON TABLE cx.calendars IS 'business calendars: weekend days (ISO 1 = Monday .. 7 = Sunday), time zone, US federal holidays or not, receipt cut-off time';
