@@ -175,13 +175,43 @@ cal_build_transitions(CalEntry *e)
 	e->tr_hi = hi;
 }
 
+/* UTC offset (seconds) of the entry's zone at pg_time_t t, from the table; false if outside it. */
+static bool
+cal_offset_at(const CalEntry *e, pg_time_t t, long *off)
+{
+	int			lo = 0,
+				hi = e->n_tr - 1;
+
+	if (e->n_tr == 0 || t < e->tr_lo || t >= e->tr_hi)
+		return false;
+	/* last transition at or before t */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (e->tr_at[mid] <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*off = e->tr_off[lo];
+	return true;
+}
+
+/* pg_time_t (Unix seconds, floored) of a timestamp. */
+static pg_time_t
+cal_time_t(TimestampTz ts)
+{
+	return (pg_time_t) (ts >= 0 ? ts / USECS_PER_SEC : -((-ts + USECS_PER_SEC - 1) / USECS_PER_SEC)) + CAL_EPOCH_SHIFT;
+}
+
 /* Local day number (0 = 2000-01-01) and time of day (usecs) of ts in the entry's zone. */
 static int64
 cal_local_day(const CalEntry *e, TimestampTz ts, int64 *tod)
 {
-	pg_time_t	t;
 	int64		local,
 				day;
+	long		off;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
@@ -189,24 +219,8 @@ cal_local_day(const CalEntry *e, TimestampTz ts, int64 *tod)
 				 errmsg("timestamp must be finite"),
 				 errdetail("Business days are counted between finite timestamps."),
 				 errhint("Filter out infinite timestamps, or turn them into NULL.")));
-	t = (pg_time_t) (ts >= 0 ? ts / USECS_PER_SEC : -((-ts + USECS_PER_SEC - 1) / USECS_PER_SEC)) + CAL_EPOCH_SHIFT;
-	if (e->n_tr > 0 && t >= e->tr_lo && t < e->tr_hi)
-	{
-		int			lo = 0,
-					hi = e->n_tr - 1;
-
-		/* last transition at or before t */
-		while (lo < hi)
-		{
-			int			mid = (lo + hi + 1) / 2;
-
-			if (e->tr_at[mid] <= t)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		local = ts + (int64) e->tr_off[lo] * USECS_PER_SEC;
-	}
+	if (cal_offset_at(e, cal_time_t(ts), &off))
+		local = ts + (int64) off * USECS_PER_SEC;
 	else
 	{
 		struct pg_tm tm;
@@ -241,6 +255,17 @@ cal_end_of_day(const CalEntry *e, int64 day)
 
 	if (day + 1 + POSTGRES_EPOCH_JDATE > INT_MAX || day + 1 + POSTGRES_EPOCH_JDATE < 0)
 		goto out_of_range;
+	/* fast path: the offset at local midnight is the same just before and after it */
+	{
+		int64		midnight = (day + 1) * USECS_PER_DAY;
+		long		off1,
+					off2;
+
+		if (cal_offset_at(e, cal_time_t(midnight), &off1) &&
+			cal_offset_at(e, cal_time_t(midnight - (int64) off1 * USECS_PER_SEC), &off2) &&
+			off1 == off2)
+			return midnight - (int64) off1 * USECS_PER_SEC - 1;
+	}
 	j2date((int) (day + 1 + POSTGRES_EPOCH_JDATE), &y, &m, &d);
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y;
