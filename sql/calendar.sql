@@ -1,8 +1,8 @@
 -- Business calendars: US federal holidays 2017-2030 against a hand-checked
 -- list, business_days / add_business_days against a plain-SQL day-by-day
 -- reference, every documented edge case, time zones, closures, errors.
-CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
 
 -- The observed federal holidays 2017-2030 (legal year, observed day), checked
 -- by hand against OPM's published schedules.  New Year's Day 2022 and 2028

@@ -1,7 +1,7 @@
 -- cx.standard: text and binary forms, canonical output, errors, comparison,
 -- accessors, and cx.attainment / cx.meets against plain-SQL references.
-CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
 
 -- canonical output of every unit and spelling
 SELECT s AS input, s::cx.standard AS canonical
