@@ -1,6 +1,8 @@
 -- Cycle-time sketches: construction, accessors, text form, NULLs, edge
 -- cases and bad input.  Answers are checked against exact built-ins.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 
 CREATE TEMP TABLE sk_small (d interval, x float8);
 INSERT INTO sk_small VALUES

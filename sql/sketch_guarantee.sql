@@ -4,27 +4,29 @@
 --   |sketch - exact| <= alpha * |exact|
 -- (number sketches: up to 1e-12 relative floating-point slack; cycle
 -- sketches answer whole microseconds, so up to 0.5 us more).
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 SELECT setseed(0.3);
 
 CREATE TEMP TABLE qs AS SELECT array_agg(i / 1000.0::float8 ORDER BY i) AS q FROM generate_series(0, 1000) i;
 
--- number data sets (50,000 rows each)
+-- number data sets (20,000 rows each)
 CREATE TEMP TABLE nums (ds text, x float8);
-INSERT INTO nums SELECT 'uniform', random() * 1000 FROM generate_series(1, 50000);
-INSERT INTO nums SELECT 'lognormal', exp(ln(432000) + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) FROM generate_series(1, 50000);
-INSERT INTO nums SELECT 'pareto', 3600 / power(1 - random(), 1 / 1.1) FROM generate_series(1, 50000);
-INSERT INTO nums SELECT 'bimodal', CASE WHEN random() < 0.7 THEN 2 + random() ELSE 60 + 10 * random() END FROM generate_series(1, 50000);
-INSERT INTO nums SELECT 'single value', 86400 FROM generate_series(1, 50000);
-INSERT INTO nums SELECT 'signed with zeros', CASE WHEN i % 10 = 0 THEN 0 ELSE (random() - 0.3) * 1e6 END FROM generate_series(1, 50000) i;
-INSERT INTO nums SELECT 'tiny to huge', exp(random() * 1400 - 700) FROM generate_series(1, 50000);
+INSERT INTO nums SELECT 'uniform', random() * 1000 FROM generate_series(1, 20000);
+INSERT INTO nums SELECT 'lognormal', exp(ln(432000) + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())) FROM generate_series(1, 20000);
+INSERT INTO nums SELECT 'pareto', 3600 / power(1 - random(), 1 / 1.1) FROM generate_series(1, 20000);
+INSERT INTO nums SELECT 'bimodal', CASE WHEN random() < 0.7 THEN 2 + random() ELSE 60 + 10 * random() END FROM generate_series(1, 20000);
+INSERT INTO nums SELECT 'single value', 86400 FROM generate_series(1, 20000);
+INSERT INTO nums SELECT 'signed with zeros', CASE WHEN i % 10 = 0 THEN 0 ELSE (random() - 0.3) * 1e6 END FROM generate_series(1, 20000) i;
+INSERT INTO nums SELECT 'tiny to huge', exp(random() * 1400 - 700) FROM generate_series(1, 20000);
 
--- interval data sets (50,000 rows each)
+-- interval data sets (20,000 rows each)
 CREATE TEMP TABLE durs (ds text, d interval);
-INSERT INTO durs SELECT 'lognormal', make_interval(secs => round(exp(ln(432000) + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))::numeric, 6)) FROM generate_series(1, 50000);
-INSERT INTO durs SELECT '1 us to 100 years', make_interval(secs => floor(exp(random() * ln(3155760000e6))) / 1e6) FROM generate_series(1, 50000);
-INSERT INTO durs SELECT 'single value', interval '4 days 03:00' FROM generate_series(1, 50000);
-INSERT INTO durs SELECT 'bimodal', CASE WHEN random() < 0.5 THEN make_interval(mins => (random() * 30)::int) ELSE make_interval(days => 20 + (random() * 10)::int) END FROM generate_series(1, 50000);
+INSERT INTO durs SELECT 'lognormal', make_interval(secs => round(exp(ln(432000) + sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random()))::numeric, 6)) FROM generate_series(1, 20000);
+INSERT INTO durs SELECT '1 us to 100 years', make_interval(secs => floor(exp(random() * ln(3155760000e6))) / 1e6) FROM generate_series(1, 20000);
+INSERT INTO durs SELECT 'single value', interval '4 days 03:00' FROM generate_series(1, 20000);
+INSERT INTO durs SELECT 'bimodal', CASE WHEN random() < 0.5 THEN make_interval(mins => (random() * 30)::int) ELSE make_interval(days => 20 + (random() * 10)::int) END FROM generate_series(1, 20000);
 
 -- alpha = 1% (default) on every number data set
 SELECT ds, count(*) AS qs_checked,
@@ -96,5 +98,5 @@ FROM unnest((SELECT percentile_disc((SELECT q FROM qs)) WITHIN GROUP (ORDER BY d
 SELECT (SELECT cx.rollup(m) FROM (SELECT cx.rollup(s) m FROM daily GROUP BY date_trunc('month', day)) t)::text
      = (SELECT cx.rollup(s) FROM daily)::text AS rollup_of_rollups_identical;
 
--- size stays small: 50,000 lognormal durations at 1%
+-- size stays small: 20,000 lognormal durations at 1%
 SELECT pg_column_size(cx.cycle_sketch(d)) < 1200 AS compact FROM durs WHERE ds = 'lognormal';

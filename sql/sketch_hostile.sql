@@ -1,7 +1,9 @@
 -- Hostile bytes: binary COPY of truncated, oversized, mutated and random
 -- sketch data, and mutated text.  Every input is either rejected with an
 -- error or is a valid sketch; nothing crashes.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 SELECT setseed(0.11);
 
 CREATE TEMP TABLE hb_int (s cx.cycle_sketch);

@@ -1,7 +1,9 @@
 -- Parallel plans: partial aggregation (the state is the sketch type itself)
 -- gives exactly the same sketch as a serial plan, for the aggregates, the
 -- rollup and GROUP BY.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 SELECT setseed(0.7);
 CREATE TABLE sk_par AS
 SELECT i AS id, i % 5 AS grp,
