@@ -121,3 +121,20 @@ SELECT cx.attainment(dur, '90% within 3 business days') FROM items;
 -- elapsed-unit standard from start and finish times
 SELECT cx.attainment(t, t + dur, '90% within 5 days') = (SELECT (count(*) FILTER (WHERE dur <= interval '5 days'))::float8 / count(dur) FROM items) AS span_ok
 FROM items, (VALUES (timestamptz '2026-03-07 12:00+00')) v(t);
+
+-- sketches: estimated attainment lies within the sketch's guarantee (alpha =
+-- 1%: between the exact shares within allowance/1.01 and allowance/0.99),
+-- and meets agrees with attainment >= target
+CREATE TEMP TABLE sk_items AS
+SELECT i % 4 AS grp, make_interval(secs => exp(ln(432000) + ((i * 7919) % 1000 - 500) / 400.0)) AS dur
+FROM generate_series(1, 20000) i;
+WITH s AS (SELECT grp, cx.cycle_sketch(dur) AS sk FROM sk_items GROUP BY grp)
+SELECT s.grp,
+	   cx.attainment(sk, '90% within 5 days') BETWEEN
+		 (SELECT (count(*) FILTER (WHERE dur <= interval '5 days' / 1.01))::float8 / count(*) FROM sk_items i WHERE i.grp = s.grp) AND
+		 (SELECT (count(*) FILTER (WHERE dur <= interval '5 days' / 0.99))::float8 / count(*) FROM sk_items i WHERE i.grp = s.grp) AS within_guarantee,
+	   cx.meets(sk, '90% within 5 days') = (cx.attainment(sk, '90% within 5 days') >= 0.9) AS meets_90,
+	   cx.meets(sk, '40% within 5 days') = (cx.attainment(sk, '40% within 5 days') >= 0.4) AS meets_40
+FROM s ORDER BY s.grp;
+SELECT cx.attainment(cx.cycle_sketch(dur), 'within 1 week') = 1 AS all_within_a_week_max_rule FROM sk_items WHERE dur <= interval '6 days';
+SELECT cx.attainment(cx.cycle_sketch(dur), '90% within 3 business days') FROM sk_items;

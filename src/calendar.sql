@@ -116,3 +116,17 @@ CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx
 CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
 	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
 	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+
+-- Judging a cycle-time sketch (cx.cycle_sketch) against an elapsed-time
+-- standard: its estimated share within the allowance (see cx.share_within
+-- for the guarantee), and whether that share reaches the target.
+CREATE FUNCTION cx._sketch_allowance(cx.standard) RETURNS interval
+	AS 'MODULE_PATHNAME', 'cx_standard_sketch_allowance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.attainment(sketch cx.cycle_sketch, std cx.standard) RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN cx.share_within(sketch, cx._sketch_allowance(std));
+COMMENT ON FUNCTION cx.attainment(cx.cycle_sketch, cx.standard) IS 'estimated share of a sketch''s durations within the standard''s allowance';
+CREATE FUNCTION cx.meets(sketch cx.cycle_sketch, std cx.standard) RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN cx.share_within(sketch, cx._sketch_allowance(std)) OPERATOR(pg_catalog.>=) cx.target(std);
+COMMENT ON FUNCTION cx.meets(cx.cycle_sketch, cx.standard) IS 'does a sketch''s estimated share within the allowance reach the target?';
