@@ -212,3 +212,6 @@ SELECT cx.business_days(date '2026-01-02', date '2026-01-07', 'hijack_test') AS 
 RESET search_path;
 DELETE FROM cx.calendars WHERE name = 'hijack_test';
 DROP SCHEMA hijack CASCADE;
+
+-- leave the database as found, for the tests that follow
+DROP EXTENSION cx_metrics CASCADE;

@@ -138,3 +138,6 @@ SELECT s.grp,
 FROM s ORDER BY s.grp;
 SELECT cx.attainment(cx.cycle_sketch(dur), 'within 1 week') = 1 AS all_within_a_week_max_rule FROM sk_items WHERE dur <= interval '6 days';
 SELECT cx.attainment(cx.cycle_sketch(dur), '90% within 3 business days') FROM sk_items;
+
+-- leave the database as found, for the tests that follow
+DROP EXTENSION cx_metrics CASCADE;
