@@ -5,7 +5,8 @@
 # Sourced by test/bench.sh (bench_ms, bench_row, cx_psql).
 rows=1000000
 cx_say "creating bench_bd with $rows rows"
-cx_psql <<SQL
+cx_psql >/dev/null <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS bench_bd;
 SELECT setseed(0.4);
 CREATE TABLE bench_bd AS
