@@ -181,6 +181,31 @@ SELECT cx.is_business_day('2026-01-02', 'fri_sat') AS friday_open_now;
 DELETE FROM cx.holidays;
 SELECT cx.business_days(date '2026-01-02', date '2026-01-07') AS closures_removed;
 
+-- parallel workers read the calendars too (a user calendar with a cut-off)
+INSERT INTO cx.calendars (name, time_zone, federal_holidays, cutoff) VALUES ('par_cal', 'America/Chicago', true, '16:00');
+INSERT INTO cx.holidays (calendar, day) VALUES ('par_cal', '2026-03-03');
+CREATE TABLE cal_par AS
+SELECT timestamptz '2026-01-01 00:00+00' + (i * 7919 % 300000) * interval '1 minute' AS s,
+	   timestamptz '2026-01-01 00:00+00' + (i * 7919 % 300000 + i % 50000) * interval '1 minute' AS f
+FROM generate_series(1, 100000) i;
+ANALYZE cal_par;
+SET max_parallel_workers_per_gather = 0;
+CREATE TEMP TABLE cal_serial AS
+SELECT sum(cx.business_days(s, f, 'par_cal')) AS bd, max(cx.add_business_days(s, 7, 'par_cal')) AS due,
+	   sum(cx.business_days(s, f)) AS bd_fed FROM cal_par;
+SET max_parallel_workers_per_gather = 2; SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+EXPLAIN (COSTS OFF) SELECT sum(cx.business_days(s, f, 'par_cal')) FROM cal_par;
+SELECT (SELECT sum(cx.business_days(s, f, 'par_cal')) FROM cal_par) = bd AS parallel_business_days,
+	   (SELECT max(cx.add_business_days(s, 7, 'par_cal')) FROM cal_par) = due AS parallel_add,
+	   (SELECT cx.attainment(s, f, '50% within 10 business days', 'par_cal') FROM cal_par) =
+	   (SELECT (count(*) FILTER (WHERE cx.business_days(s, f, 'par_cal') <= 10))::float8 / count(*) FROM cal_par) AS parallel_attainment
+FROM cal_serial;
+RESET max_parallel_workers_per_gather; RESET parallel_setup_cost; RESET parallel_tuple_cost;
+RESET min_parallel_table_scan_size;
+DROP TABLE cal_par;
+DELETE FROM cx.calendars WHERE name = 'par_cal';
+
 -- bad input: clear errors
 SELECT cx.business_days(now(), now(), 'no_such_calendar');
 SELECT cx.business_days('infinity'::timestamptz, now());
