@@ -13,16 +13,15 @@
 
 PG_MODULE_MAGIC;
 
-/* Reject an infinite interval argument with a clear error. */
+/* Report an infinite interval argument (the check is cx_check_interval_finite). */
 void
-cx_check_interval_finite(const Interval *iv, const char *what)
+cx_interval_not_finite(const Interval *iv, const char *what)
 {
-	if (!CX_INTERVAL_IS_FINITE(iv))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite interval", what),
-				 errdetail("Infinite intervals have no place on a cycle-time scale."),
-				 errhint("Filter them out, for example with WHERE isfinite(...).")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s must be a finite interval", what),
+			 errdetail("Infinite intervals have no place on a cycle-time scale."),
+			 errhint("Filter them out, for example with WHERE isfinite(...).")));
 }
 
 /* Reject NaN or an infinite double with a clear error. */

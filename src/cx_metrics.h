@@ -24,7 +24,12 @@
 #endif
 
 /* Reject an infinite interval argument with a clear error. */
-extern void cx_check_interval_finite(const Interval *iv, const char *what);
+extern void cx_interval_not_finite(const Interval *iv, const char *what) pg_attribute_noreturn();
+#define cx_check_interval_finite(iv, what) \
+	do { \
+		if (unlikely(!CX_INTERVAL_IS_FINITE(iv))) \
+			cx_interval_not_finite((iv), (what)); \
+	} while (0)
 
 /* Reject NaN or an infinite double with a clear error. */
 extern void cx_check_float_finite(double v, const char *what);

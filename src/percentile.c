@@ -377,9 +377,9 @@ pct_push_interval(PctState *st, const Interval *x)
 	st->total++;
 }
 
-/* cx.percentile(float8, float8) transition. */
-Datum
-cx_pct_float8_trans(PG_FUNCTION_ARGS)
+/* The transition work of every form; kind and multi are constants per caller. */
+static inline Datum
+pct_trans(FunctionCallInfo fcinfo, int32 kind, bool multi)
 {
 	PctState   *st;
 
@@ -389,60 +389,40 @@ cx_pct_float8_trans(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
-	st = pct_trans_scalar(fcinfo, PCT_KIND_FLOAT8);
-	pct_push_float8(st, PG_GETARG_FLOAT8(1));
+	st = multi ? pct_trans_multi(fcinfo, kind) : pct_trans_scalar(fcinfo, kind);
+	if (kind == PCT_KIND_FLOAT8)
+		pct_push_float8(st, PG_GETARG_FLOAT8(1));
+	else
+		pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
 	PG_RETURN_POINTER(st);
+}
+
+/* cx.percentile(float8, float8) transition. */
+Datum
+cx_pct_float8_trans(PG_FUNCTION_ARGS)
+{
+	return pct_trans(fcinfo, PCT_KIND_FLOAT8, false);
 }
 
 /* cx.percentile(float8, float8[]) transition. */
 Datum
 cx_pct_float8_trans_multi(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_multi(fcinfo, PCT_KIND_FLOAT8);
-	pct_push_float8(st, PG_GETARG_FLOAT8(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_FLOAT8, true);
 }
 
 /* cx.percentile(interval, float8) transition. */
 Datum
 cx_pct_interval_trans(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_scalar(fcinfo, PCT_KIND_INTERVAL);
-	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_INTERVAL, false);
 }
 
 /* cx.percentile(interval, float8[]) transition. */
 Datum
 cx_pct_interval_trans_multi(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_multi(fcinfo, PCT_KIND_INTERVAL);
-	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_INTERVAL, true);
 }
 
 /* Error for combining states that ask different questions. */
@@ -870,6 +850,16 @@ cx_pct_interval_disc_multi_final(PG_FUNCTION_ARGS)
 	return pct_final_multi(fcinfo, false);
 }
 
+/* The two counters of a share_within state, after checking its shape. */
+static int64 *
+share_counts(ArrayType *arr)
+{
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT8OID)
+		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	return (int64 *) ARR_DATA_PTR(arr);
+}
+
 /*
  * cx.share_within: the state is bigint[2] = {items, items within the limit},
  * updated in place inside the aggregate.
@@ -883,9 +873,7 @@ share_state(FunctionCallInfo fcinfo)
 		arr = PG_GETARG_ARRAYTYPE_P(0);
 	else
 		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
-	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
-		ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	(void) share_counts(arr);
 	return arr;
 }
 
@@ -936,13 +924,8 @@ Datum
 cx_share_within_combine(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = share_state(fcinfo);
-	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
-	int64	   *cb;
-
-	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != 2 || ARR_HASNULL(b) || ARR_ELEMTYPE(b) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
-	cb = (int64 *) ARR_DATA_PTR(b);
+	int64	   *cb = share_counts(PG_GETARG_ARRAYTYPE_P(1));
 	ca[0] += cb[0];
 	ca[1] += cb[1];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -952,12 +935,7 @@ cx_share_within_combine(PG_FUNCTION_ARGS)
 Datum
 cx_share_within_final(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	int64	   *c;
-
-	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
-	c = (int64 *) ARR_DATA_PTR(arr);
+	int64	   *c = share_counts(PG_GETARG_ARRAYTYPE_P(0));
 	if (c[0] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) c[1] / (double) c[0]);
