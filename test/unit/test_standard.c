@@ -109,6 +109,8 @@ test_invalid(void)
 
 	CHECK(cxstd_parse("90% within 2 fortnights", 23, &std, &info) == CXSTD_ERR_UNIT &&
 		  strcmp(info.token, "fortnights") == 0, "unknown unit is named");
+	CHECK(cxstd_parse("90% within 5 %days", 18, &std, &info) == CXSTD_ERR_UNIT &&
+		  strcmp(info.token, "%days") == 0, "non-letter unit is named");
 	/* an embedded NUL is not the end of the input */
 	CHECK(cxstd_parse("within 5 days\0x", 15, &std, NULL) != CXSTD_OK, "embedded NUL rejected");
 #undef EXPECT_ERR
