@@ -75,9 +75,11 @@ SELECT product_line AS "Product line",
 	   to_char(cx.csat(sat_q3), 'FM990.0') || '%' AS "Satisfied Q3",
 	   to_char(c.difference, 'FMS990.0') AS "Change (points)",
 	   round(c.z::numeric, 2) AS "z",
-	   to_char(c.p_value, 'FM0.0000') || CASE WHEN c.p_value < 0.05 THEN ' *' ELSE '' END AS "p",
+	   CASE WHEN c.p_value < 0.0001 THEN '<0.0001' ELSE to_char(c.p_value, 'FM0.0000') END
+		   || CASE WHEN c.p_value < 0.05 THEN ' *' ELSE '' END AS "p",
 	   to_char(n.difference, 'FMS990.0') || ' +/- ' || to_char(1.96 * n.std_error, 'FM990.0') AS "NPS change +/- 95%",
-	   to_char(n.p_value, 'FM0.0000') || CASE WHEN n.p_value < 0.05 THEN ' *' ELSE '' END AS "NPS p"
+	   CASE WHEN n.p_value < 0.0001 THEN '<0.0001' ELSE to_char(n.p_value, 'FM0.0000') END
+		   || CASE WHEN n.p_value < 0.05 THEN ' *' ELSE '' END AS "NPS p"
 FROM q, LATERAL cx.compare_csat(sat_q2, sat_q3) AS c, LATERAL cx.compare_nps(nps_q2, nps_q3) AS n
 ORDER BY c.p_value;
 
