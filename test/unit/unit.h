@@ -1,5 +1,5 @@
 /*
- * unit.h — a tiny test harness for the pure-C parts (src/*_core.c).
+ * unit.h — a tiny test harness for the pure-C parts (the src/NAME_core.c files).
  *
  * CHECK(cond, name...) prints "PASS name" or "FAIL name (file:line)";
  * unit_done() returns the exit status for main().
