@@ -20,6 +20,9 @@ DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin
 
+# every object depends on every header of the project (small project: simple and safe)
+$(OBJS): $(wildcard src/*.h)
+
 WERROR ?= -Werror
 PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
 
@@ -36,7 +39,7 @@ endif
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	@{ echo "-- $(EXTENSION) $(EXTVERSION): generated from src/*.sql by make; do not edit"; \
-	   echo '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
+	   printf '%s\n' '\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \quit'; \
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
 
 # The two commands of the README, and the benchmark.

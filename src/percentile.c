@@ -1,0 +1,864 @@
+/*
+ * percentile.c — exact percentile aggregates for double precision and
+ * interval: cx.percentile (continuous), cx.percentile_disc, their array
+ * forms, and cx.share_within.
+ *
+ * The answers equal PostgreSQL's percentile_cont / percentile_disc, but these
+ * are ordinary aggregates: every value is kept in the aggregate state, states
+ * are combined across parallel workers, and the final function selects the
+ * needed ranks in O(n) (select_core.c) instead of sorting.
+ */
+#include "cx_metrics.h"
+
+#include <math.h>
+
+#include "catalog/pg_type.h"
+#include "libpq/pqformat.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+
+#include "select_core.h"
+
+PG_FUNCTION_INFO_V1(cx_pct_float8_trans);
+PG_FUNCTION_INFO_V1(cx_pct_float8_trans_multi);
+PG_FUNCTION_INFO_V1(cx_pct_interval_trans);
+PG_FUNCTION_INFO_V1(cx_pct_interval_trans_multi);
+PG_FUNCTION_INFO_V1(cx_pct_combine);
+PG_FUNCTION_INFO_V1(cx_pct_serialize);
+PG_FUNCTION_INFO_V1(cx_pct_deserialize);
+PG_FUNCTION_INFO_V1(cx_pct_float8_cont_final);
+PG_FUNCTION_INFO_V1(cx_pct_float8_disc_final);
+PG_FUNCTION_INFO_V1(cx_pct_interval_cont_final);
+PG_FUNCTION_INFO_V1(cx_pct_interval_disc_final);
+PG_FUNCTION_INFO_V1(cx_pct_float8_cont_multi_final);
+PG_FUNCTION_INFO_V1(cx_pct_float8_disc_multi_final);
+PG_FUNCTION_INFO_V1(cx_pct_interval_cont_multi_final);
+PG_FUNCTION_INFO_V1(cx_pct_interval_disc_multi_final);
+PG_FUNCTION_INFO_V1(cx_share_within_float8);
+PG_FUNCTION_INFO_V1(cx_share_within_interval);
+PG_FUNCTION_INFO_V1(cx_share_within_combine);
+PG_FUNCTION_INFO_V1(cx_share_within_final);
+
+#define PCT_KIND_FLOAT8		1
+#define PCT_KIND_INTERVAL	2
+#define PCT_SERIAL_VERSION	1
+#define PCT_MAX_PERCENTILES	1000
+
+/* The aggregate state: every non-NULL value, and the requested fractions. */
+typedef struct PctState
+{
+	int32		kind;			/* PCT_KIND_* */
+	bool		multi;			/* array form */
+	bool		pnull;			/* scalar fraction was NULL */
+	int32		npct;			/* number of fractions */
+	double	   *pcts;			/* fractions, NaN marks a NULL element */
+	Datum		pdatum;			/* last fraction-array datum seen (fast check) */
+	int64		n;				/* values kept */
+	int64		cap;			/* capacity of values, in elements */
+	char	   *values;			/* double[] or Interval[] */
+} PctState;
+
+/* Serialized header, followed by npct doubles and n values. */
+typedef struct PctSerialHeader
+{
+	int32		version;
+	int32		kind;
+	int32		flags;			/* 1 = multi, 2 = pnull */
+	int32		npct;
+	int64		n;
+} PctSerialHeader;
+
+/* Size in bytes of one value of the given kind. */
+static inline Size
+pct_elem_size(int32 kind)
+{
+	return kind == PCT_KIND_FLOAT8 ? sizeof(double) : sizeof(Interval);
+}
+
+/* The largest number of values a state may keep: its bytes stay under 1 GB. */
+static inline int64
+pct_max_values(int32 kind, int32 npct)
+{
+	return (int64) ((MaxAllocSize - VARHDRSZ - sizeof(PctSerialHeader) -
+					 npct * sizeof(double)) / pct_elem_size(kind));
+}
+
+/* Error for a state that would pass 1 GB. */
+static void
+pct_too_many(int32 kind, int32 npct)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+			 errmsg("too many values for an exact percentile"),
+			 errdetail("An exact percentile keeps every value; one group may hold at most %lld %s values (1 GB).",
+					   (long long) pct_max_values(kind, npct),
+					   kind == PCT_KIND_FLOAT8 ? "double precision" : "interval"),
+			 errhint("Use cx.cycle_sketch for percentiles over larger groups, or split the group.")));
+}
+
+/* Check one fraction, as percentile_cont does, with a hint. */
+static void
+pct_check_fraction(double p)
+{
+	if (isnan(p) || p < 0.0 || p > 1.0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("percentile value %g is not between 0 and 1", p),
+				 errhint("Give the percentile as a fraction: 0.9 for the 90th percentile.")));
+}
+
+/* The memory context of the calling aggregate, or an error. */
+static MemoryContext
+pct_agg_context(FunctionCallInfo fcinfo)
+{
+	MemoryContext aggcontext;
+
+	if (!AggCheckCallContext(fcinfo, &aggcontext))
+		elog(ERROR, "cx_metrics aggregate function called in non-aggregate context");
+	return aggcontext;
+}
+
+/* Allocate an empty state in the aggregate context. */
+static PctState *
+pct_state_new(MemoryContext ctx, int32 kind, bool multi, int32 npct)
+{
+	PctState   *st = MemoryContextAllocZero(ctx, sizeof(PctState));
+
+	st->kind = kind;
+	st->multi = multi;
+	st->npct = npct;
+	if (npct > 0)
+		st->pcts = MemoryContextAlloc(ctx, sizeof(double) * npct);
+	return st;
+}
+
+/* Grow the value array so that it holds at least need values. */
+static void
+pct_reserve(PctState *st, int64 need)
+{
+	int64		limit = pct_max_values(st->kind, st->npct);
+	int64		newcap;
+	MemoryContext ctx;
+
+	if (need <= st->cap)
+		return;
+	if (need > limit)
+		pct_too_many(st->kind, st->npct);
+	newcap = Max(st->cap * 2, 64);
+	while (newcap < need)
+		newcap *= 2;
+	newcap = Min(newcap, limit);
+	if (st->values == NULL)
+	{
+		ctx = GetMemoryChunkContext(st);
+		st->values = MemoryContextAllocHuge(ctx, newcap * pct_elem_size(st->kind));
+	}
+	else
+		st->values = repalloc_huge(st->values, newcap * pct_elem_size(st->kind));
+	st->cap = newcap;
+}
+
+/* Read the fractions of a float8[] argument into a new state. */
+static PctState *
+pct_state_from_array(FunctionCallInfo fcinfo, int32 kind, ArrayType *arr)
+{
+	Datum	   *elems;
+	bool	   *nulls;
+	int			n,
+				i;
+	PctState   *st;
+
+	if (ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("percentile array must have one dimension"),
+				 errhint("Pass the fractions as ARRAY[0.5, 0.9].")));
+	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+					  &elems, &nulls, &n);
+	if (n > PCT_MAX_PERCENTILES)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many percentiles requested: %d", n),
+				 errdetail("At most %d percentiles can be asked for at once.", PCT_MAX_PERCENTILES)));
+	st = pct_state_new(pct_agg_context(fcinfo), kind, true, n);
+	for (i = 0; i < n; i++)
+	{
+		if (nulls[i])
+			st->pcts[i] = get_float8_nan();
+		else
+		{
+			pct_check_fraction(DatumGetFloat8(elems[i]));
+			st->pcts[i] = DatumGetFloat8(elems[i]);
+		}
+	}
+	return st;
+}
+
+/* Check that a later row asks for the same fractions as the first. */
+static void
+pct_same_fractions_error(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("percentile fraction must be the same for every row of a group"),
+			 errhint("Pass the fraction as a constant, e.g. cx.percentile(x, 0.9).")));
+}
+
+/* Common transition work for the scalar-fraction forms: the state to append to. */
+static PctState *
+pct_trans_scalar(FunctionCallInfo fcinfo, int32 kind)
+{
+	PctState   *st = PG_ARGISNULL(0) ? NULL : (PctState *) PG_GETARG_POINTER(0);
+	bool		pnull = PG_ARGISNULL(2);
+	double		p = pnull ? 0.0 : PG_GETARG_FLOAT8(2);
+
+	if (st == NULL)
+	{
+		st = pct_state_new(pct_agg_context(fcinfo), kind, false, 1);
+		st->pnull = pnull;
+		if (!pnull)
+			pct_check_fraction(p);
+		st->pcts[0] = p;
+	}
+	else if (unlikely(st->pnull != pnull || (!pnull && st->pcts[0] != p)))
+		pct_same_fractions_error();
+	return st;
+}
+
+/* Common transition work for the array forms: the state to append to. */
+static PctState *
+pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
+{
+	PctState   *st = PG_ARGISNULL(0) ? NULL : (PctState *) PG_GETARG_POINTER(0);
+	Datum		pd;
+
+	if (PG_ARGISNULL(2))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("percentile array must not be NULL"),
+				 errhint("Pass the fractions as ARRAY[0.5, 0.9].")));
+	pd = PG_GETARG_DATUM(2);
+	if (st == NULL)
+	{
+		st = pct_state_from_array(fcinfo, kind, DatumGetArrayTypeP(pd));
+		st->pdatum = pd;
+	}
+	else if (unlikely(pd != st->pdatum))
+	{
+		/* a different datum: compare contents (a constant array is the same datum) */
+		ArrayType  *arr = DatumGetArrayTypeP(pd);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			n,
+					i;
+
+		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+						  &elems, &nulls, &n);
+		if (n != st->npct)
+			pct_same_fractions_error();
+		for (i = 0; i < n; i++)
+			if (nulls[i] != isnan(st->pcts[i]) ||
+				(!nulls[i] && DatumGetFloat8(elems[i]) != st->pcts[i]))
+				pct_same_fractions_error();
+		st->pdatum = pd;
+	}
+	return st;
+}
+
+/* Append a double to the state. */
+static inline void
+pct_push_float8(PctState *st, double x)
+{
+	if (unlikely(isnan(x) || isinf(x)))
+		cx_check_float_finite(x, "cycle time");
+	if (unlikely(st->n >= st->cap))
+		pct_reserve(st, st->n + 1);
+	((double *) st->values)[st->n++] = x;
+}
+
+/* Append an interval to the state. */
+static inline void
+pct_push_interval(PctState *st, const Interval *x)
+{
+	cx_check_interval_finite(x, "cycle time");
+	if (unlikely(st->n >= st->cap))
+		pct_reserve(st, st->n + 1);
+	((Interval *) st->values)[st->n++] = *x;
+}
+
+/* cx.percentile(float8, float8) transition. */
+Datum
+cx_pct_float8_trans(PG_FUNCTION_ARGS)
+{
+	PctState   *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st = pct_trans_scalar(fcinfo, PCT_KIND_FLOAT8);
+	pct_push_float8(st, PG_GETARG_FLOAT8(1));
+	PG_RETURN_POINTER(st);
+}
+
+/* cx.percentile(float8, float8[]) transition. */
+Datum
+cx_pct_float8_trans_multi(PG_FUNCTION_ARGS)
+{
+	PctState   *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st = pct_trans_multi(fcinfo, PCT_KIND_FLOAT8);
+	pct_push_float8(st, PG_GETARG_FLOAT8(1));
+	PG_RETURN_POINTER(st);
+}
+
+/* cx.percentile(interval, float8) transition. */
+Datum
+cx_pct_interval_trans(PG_FUNCTION_ARGS)
+{
+	PctState   *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st = pct_trans_scalar(fcinfo, PCT_KIND_INTERVAL);
+	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
+	PG_RETURN_POINTER(st);
+}
+
+/* cx.percentile(interval, float8[]) transition. */
+Datum
+cx_pct_interval_trans_multi(PG_FUNCTION_ARGS)
+{
+	PctState   *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st = pct_trans_multi(fcinfo, PCT_KIND_INTERVAL);
+	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
+	PG_RETURN_POINTER(st);
+}
+
+/* Error for combining states that ask different questions. */
+static void
+pct_combine_mismatch(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("cannot combine percentile states with different fractions"),
+			 errhint("Pass the fraction as a constant, e.g. cx.percentile(x, 0.9).")));
+}
+
+/* Combine two states (parallel workers): append the second's values. */
+Datum
+cx_pct_combine(PG_FUNCTION_ARGS)
+{
+	MemoryContext ctx = pct_agg_context(fcinfo);
+	PctState   *a = PG_ARGISNULL(0) ? NULL : (PctState *) PG_GETARG_POINTER(0);
+	PctState   *b = PG_ARGISNULL(1) ? NULL : (PctState *) PG_GETARG_POINTER(1);
+	Size		esz;
+
+	if (b == NULL)
+	{
+		if (a == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(a);
+	}
+	if (a == NULL)
+	{
+		/* deserialize allocated b in the aggregate context: adopt it */
+		if (GetMemoryChunkContext(b) == ctx)
+			PG_RETURN_POINTER(b);
+		a = pct_state_new(ctx, b->kind, b->multi, b->npct);
+		a->pnull = b->pnull;
+		if (b->npct > 0)
+			memcpy(a->pcts, b->pcts, sizeof(double) * b->npct);
+	}
+	if (a->kind != b->kind || a->multi != b->multi || a->pnull != b->pnull ||
+		a->npct != b->npct ||
+		(a->npct > 0 && memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) != 0))
+		pct_combine_mismatch();
+	if (b->n > 0)
+	{
+		esz = pct_elem_size(a->kind);
+		pct_reserve(a, a->n + b->n);
+		memcpy(a->values + a->n * esz, b->values, b->n * esz);
+		a->n += b->n;
+	}
+	PG_RETURN_POINTER(a);
+}
+
+/* Serialize a state into bytea (parallel workers to leader). */
+Datum
+cx_pct_serialize(PG_FUNCTION_ARGS)
+{
+	PctState   *st = (PctState *) PG_GETARG_POINTER(0);
+	PctSerialHeader hdr;
+	Size		esz = pct_elem_size(st->kind);
+	Size		len = VARHDRSZ + sizeof(hdr) + st->npct * sizeof(double) + st->n * esz;
+	bytea	   *out;
+	char	   *p;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "cx_pct_serialize called in non-aggregate context");
+	if (len > MaxAllocSize)
+		pct_too_many(st->kind, st->npct);
+	hdr.version = PCT_SERIAL_VERSION;
+	hdr.kind = st->kind;
+	hdr.flags = (st->multi ? 1 : 0) | (st->pnull ? 2 : 0);
+	hdr.npct = st->npct;
+	hdr.n = st->n;
+	out = palloc(len);
+	SET_VARSIZE(out, len);
+	p = VARDATA(out);
+	memcpy(p, &hdr, sizeof(hdr));
+	p += sizeof(hdr);
+	if (st->npct > 0)
+		memcpy(p, st->pcts, st->npct * sizeof(double));
+	p += st->npct * sizeof(double);
+	if (st->n > 0)
+		memcpy(p, st->values, st->n * esz);
+	PG_RETURN_BYTEA_P(out);
+}
+
+/* Error for a malformed serialized state. */
+static void
+pct_bad_serial(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid serialized percentile state"),
+			 errdetail("%s", detail)));
+}
+
+/* Deserialize a state, validating every field, into the aggregate context. */
+Datum
+cx_pct_deserialize(PG_FUNCTION_ARGS)
+{
+	bytea	   *in = PG_GETARG_BYTEA_PP(0);
+	const char *p = VARDATA_ANY(in);
+	Size		len = VARSIZE_ANY_EXHDR(in);
+	PctSerialHeader hdr;
+	PctState   *st;
+	Size		esz;
+	int			i;
+
+	if (len < sizeof(hdr))
+		pct_bad_serial("The state is shorter than its header.");
+	memcpy(&hdr, p, sizeof(hdr));
+	p += sizeof(hdr);
+	len -= sizeof(hdr);
+	if (hdr.version != PCT_SERIAL_VERSION)
+		pct_bad_serial("Unknown state version.");
+	if (hdr.kind != PCT_KIND_FLOAT8 && hdr.kind != PCT_KIND_INTERVAL)
+		pct_bad_serial("Unknown value kind.");
+	if ((hdr.flags & ~3) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
+		(!(hdr.flags & 1) && hdr.npct != 1))
+		pct_bad_serial("Invalid flags or number of fractions.");
+	esz = pct_elem_size(hdr.kind);
+	if (hdr.n < 0 || hdr.n > pct_max_values(hdr.kind, hdr.npct) ||
+		len != hdr.npct * sizeof(double) + (Size) hdr.n * esz)
+		pct_bad_serial("The length does not match the number of values.");
+	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind, (hdr.flags & 1) != 0, hdr.npct);
+	st->pnull = (hdr.flags & 2) != 0;
+	if (hdr.npct > 0)
+		memcpy(st->pcts, p, hdr.npct * sizeof(double));
+	for (i = 0; i < hdr.npct; i++)
+		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
+			pct_bad_serial("A fraction is outside [0, 1].");
+	p += hdr.npct * sizeof(double);
+	if (hdr.n > 0)
+	{
+		pct_reserve(st, hdr.n);
+		memcpy(st->values, p, hdr.n * esz);
+		st->n = hdr.n;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* Memory callbacks for select_core.c. */
+static void *
+pct_alloc(size_t size, void *arg)
+{
+	return MemoryContextAllocHuge(CurrentMemoryContext, size);
+}
+
+static void
+pct_release(void *ptr, void *arg)
+{
+	pfree(ptr);
+}
+
+static const CxSelAlloc pct_mem = {pct_alloc, pct_release, NULL};
+
+/* One requested rank: which fraction it serves, and how. */
+typedef struct PctRank
+{
+	int64		first;			/* 0-based rank of the lower value */
+	int64		second;			/* 0-based rank of the upper value */
+	double		proportion;		/* interpolation weight of the upper value */
+} PctRank;
+
+/* Compare int64 for qsort. */
+static int
+pct_int64_cmp(const void *a, const void *b)
+{
+	int64		x = *(const int64 *) a,
+				y = *(const int64 *) b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The ranks percentile_cont (continuous) or percentile_disc needs for each
+ * fraction, exactly as PostgreSQL computes them, and the sorted unique list
+ * of ranks to select.  NULL fractions get first = -1.
+ */
+static int
+pct_plan(const PctState *st, bool continuous, PctRank *rk, int64 *ranks)
+{
+	int64		n = st->n;
+	int			i,
+				m = 0,
+				u = 0;
+
+	for (i = 0; i < st->npct; i++)
+	{
+		double		p = st->pcts[i];
+
+		if (isnan(p))
+		{
+			rk[i].first = -1;
+			continue;
+		}
+		if (continuous)
+		{
+			rk[i].first = (int64) floor(p * (n - 1));
+			rk[i].second = (int64) ceil(p * (n - 1));
+			rk[i].proportion = (p * (n - 1)) - floor(p * (n - 1));
+		}
+		else
+		{
+			int64		row = (int64) ceil(p * n);
+
+			rk[i].first = rk[i].second = Max(1, row) - 1;
+			rk[i].proportion = 0;
+		}
+		ranks[m++] = rk[i].first;
+		if (rk[i].second != rk[i].first)
+			ranks[m++] = rk[i].second;
+	}
+	qsort(ranks, m, sizeof(int64), pct_int64_cmp);
+	for (i = 0; i < m; i++)
+		if (u == 0 || ranks[i] != ranks[u - 1])
+			ranks[u++] = ranks[i];
+	return u;
+}
+
+/* Index of rank r in the sorted unique list. */
+static int
+pct_find(const int64 *ranks, int m, int64 r)
+{
+	int			lo = 0,
+				hi = m - 1;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (ranks[mid] < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Select the values at the unique ranks; out has room for m values. */
+static void
+pct_select(PctState *st, const int64 *ranks, int m, void *out)
+{
+	int			rc;
+
+	if (st->kind == PCT_KIND_FLOAT8)
+		rc = cxsel_double((double *) st->values, st->n, ranks, m, out, &pct_mem);
+	else
+		rc = cxsel_interval((CxInterval *) st->values, st->n, ranks, m, out, &pct_mem);
+	if (rc != 0)
+		elog(ERROR, "out of memory selecting percentiles");
+}
+
+/* Interpolate two intervals exactly as percentile_cont does. */
+static Datum
+pct_interval_lerp(const Interval *lo, const Interval *hi, double pct)
+{
+	Datum		diff = DirectFunctionCall2(interval_mi, IntervalPGetDatum(hi),
+										   IntervalPGetDatum(lo));
+	Datum		mul = DirectFunctionCall2(interval_mul, diff, Float8GetDatum(pct));
+
+	return DirectFunctionCall2(interval_pl, mul, IntervalPGetDatum(lo));
+}
+
+/* Compute every requested percentile as Datums; nulls[i] for NULL fractions. */
+static void
+pct_compute(PctState *st, bool continuous, Datum *res, bool *nulls)
+{
+	PctRank    *rk = palloc(sizeof(PctRank) * st->npct);
+	int64	   *ranks = palloc(sizeof(int64) * st->npct * 2);
+	int			m = pct_plan(st, continuous, rk, ranks),
+				i;
+	char	   *vals = palloc(pct_elem_size(st->kind) * Max(m, 1));
+
+	pct_select(st, ranks, m, vals);
+	for (i = 0; i < st->npct; i++)
+	{
+		int			a,
+					b;
+
+		nulls[i] = rk[i].first < 0;
+		if (nulls[i])
+			continue;
+		a = pct_find(ranks, m, rk[i].first);
+		b = pct_find(ranks, m, rk[i].second);
+		if (st->kind == PCT_KIND_FLOAT8)
+		{
+			double		lo = ((double *) vals)[a],
+						hi = ((double *) vals)[b];
+
+			res[i] = Float8GetDatum(rk[i].second > rk[i].first ?
+									lo + (rk[i].proportion * (hi - lo)) : lo);
+		}
+		else
+		{
+			Interval   *lo = &((Interval *) vals)[a],
+					   *hi = &((Interval *) vals)[b];
+
+			if (rk[i].second > rk[i].first)
+				res[i] = pct_interval_lerp(lo, hi, rk[i].proportion);
+			else
+			{
+				Interval   *r = palloc(sizeof(Interval));
+
+				*r = *lo;
+				res[i] = IntervalPGetDatum(r);
+			}
+		}
+	}
+}
+
+/* The state to finish, or NULL when the answer is NULL. */
+static PctState *
+pct_final_state(FunctionCallInfo fcinfo)
+{
+	PctState   *st;
+
+	if (!AggCheckCallContext(fcinfo, NULL))
+		elog(ERROR, "cx_metrics aggregate final function called in non-aggregate context");
+	if (PG_ARGISNULL(0))
+		return NULL;
+	st = (PctState *) PG_GETARG_POINTER(0);
+	if (st->n == 0 || st->pnull)
+		return NULL;
+	return st;
+}
+
+/* Final function of the scalar forms. */
+static Datum
+pct_final_scalar(FunctionCallInfo fcinfo, bool continuous)
+{
+	PctState   *st = pct_final_state(fcinfo);
+	Datum		res;
+	bool		isnull;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	pct_compute(st, continuous, &res, &isnull);
+	PG_RETURN_DATUM(res);
+}
+
+/* Final function of the array forms: an array with NULL for NULL fractions. */
+static Datum
+pct_final_multi(FunctionCallInfo fcinfo, bool continuous)
+{
+	PctState   *st = pct_final_state(fcinfo);
+	Datum	   *res;
+	bool	   *nulls;
+	int			dims[1],
+				lbs[1] = {1};
+	Oid			typ;
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+
+	if (st == NULL)
+		PG_RETURN_NULL();
+	res = palloc0(sizeof(Datum) * Max(st->npct, 1));
+	nulls = palloc0(sizeof(bool) * Max(st->npct, 1));
+	pct_compute(st, continuous, res, nulls);
+	typ = st->kind == PCT_KIND_FLOAT8 ? FLOAT8OID : INTERVALOID;
+	get_typlenbyvalalign(typ, &typlen, &typbyval, &typalign);
+	dims[0] = st->npct;
+	if (st->npct == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(typ));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(res, nulls, 1, dims, lbs, typ,
+											 typlen, typbyval, typalign));
+}
+
+Datum
+cx_pct_float8_cont_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_scalar(fcinfo, true);
+}
+
+Datum
+cx_pct_float8_disc_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_scalar(fcinfo, false);
+}
+
+Datum
+cx_pct_interval_cont_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_scalar(fcinfo, true);
+}
+
+Datum
+cx_pct_interval_disc_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_scalar(fcinfo, false);
+}
+
+Datum
+cx_pct_float8_cont_multi_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_multi(fcinfo, true);
+}
+
+Datum
+cx_pct_float8_disc_multi_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_multi(fcinfo, false);
+}
+
+Datum
+cx_pct_interval_cont_multi_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_multi(fcinfo, true);
+}
+
+Datum
+cx_pct_interval_disc_multi_final(PG_FUNCTION_ARGS)
+{
+	return pct_final_multi(fcinfo, false);
+}
+
+/*
+ * cx.share_within: the state is bigint[2] = {items, items within the limit},
+ * updated in place inside the aggregate.
+ */
+static ArrayType *
+share_state(FunctionCallInfo fcinfo)
+{
+	ArrayType  *arr;
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		arr = PG_GETARG_ARRAYTYPE_P(0);
+	else
+		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT8OID)
+		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	return arr;
+}
+
+/* cx.share_within(float8, float8) transition. */
+Datum
+cx_share_within_float8(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = share_state(fcinfo);
+	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
+	double		x,
+				limit;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_ARRAYTYPE_P(arr);
+	x = PG_GETARG_FLOAT8(1);
+	limit = PG_GETARG_FLOAT8(2);
+	if (unlikely(isnan(x) || isinf(x)))
+		cx_check_float_finite(x, "cycle time");
+	if (unlikely(isnan(limit) || isinf(limit)))
+		cx_check_float_finite(limit, "limit");
+	c[0]++;
+	c[1] += (x <= limit);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* cx.share_within(interval, interval) transition. */
+Datum
+cx_share_within_interval(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = share_state(fcinfo);
+	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
+	Interval   *x,
+			   *limit;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_ARRAYTYPE_P(arr);
+	x = PG_GETARG_INTERVAL_P(1);
+	limit = PG_GETARG_INTERVAL_P(2);
+	cx_check_interval_finite(x, "cycle time");
+	cx_check_interval_finite(limit, "limit");
+	c[0]++;
+	c[1] += cxsel_interval_key((CxInterval *) x) <= cxsel_interval_key((CxInterval *) limit);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* Combine two share_within states. */
+Datum
+cx_share_within_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = share_state(fcinfo);
+	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
+	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
+	int64	   *cb;
+
+	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != 2 || ARR_HASNULL(b) || ARR_ELEMTYPE(b) != INT8OID)
+		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	cb = (int64 *) ARR_DATA_PTR(b);
+	ca[0] += cb[0];
+	ca[1] += cb[1];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/* The share of items within the limit; NULL without items. */
+Datum
+cx_share_within_final(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
+	int64	   *c;
+
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != INT8OID)
+		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	c = (int64 *) ARR_DATA_PTR(arr);
+	if (c[0] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) c[1] / (double) c[0]);
+}

@@ -1,0 +1,36 @@
+/*
+ * select_core.c — exact order statistics without a full sort.
+ * See select_core.h.  Two instances of select_template.h: double, interval.
+ */
+#include "select_core.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define SEL_T double
+#define SEL_K double
+#define SEL_KEY(p) (*(p))
+#define SEL_NAME(x) cxsel_d_##x
+#include "select_template.h"
+
+#define SEL_T CxInterval
+#define SEL_K __int128
+#define SEL_KEY(p) cxsel_interval_key(p)
+#define SEL_NAME(x) cxsel_i_##x
+#include "select_template.h"
+
+/* Values at ascending ranks of an array of doubles (no NaN). */
+int
+cxsel_double(double *v, size_t n, const int64_t *ranks, int nranks,
+			 double *out, const CxSelAlloc *mem)
+{
+	return cxsel_d_select(v, n, ranks, nranks, out, mem);
+}
+
+/* Values at ascending ranks of an array of intervals. */
+int
+cxsel_interval(CxInterval *v, size_t n, const int64_t *ranks, int nranks,
+			   CxInterval *out, const CxSelAlloc *mem)
+{
+	return cxsel_i_select(v, n, ranks, nranks, out, mem);
+}

@@ -1,0 +1,325 @@
+/*
+ * select_template.h — one instance of the selection algorithms for one
+ * element type.  Included by select_core.c with:
+ *   SEL_T       element type
+ *   SEL_K       key type (totally ordered with < and ==)
+ *   SEL_KEY(p)  key of *p
+ *   SEL_NAME(x) name of an instance function
+ */
+
+/* Swap two elements. */
+static inline void
+SEL_NAME(swap) (SEL_T *a, SEL_T *b)
+{
+	SEL_T		t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Sift element i down a max-heap of n elements starting at v. */
+static void
+SEL_NAME(sift) (SEL_T *v, size_t i, size_t n)
+{
+	for (;;)
+	{
+		size_t		l = 2 * i + 1,
+					big = i;
+
+		if (l < n && SEL_KEY(&v[l]) > SEL_KEY(&v[big]))
+			big = l;
+		if (l + 1 < n && SEL_KEY(&v[l + 1]) > SEL_KEY(&v[big]))
+			big = l + 1;
+		if (big == i)
+			return;
+		SEL_NAME(swap) (&v[i], &v[big]);
+		i = big;
+	}
+}
+
+/* Heapsort v[0..n-1] ascending: the O(n log n) fallback of introselect. */
+static void
+SEL_NAME(heapsort) (SEL_T *v, size_t n)
+{
+	size_t		i;
+
+	if (n < 2)
+		return;
+	for (i = n / 2; i-- > 0;)
+		SEL_NAME(sift) (v, i, n);
+	for (i = n - 1; i > 0; i--)
+	{
+		SEL_NAME(swap) (&v[0], &v[i]);
+		SEL_NAME(sift) (v, 0, i);
+	}
+}
+
+/* Insertion sort of a short range. */
+static void
+SEL_NAME(insertion) (SEL_T *v, size_t n)
+{
+	size_t		i,
+				j;
+
+	for (i = 1; i < n; i++)
+	{
+		SEL_T		x = v[i];
+		SEL_K		kx = SEL_KEY(&x);
+
+		for (j = i; j > 0 && SEL_KEY(&v[j - 1]) > kx; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/*
+ * Introselect: rearrange v[lo..hi) so that v[k] holds the value of rank k,
+ * everything before it is <= and everything after it is >=.
+ */
+static void
+SEL_NAME(introselect) (SEL_T *v, size_t lo, size_t hi, size_t k)
+{
+	int			budget = 2;
+	size_t		len;
+
+	for (len = hi - lo; len > 1; len >>= 1)
+		budget += 2;
+	while (hi - lo > 16)
+	{
+		size_t		mid = lo + (hi - lo) / 2,
+					i,
+					j;
+		SEL_K		pivot;
+
+		if (budget-- <= 0)
+		{
+			SEL_NAME(heapsort) (v + lo, hi - lo);
+			return;
+		}
+		/* median of three into v[lo], with sentinels at both ends */
+		if (SEL_KEY(&v[mid]) < SEL_KEY(&v[lo]))
+			SEL_NAME(swap) (&v[mid], &v[lo]);
+		if (SEL_KEY(&v[hi - 1]) < SEL_KEY(&v[lo]))
+			SEL_NAME(swap) (&v[hi - 1], &v[lo]);
+		if (SEL_KEY(&v[hi - 1]) < SEL_KEY(&v[mid]))
+			SEL_NAME(swap) (&v[hi - 1], &v[mid]);
+		SEL_NAME(swap) (&v[lo], &v[mid]);
+		pivot = SEL_KEY(&v[lo]);
+		/* Hoare partition: stops on equal keys, so ties split evenly */
+		i = lo;
+		j = hi;
+		for (;;)
+		{
+			do
+				i++;
+			while (SEL_KEY(&v[i]) < pivot);
+			do
+				j--;
+			while (pivot < SEL_KEY(&v[j]));
+			if (i >= j)
+				break;
+			SEL_NAME(swap) (&v[i], &v[j]);
+		}
+		SEL_NAME(swap) (&v[lo], &v[j]);
+		if (k == j)
+			return;
+		if (k < j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+	SEL_NAME(insertion) (v + lo, hi - lo);
+}
+
+/* Compare two keys for qsort. */
+static int
+SEL_NAME(keycmp) (const void *a, const void *b)
+{
+	SEL_K		x = *(const SEL_K *) a,
+				y = *(const SEL_K *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Select several ascending ranks in place, left to right. */
+static void
+SEL_NAME(select_inplace) (SEL_T *v, size_t n, const int64_t *ranks, int nranks, SEL_T *out)
+{
+	size_t		lo = 0;
+	int			r;
+
+	for (r = 0; r < nranks; r++)
+	{
+		size_t		k = (size_t) ranks[r];
+
+		if (r > 0 && ranks[r] == ranks[r - 1])
+		{
+			out[r] = out[r - 1];
+			continue;
+		}
+		SEL_NAME(introselect) (v, lo, n, k);
+		out[r] = v[k];
+		lo = k + 1;
+	}
+}
+
+/*
+ * One scan against sampled pivots, then selection inside the small brackets.
+ * Falls back to select_inplace for any rank its bracket missed.
+ */
+static int
+SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
+				  SEL_T *out, const CxSelAlloc *mem)
+{
+	enum
+	{
+		SAMPLE = 16384, MAXB = 16
+	};
+	SEL_K	   *sample;
+	void	   *raw;
+	SEL_K		lo[MAXB],
+				hi[MAXB];
+	int			has_lo[MAXB],
+				has_hi[MAXB];
+	size_t		below[MAXB + 1],	/* values below bracket b (in the gap) */
+				size[MAXB],
+				cap[MAXB];
+	SEL_T	   *buf[MAXB];
+	int			first_rank[MAXB + 1];
+	int			nb = 0,
+				b,
+				r;
+	uint64_t	rng = 0x9E3779B97F4A7C15ULL;
+	size_t		d,
+				i;
+
+	if (n < 8 * SAMPLE || nranks > MAXB)
+	{
+		SEL_NAME(select_inplace) (v, n, ranks, nranks, out);
+		return 0;
+	}
+
+	/* a deterministic pseudo-random sample of keys, sorted */
+	/* keys may need 16-byte alignment (__int128); allocators give 8 */
+	raw = mem->alloc(sizeof(SEL_K) * SAMPLE + 16, mem->arg);
+	if (raw == NULL)
+		return -1;
+	sample = (SEL_K *) (((uintptr_t) raw + 15) & ~(uintptr_t) 15);
+	for (i = 0; i < SAMPLE; i++)
+	{
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		sample[i] = SEL_KEY(&v[rng % n]);
+	}
+	qsort(sample, SAMPLE, sizeof(SEL_K), SEL_NAME(keycmp));
+
+	/*
+	 * A bracket of +-5 standard deviations of the sample rank around each
+	 * rank (the sample rank's deviation is at most sqrt(SAMPLE) / 2).
+	 */
+	d = 320;
+	for (r = 0; r < nranks; r++)
+	{
+		double		t = ((double) ranks[r] + 0.5) * SAMPLE / (double) n;
+		long		tl = (long) t - (long) d,
+					th = (long) t + (long) d;
+		int			hl = tl >= 0,
+					hh = th < SAMPLE;
+		SEL_K		kl = hl ? sample[tl] : 0,
+					kh = hh ? sample[th] : 0;
+
+		/* merge with the previous bracket when they overlap */
+		if (nb > 0 && (!has_hi[nb - 1] || !hl || kl <= hi[nb - 1]))
+		{
+			has_hi[nb - 1] = hh;
+			hi[nb - 1] = kh;
+			continue;
+		}
+		lo[nb] = kl;
+		hi[nb] = kh;
+		has_lo[nb] = hl;
+		has_hi[nb] = hh;
+		first_rank[nb] = r;
+		nb++;
+	}
+	first_rank[nb] = nranks;
+	mem->release(raw, mem->arg);
+
+	for (b = 0; b < nb; b++)
+	{
+		/* expected share of values in the bracket, with ample slack */
+		cap[b] = (size_t) ((double) n * (4.0 * d * (first_rank[b + 1] - first_rank[b])) / SAMPLE) + 1024;
+		if (cap[b] > n)
+			cap[b] = n;
+		buf[b] = mem->alloc(sizeof(SEL_T) * cap[b], mem->arg);
+		if (buf[b] == NULL)
+		{
+			while (b-- > 0)
+				mem->release(buf[b], mem->arg);
+			return -1;
+		}
+		size[b] = 0;
+	}
+	memset(below, 0, sizeof(below));
+
+	/* the one scan: count each gap, copy each bracket */
+	for (i = 0; i < n; i++)
+	{
+		SEL_K		k = SEL_KEY(&v[i]);
+
+		for (b = 0; b < nb; b++)
+		{
+			if (has_hi[b] && k > hi[b])
+				continue;
+			if (has_lo[b] && k < lo[b])
+				below[b]++;
+			else if (size[b] < cap[b])
+				buf[b][size[b]++] = v[i];
+			else
+				below[MAXB] = 1;	/* bracket overflow: fall back */
+			break;
+		}
+	}
+
+	/* select inside each bracket when the ranks landed in it */
+	for (b = 0; b < nb; b++)
+	{
+		size_t		before = 0,
+					blo = 0;
+		int			c;
+
+		for (c = 0; c <= b; c++)
+			before += below[c] + (c < b ? size[c] : 0);
+		for (r = first_rank[b]; r < first_rank[b + 1]; r++)
+		{
+			size_t		k = (size_t) ranks[r];
+
+			if (below[MAXB] == 0 && k >= before && k < before + size[b])
+			{
+				if (r > first_rank[b] && ranks[r] == ranks[r - 1])
+					out[r] = out[r - 1];
+				else
+				{
+					SEL_NAME(introselect) (buf[b], blo, size[b], k - before);
+					out[r] = buf[b][k - before];
+					blo = k - before + 1;
+				}
+			}
+			else
+			{
+				/* rare: the sample misled us; select exactly on the whole array */
+				SEL_NAME(introselect) (v, 0, n, k);
+				out[r] = v[k];
+			}
+		}
+	}
+	for (b = 0; b < nb; b++)
+		mem->release(buf[b], mem->arg);
+	return 0;
+}
+
+#undef SEL_T
+#undef SEL_K
+#undef SEL_KEY
+#undef SEL_NAME
