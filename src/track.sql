@@ -197,14 +197,12 @@ BEGIN
 END
 $$;
 
--- Track a table against a service standard (see the README).
-CREATE FUNCTION cx.track(tbl regclass, standard cx.standard,
-						 started name, finished name, status name,
-						 calendar text DEFAULT 'us_federal',
-						 at_risk float8 DEFAULT 0.8,
-						 key name DEFAULT NULL,
-						 due name DEFAULT 'cx_due',
-						 backfill boolean DEFAULT true)
+-- The body of cx.track; caller_path is the caller's search_path, in force
+-- while the backfill UPDATE fires the table's other triggers.
+CREATE FUNCTION cx._track(tbl regclass, standard cx.standard,
+						  started name, finished name, status name,
+						  calendar text, at_risk float8, key name, due name,
+						  backfill boolean, caller_path text)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -216,9 +214,10 @@ DECLARE
 	added boolean := false;
 	idx name;
 	missing text[];
+	sql text;
 BEGIN
 	PERFORM cx._track_table(tbl);
-	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = track.tbl) THEN
+	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track.tbl) THEN
 		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
 			MESSAGE = format('table %s is already tracked', tbl),
 			HINT = 'Run cx.untrack on it first to change how it is tracked.';
@@ -292,9 +291,26 @@ BEGIN
 				   cx._track_sweep_key(started, due, status, at_risk),
 				   cx._track_sweep_pred(finished, status));
 	IF backfill THEN
-		EXECUTE format('UPDATE %s SET %I = %I', tbl, status, status);
+		sql := format('UPDATE %s SET %I = %I', tbl, status, status);
+		PERFORM set_config('search_path', caller_path, true);
+		EXECUTE sql;
+		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
 	END IF;
 END
+$$;
+
+-- Track a table against a service standard (see the README).
+CREATE FUNCTION cx.track(tbl regclass, standard cx.standard,
+						 started name, finished name, status name,
+						 calendar text DEFAULT 'us_federal',
+						 at_risk float8 DEFAULT 0.8,
+						 key name DEFAULT NULL,
+						 due name DEFAULT 'cx_due',
+						 backfill boolean DEFAULT true)
+	RETURNS void
+	LANGUAGE sql
+	AS $$
+	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, pg_catalog.current_setting('search_path'))
 $$;
 
 -- Stop tracking a table: drop its trigger, sweep index, registry row, and
@@ -398,10 +414,9 @@ BEGIN
 END
 $$;
 
--- Flip open rows whose at-risk or due time passed since their last write;
--- returns the rows flipped per table.  Locked rows are skipped (their
--- writer's trigger computes the same status).
-CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL)
+-- The body of cx.sweep; caller_path is the caller's search_path, in force
+-- while the UPDATE fires the tables' other triggers.
+CREATE FUNCTION cx._sweep(tbl regclass, caller_path text)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -410,23 +425,36 @@ CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL)
 DECLARE
 	t cx.tracked;
 	n bigint;
+	sql text;
 BEGIN
-	FOR t IN SELECT * FROM cx.tracked r WHERE sweep.tbl IS NULL OR r.tbl = sweep.tbl ORDER BY r.tbl::oid LOOP
+	FOR t IN SELECT * FROM cx.tracked r WHERE _sweep.tbl IS NULL OR r.tbl = _sweep.tbl ORDER BY r.tbl::oid LOOP
 		IF NOT has_table_privilege(t.tbl, 'SELECT, UPDATE') THEN
 			RAISE NOTICE 'cx.sweep skips table %: no SELECT and UPDATE privilege', t.tbl;
 			CONTINUE;
 		END IF;
-		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-					   'SELECT ctid FROM %1$s WHERE %3$s < $1 AND %4$s FOR UPDATE SKIP LOCKED))',
-					   t.tbl, t.status, cx._track_sweep_key(t.started, t.due, t.status, t.at_risk),
-					   cx._track_sweep_pred(t.finished, t.status))
-			USING statement_timestamp();
+		sql := format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
+					  'SELECT ctid FROM %1$s WHERE %3$s < $1 AND %4$s FOR UPDATE SKIP LOCKED))',
+					  t.tbl, t.status, cx._track_sweep_key(t.started, t.due, t.status, t.at_risk),
+					  cx._track_sweep_pred(t.finished, t.status));
+		PERFORM set_config('search_path', caller_path, true);
+		EXECUTE sql USING statement_timestamp();
 		GET DIAGNOSTICS n = ROW_COUNT;
+		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
 		tracked := t.tbl;
 		flipped := n;
 		RETURN NEXT;
 	END LOOP;
 END
+$$;
+
+-- Flip open rows whose at-risk or due time passed since their last write;
+-- returns the rows flipped per table.  Locked rows are skipped (their
+-- writer's trigger computes the same status).
+CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL)
+	RETURNS TABLE (tracked regclass, flipped bigint)
+	LANGUAGE sql
+	AS $$
+	SELECT * FROM cx._sweep($1, pg_catalog.current_setting('search_path'))
 $$;
 
 -- Forget the registry rows of tracked tables that are dropped.
