@@ -15,12 +15,17 @@
 #include "cx_metrics.h"
 
 #include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
+#include "commands/sequence.h"
 #include "commands/trigger.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
@@ -34,6 +39,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/relcache.h"
 #include "utils/syscache.h"
 
 #include "track_core.h"
@@ -96,6 +102,7 @@ typedef struct LogEntry
 	const char *tbl;
 	char	   *key;
 	const char *standard;
+	Datum		standard_datum;	/* cx.standard value (config memory) */
 	TimestampTz started;
 	TimestampTz due;
 	TimestampTz finished;
@@ -531,9 +538,9 @@ track_array(Datum *d, bool *nulls, int n, Oid elemtype)
 											  typlen, typbyval, typalign));
 }
 
-/* Write the buffered entries into cx.breach_log with one INSERT. */
+/* Write the buffered entries into cx.breach_log with one SPI INSERT. */
 static void
-track_log_flush(void)
+track_log_flush_spi(void)
 {
 	int			n = log_len,
 				i,
@@ -636,6 +643,153 @@ track_log_flush(void)
 	SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec);
 
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(tmp);
+}
+
+#define CX_LOG_NATTS 11
+#define CX_LOG_BATCH 1000
+
+/*
+ * Whether cx.breach_log can be written directly: it still has the columns
+ * of the extension, no triggers, no row-level security, and only
+ * immediately checked indexes.  Otherwise rows go through SQL.
+ */
+static bool
+track_log_direct_ok(Relation rel)
+{
+	static const char *const names[CX_LOG_NATTS] = {"id", "tbl", "key", "standard", "started",
+	"due", "finished", "old_status", "new_status", "score", "logged_at"};
+	TupleDesc	td = RelationGetDescr(rel);
+	List	   *indexes;
+	ListCell   *lc;
+	bool		ok = true;
+	int			i;
+
+	if (td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
+		rel->rd_rel->relrowsecurity || (td->constr && td->constr->has_generated_stored))
+		return false;
+	for (i = 0; i < CX_LOG_NATTS; i++)
+		if (TupleDescAttr(td, i)->attisdropped ||
+			strcmp(NameStr(TupleDescAttr(td, i)->attname), names[i]) != 0)
+			return false;
+	if (td->constr && td->constr->num_check > 0)
+		return false;
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		HeapTuple	itup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+
+		if (!HeapTupleIsValid(itup))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		if (!((Form_pg_index) GETSTRUCT(itup))->indimmediate)
+			ok = false;
+		ReleaseSysCache(itup);
+	}
+	list_free(indexes);
+	return ok;
+}
+
+/*
+ * Write the buffered entries straight into cx.breach_log (multi-insert into
+ * the heap, then its indexes), as COPY does; fall back to SQL when the log
+ * table was customized.
+ */
+static void
+track_log_flush(void)
+{
+	Oid			logrel,
+				seqrel;
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot **slots;
+	MemoryContext old,
+				tmp;
+	CommandId	cid;
+	int			i,
+				j,
+				n;
+
+	if (log_len == 0)
+		return;
+	logrel = get_relname_relid("breach_log", get_namespace_oid("cx", false));
+	if (!OidIsValid(logrel))
+		elog(ERROR, "relation cx.breach_log does not exist");
+	rel = table_open(logrel, RowExclusiveLock);
+	if (!track_log_direct_ok(rel))
+	{
+		table_close(rel, RowExclusiveLock);
+		track_log_flush_spi();
+		track_log_clear();
+		return;
+	}
+	seqrel = get_relname_relid("breach_log_id_seq", get_namespace_oid("cx", false));
+	if (!OidIsValid(seqrel))
+		elog(ERROR, "sequence cx.breach_log_id_seq does not exist");
+
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(tmp);
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	cid = GetCurrentCommandId(true);
+	slots = palloc(CX_LOG_BATCH * sizeof(TupleTableSlot *));
+	for (j = 0; j < CX_LOG_BATCH; j++)
+		slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
+
+	for (i = 0; i < log_len; i += n)
+	{
+		n = Min(CX_LOG_BATCH, log_len - i);
+		for (j = 0; j < n; j++)
+		{
+			LogEntry   *le = &log_buf[i + j];
+			TupleTableSlot *slot = slots[j];
+			Datum	   *v = slot->tts_values;
+			bool	   *nl = slot->tts_isnull;
+			const char *os = cxtr_status_name((cxtr_status) le->old_status);
+
+			ExecClearTuple(slot);
+			memset(nl, 0, CX_LOG_NATTS * sizeof(bool));
+			v[0] = Int64GetDatum(nextval_internal(seqrel, false));
+			v[1] = CStringGetTextDatum(le->tbl);
+			if (le->key)
+				v[2] = CStringGetTextDatum(le->key);
+			else
+				nl[2] = true;
+			v[3] = le->standard_datum;
+			nl[3] = le->standard == NULL;
+			v[4] = TimestampTzGetDatum(le->started);
+			nl[4] = le->started_null;
+			v[5] = TimestampTzGetDatum(le->due);
+			nl[5] = le->due_null;
+			v[6] = TimestampTzGetDatum(le->finished);
+			nl[6] = le->finished_null;
+			if (os)
+				v[7] = CStringGetTextDatum(os);
+			else
+				nl[7] = true;
+			v[8] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
+			v[9] = Float8GetDatum(le->score);
+			nl[9] = le->score_null;
+			v[10] = TimestampTzGetDatum(le->logged_at);
+			ExecStoreVirtualTuple(slot);
+		}
+		table_multi_insert(rel, slots, n, cid, 0, NULL);
+		for (j = 0; j < n; j++)
+		{
+			if (rri->ri_NumIndices > 0)
+				ExecInsertIndexTuples(rri, slots[j], estate, false, false, NULL, NIL);
+			ResetPerTupleExprContext(estate);
+		}
+		MemoryContextSwitchTo(tmp);
+	}
+	for (j = 0; j < CX_LOG_BATCH; j++)
+		ExecDropSingleTupleTableSlot(slots[j]);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
 	MemoryContextSwitchTo(old);
 	MemoryContextDelete(tmp);
 	track_log_clear();
@@ -825,6 +979,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		le->tbl = cfg->relname;
 		le->key = track_key_text(tup, td, cfg->att_key, &cfg->key_out);
 		le->standard = cfg->standard_text;
+		le->standard_datum = cfg->standard;
 		le->started = DatumGetTimestampTz(started);
 		le->started_null = false;
 		le->due = DatumGetTimestampTz(due);

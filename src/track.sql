@@ -47,6 +47,9 @@ CREATE TABLE cx.breach_log (
 	score float8,
 	logged_at timestamptz NOT NULL
 );
+-- ids are handed out 100 at a time per session: ordered within a session,
+-- not across sessions (use logged_at for time)
+ALTER SEQUENCE cx.breach_log_id_seq CACHE 100;
 COMMENT ON TABLE cx.breach_log IS 'Transitions into at_risk, breached, missed, and low scores of tracked tables';
 
 SELECT pg_catalog.pg_extension_config_dump('cx.tracked', '');
