@@ -1,7 +1,7 @@
 -- Tracking tables against a service standard: statuses, transitions, the
 -- breach log, the sweep, low scores, bad arguments, untrack.
-CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
 \set SHOW_CONTEXT never
 
 CREATE TABLE trk_apps (

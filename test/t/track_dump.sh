@@ -56,7 +56,8 @@ RESET session_replication_role;
 SELECT flipped FROM cx.sweep();
 SELECT string_agg(key || ':' || coalesce(old_status, '') || '>' || new_status, ',' ORDER BY id)
 FROM cx.breach_log WHERE key IN ('10001', '10002') OR (tbl = 'public.survey' AND key = '100');
-SELECT (SELECT max(id) FROM cx.breach_log) = (SELECT last_value FROM cx.breach_log_id_seq);
+SELECT (SELECT min(id) FROM cx.breach_log WHERE key IN ('10001', '10002') OR (tbl = 'public.survey' AND key = '100'))
+	 > (SELECT max(id) FROM cx.breach_log WHERE NOT (key IN ('10001', '10002') OR (tbl = 'public.survey' AND key = '100')));
 SQL
 )
 if [ "$(printf '%s' "$res" | tr '\n' ' ')" = "breached 1 10001:>breached,100:>low_score,10002:on_track>breached t" ]; then
