@@ -23,6 +23,7 @@
 #include "utils/builtins.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
+#include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -174,13 +175,43 @@ cal_build_transitions(CalEntry *e)
 	e->tr_hi = hi;
 }
 
+/* UTC offset (seconds) of the entry's zone at pg_time_t t, from the table; false if outside it. */
+static bool
+cal_offset_at(const CalEntry *e, pg_time_t t, long *off)
+{
+	int			lo = 0,
+				hi = e->n_tr - 1;
+
+	if (e->n_tr == 0 || t < e->tr_lo || t >= e->tr_hi)
+		return false;
+	/* last transition at or before t */
+	while (lo < hi)
+	{
+		int			mid = (lo + hi + 1) / 2;
+
+		if (e->tr_at[mid] <= t)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	*off = e->tr_off[lo];
+	return true;
+}
+
+/* pg_time_t (Unix seconds, floored) of a timestamp. */
+static pg_time_t
+cal_time_t(TimestampTz ts)
+{
+	return (pg_time_t) (ts >= 0 ? ts / USECS_PER_SEC : -((-ts + USECS_PER_SEC - 1) / USECS_PER_SEC)) + CAL_EPOCH_SHIFT;
+}
+
 /* Local day number (0 = 2000-01-01) and time of day (usecs) of ts in the entry's zone. */
 static int64
 cal_local_day(const CalEntry *e, TimestampTz ts, int64 *tod)
 {
-	pg_time_t	t;
 	int64		local,
 				day;
+	long		off;
 
 	if (TIMESTAMP_NOT_FINITE(ts))
 		ereport(ERROR,
@@ -188,24 +219,8 @@ cal_local_day(const CalEntry *e, TimestampTz ts, int64 *tod)
 				 errmsg("timestamp must be finite"),
 				 errdetail("Business days are counted between finite timestamps."),
 				 errhint("Filter out infinite timestamps, or turn them into NULL.")));
-	t = (pg_time_t) (ts >= 0 ? ts / USECS_PER_SEC : -((-ts + USECS_PER_SEC - 1) / USECS_PER_SEC)) + CAL_EPOCH_SHIFT;
-	if (e->n_tr > 0 && t >= e->tr_lo && t < e->tr_hi)
-	{
-		int			lo = 0,
-					hi = e->n_tr - 1;
-
-		/* last transition at or before t */
-		while (lo < hi)
-		{
-			int			mid = (lo + hi + 1) / 2;
-
-			if (e->tr_at[mid] <= t)
-				lo = mid;
-			else
-				hi = mid - 1;
-		}
-		local = ts + (int64) e->tr_off[lo] * USECS_PER_SEC;
-	}
+	if (cal_offset_at(e, cal_time_t(ts), &off))
+		local = ts + (int64) off * USECS_PER_SEC;
 	else
 	{
 		struct pg_tm tm;
@@ -240,6 +255,17 @@ cal_end_of_day(const CalEntry *e, int64 day)
 
 	if (day + 1 + POSTGRES_EPOCH_JDATE > INT_MAX || day + 1 + POSTGRES_EPOCH_JDATE < 0)
 		goto out_of_range;
+	/* fast path: the offset at local midnight is the same just before and after it */
+	{
+		int64		midnight = (day + 1) * USECS_PER_DAY;
+		long		off1,
+					off2;
+
+		if (cal_offset_at(e, cal_time_t(midnight), &off1) &&
+			cal_offset_at(e, cal_time_t(midnight - (int64) off1 * USECS_PER_SEC), &off2) &&
+			off1 == off2)
+			return midnight - (int64) off1 * USECS_PER_SEC - 1;
+	}
 	j2date((int) (day + 1 + POSTGRES_EPOCH_JDATE), &y, &m, &d);
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y;
@@ -274,9 +300,14 @@ cal_load(const char *name, int name_len)
 	bool		cutoff_null;
 	uint64		i;
 	Oid			nsp;
+	int			save_nestlevel;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
+	/* read the tables with a safe search_path, whatever the caller's is */
+	save_nestlevel = NewGUCNestLevel();
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION,
+							 GUC_ACTION_SAVE, true, 0, false);
 
 	nsp = get_namespace_oid("cx", false);
 	cal_calendars_oid = get_relname_relid("calendars", nsp);
@@ -326,6 +357,7 @@ cal_load(const char *name, int name_len)
 	e->cal.alloc = cal_alloc;
 	e->cal.release = cal_release;
 	e->cal.alloc_ctx = cal_context;
+	AtEOXact_GUC(true, save_nestlevel);
 	SPI_finish();
 
 	cal_build_transitions(e);

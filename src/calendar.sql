@@ -5,9 +5,9 @@ CREATE TABLE cx.calendars (
 	name text PRIMARY KEY CHECK (name <> ''),
 	time_zone text NOT NULL DEFAULT 'America/New_York',
 	weekend integer[] NOT NULL DEFAULT '{6,7}'
-		CHECK (weekend <@ '{1,2,3,4,5,6,7}' AND NOT weekend @> '{1,2,3,4,5,6,7}'),
+		CONSTRAINT weekend_iso_days_not_all CHECK (weekend <@ '{1,2,3,4,5,6,7}' AND NOT weekend @> '{1,2,3,4,5,6,7}'),
 	federal_holidays boolean NOT NULL DEFAULT false,
-	cutoff time CHECK (cutoff > time '00:00'),
+	cutoff time CONSTRAINT cutoff_after_midnight CHECK (cutoff > time '00:00'),
 	description text
 );
 COMMENT ON TABLE cx.calendars IS 'business calendars: weekend days (ISO 1 = Monday .. 7 = Sunday), time zone, US federal holidays or not, receipt cut-off time';
@@ -116,3 +116,17 @@ CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx
 CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
 	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
 	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
+
+-- Judging a cycle-time sketch (cx.cycle_sketch) against an elapsed-time
+-- standard: its estimated share within the allowance (see cx.share_within
+-- for the guarantee), and whether that share reaches the target.
+CREATE FUNCTION cx._sketch_allowance(cx.standard) RETURNS interval
+	AS 'MODULE_PATHNAME', 'cx_standard_sketch_allowance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.attainment(sketch cx.cycle_sketch, std cx.standard) RETURNS double precision
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN cx.share_within(sketch, cx._sketch_allowance(std));
+COMMENT ON FUNCTION cx.attainment(cx.cycle_sketch, cx.standard) IS 'estimated share of a sketch''s durations within the standard''s allowance';
+CREATE FUNCTION cx.meets(sketch cx.cycle_sketch, std cx.standard) RETURNS boolean
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN cx.share_within(sketch, cx._sketch_allowance(std)) OPERATOR(pg_catalog.>=) cx.target(std);
+COMMENT ON FUNCTION cx.meets(cx.cycle_sketch, cx.standard) IS 'does a sketch''s estimated share within the allowance reach the target?';

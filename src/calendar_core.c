@@ -8,6 +8,8 @@
 #include <stdlib.h>
 
 #define CXCAL_ALL_DAYS	0x7Fu
+/* cal_add_fast met closures for too many rounds: bisect instead */
+#define CAL_GAVE_UP		((cxcal_status) -1)
 
 /* Floor division for a positive divisor. */
 static int64_t
@@ -381,6 +383,62 @@ cal_past(cxcal_calendar *cal, int64_t start, int64_t day, int64_t n, int *result
 	return st;
 }
 
+/* The workday (ignoring closures) whose cal_workdays_before is c. */
+static int64_t
+cal_workday_at(const cxcal_calendar *cal, int64_t c)
+{
+	int			offs[7];
+	int			per_week = 0,
+				i;
+	int64_t		weeks;
+	int64_t		r;
+
+	for (i = 0; i < 7; i++)
+		if (!((cal->weekend_mask >> i) & 1u))
+			offs[per_week++] = i;
+	weeks = cal_floor_div(c, per_week);
+	r = c - weeks * per_week;
+	return 2 + weeks * 7 + offs[r];
+}
+
+/*
+ * cxcal_add for a start that is a business day: jump over the workdays by
+ * arithmetic, then by the closures met on the way, until no new closure is
+ * met (the least fixed point is a business day).
+ */
+static cxcal_status
+cal_add_fast(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
+{
+	int64_t		h = 0,
+				d,
+				wstart = cal_workdays_before(cal, start);
+	cxcal_status st;
+	int			iter;
+
+	for (iter = 0; iter < 64; iter++)
+	{
+		int64_t		h2;
+
+		d = cal_workday_at(cal, wstart + (n >= 0 ? n + h : n - h));
+		if (d < cal_day_min() || d > cal_day_max())
+			return CXCAL_OUT_OF_RANGE;
+		if ((st = cal_cover(cal, start)) != CXCAL_OK || (st = cal_cover(cal, d)) != CXCAL_OK)
+			return st;
+		/* closures strictly between start and d, on d's side */
+		if (n >= 0)
+			h2 = (int64_t) cal_lower_bound(cal, d + 1) - (int64_t) cal_lower_bound(cal, start + 1);
+		else
+			h2 = (int64_t) cal_lower_bound(cal, start) - (int64_t) cal_lower_bound(cal, d);
+		if (h2 == h)
+		{
+			*result = d;
+			return CXCAL_OK;
+		}
+		h = h2;
+	}
+	return CAL_GAVE_UP;
+}
+
 /* The business day n business days after (n < 0: before) business day start. */
 cxcal_status
 cxcal_add(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
@@ -395,6 +453,15 @@ cxcal_add(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
 		return CXCAL_OUT_OF_RANGE;
 	if (n > cal_day_max() - cal_day_min() || -n > cal_day_max() - cal_day_min())
 		return CXCAL_OUT_OF_RANGE;
+	if ((st = cxcal_is_business_day(cal, start, &past)) != CXCAL_OK)
+		return st;
+	if (past)
+	{
+		/* the usual case; fall back to bisection if closures keep coming */
+		st = cal_add_fast(cal, start, n, result);
+		if (st != CAL_GAVE_UP)
+			return st;
+	}
 
 	/* find lo (not past) and hi (past) by galloping, then bisect */
 	if (n >= 0)

@@ -27,6 +27,7 @@ PG_FUNCTION_INFO_V1(cx_standard_allowance);
 PG_FUNCTION_INFO_V1(cx_standard_business_allowance);
 PG_FUNCTION_INFO_V1(cx_standard_unit);
 PG_FUNCTION_INFO_V1(cx_standard_amount);
+PG_FUNCTION_INFO_V1(cx_standard_sketch_allowance);
 
 #define CXSTD_BINARY_VERSION 1
 
@@ -305,4 +306,19 @@ cx_standard_amount(PG_FUNCTION_ARGS)
 	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
 
 	PG_RETURN_INT32(std->amount);
+}
+
+/* Allowance for judging a sketch: the elapsed allowance, an error for business days. */
+Datum
+cx_standard_sketch_allowance(PG_FUNCTION_ARGS)
+{
+	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+
+	if (std->unit == CXSTD_BUSINESS_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a business-day standard cannot judge a cycle sketch"),
+				 errdetail("A sketch keeps durations, not the start and finish times that business days need."),
+				 errhint("Use cx.attainment(started, finished, standard) on the rows, or an elapsed-time standard.")));
+	return cx_standard_allowance(fcinfo);
 }

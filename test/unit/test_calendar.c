@@ -339,6 +339,29 @@ test_known_cases(void)
 	CHECK(cxcal_add(&cal, 0, INT64_C(9000000000000), &got) == CXCAL_OUT_OF_RANGE, "huge n is out of range");
 	cxcal_free(&cal);
 
+	/* a long run of closures: every day of 2026 from March to October */
+	{
+		int64_t    *run = malloc(300 * sizeof(int64_t));
+		int			i;
+		int64_t		want;
+
+		for (i = 0; i < 300; i++)
+			run[i] = cxcal_days_from_civil(2026, 3, 1) + i;
+		cal.user_days = run;
+		cal.n_user = 250;
+		cxcal_free(&cal);
+		want = ref_add(&cal, cxcal_days_from_civil(2026, 2, 27), 5);
+		CHECK(cxcal_add(&cal, cxcal_days_from_civil(2026, 2, 27), 5, &got) == CXCAL_OK && got == want,
+			  "add over 250 straight closures");
+		want = ref_add(&cal, want, -5);
+		CHECK(cxcal_add(&cal, got, -5, &got) == CXCAL_OK && got == want && got == cxcal_days_from_civil(2026, 2, 27),
+			  "subtract over 250 straight closures");
+		cxcal_free(&cal);
+		cal.user_days = NULL;
+		cal.n_user = 0;
+		free(run);
+	}
+
 	cal.weekend_mask = 0x7F;
 	CHECK(cxcal_count(&cal, 0, 10, &got) == CXCAL_NO_WORKDAYS, "all-weekend calendar refused");
 	cxcal_free(&cal);
