@@ -89,7 +89,9 @@ SELECT cx.share_within(x, NULL) IS NULL AS null_limit FROM d;
 
 -- a larger set: the one-scan selection path (more than 131072 values)
 CREATE TEMP TABLE big AS
-SELECT (random() * 1e6)::int::float8 AS x, make_interval(secs => random() * 1e7) AS iv
+SELECT (random() * 1e6)::int::float8 AS x, make_interval(secs => random() * 1e7) AS iv,
+       make_interval(days => (random() * 90)::int, secs => random() * 86400) AS ivd,
+       make_interval(months => (random() * 2)::int, days => (random() * 40)::int, secs => random() * 86400) AS ivm
 FROM generate_series(1, 300000);
 SELECT cx.percentile(x, ARRAY[0.001, 0.5, 0.9, 0.95, 0.999]) =
          percentile_cont(ARRAY[0.001, 0.5, 0.9, 0.95, 0.999]) WITHIN GROUP (ORDER BY x) AS big_cont,
@@ -109,7 +111,9 @@ SET max_parallel_workers_per_gather = 2;
 EXPLAIN (COSTS OFF) SELECT cx.percentile(x, 0.9), cx.percentile(iv, ARRAY[0.5, 0.9]), cx.share_within(x, 500) FROM pct_par;
 SELECT cx.percentile(x, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY x) FROM big) AS par_cont,
        cx.percentile_disc(iv, ARRAY[0.5, 0.9]) = (SELECT percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY iv) FROM big) AS par_disc_iv,
-       cx.share_within(x, 5e5) = (SELECT avg((x <= 5e5)::int)::float8 FROM big) AS par_share
+       cx.share_within(x, 5e5) = (SELECT avg((x <= 5e5)::int)::float8 FROM big) AS par_share,
+       cx.percentile(ivd, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ivd) FROM big) AS par_days,
+       cx.percentile(ivm, ARRAY[0.1, 0.9]) = (SELECT percentile_cont(ARRAY[0.1, 0.9]) WITHIN GROUP (ORDER BY ivm) FROM big) AS par_months
 FROM pct_par;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;

@@ -46,6 +46,10 @@ PG_FUNCTION_INFO_V1(cx_share_within_final);
 #define PCT_KIND_INTERVAL	2
 #define PCT_SERIAL_VERSION	1
 #define PCT_MAX_PERCENTILES	1000
+#define PCT_FLAG_MULTI		1
+#define PCT_FLAG_PNULL		2
+#define PCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
+#define PCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
 #define PCT_BIG_BYTES		(1024 * 1024)	/* states this large use CxBigBuf */
 
 /* Serialized header; the bytea is [header][npct doubles][pad to 8][values]. */
@@ -53,7 +57,7 @@ typedef struct PctSerialHeader
 {
 	int32		version;
 	int32		kind;
-	int32		flags;			/* 1 = multi, 2 = pnull */
+	int32		flags;			/* PCT_FLAG_* */
 	int32		npct;
 	int64		n;
 } PctSerialHeader;
@@ -472,28 +476,71 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* Bytes per value on the wire for a kind and flags. */
+static inline Size
+pct_wire_size(int32 kind, int32 flags)
+{
+	if (kind == PCT_KIND_FLOAT8)
+		return sizeof(double);
+	if (flags & PCT_FLAG_TIME_ONLY)
+		return sizeof(int64);
+	if (flags & PCT_FLAG_NO_MONTHS)
+		return sizeof(int64) + sizeof(int32);
+	return sizeof(Interval);
+}
+
 /*
- * Serialize a state into bytea (parallel workers to leader).  The state's
- * buffer already has the serialized layout: fill in the header and copy it
- * once.  (The executor requires the result in the current memory context.)
+ * The narrowest wire layout for a run of intervals: most cycle times have
+ * no months (timestamp differences) and many no days either, so parallel
+ * workers send 8 or 12 bytes a value instead of 16.
+ */
+static int32
+pct_interval_layout(const Interval *v, int64 n)
+{
+	int32		months = 0,
+				days = 0;
+	int64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		months |= v[i].month;
+		days |= v[i].day;
+	}
+	if (months != 0)
+		return 0;
+	return days != 0 ? PCT_FLAG_NO_MONTHS : PCT_FLAG_TIME_ONLY;
+}
+
+/*
+ * Serialize a state into bytea (parallel workers to leader): the header
+ * room of the state's buffer is filled in and the image copied once into the
+ * current memory context (where the executor wants it), intervals in their
+ * narrowest layout.
  */
 Datum
 cx_pct_serialize(PG_FUNCTION_ARGS)
 {
 	PctState   *st = (PctState *) PG_GETARG_POINTER(0);
 	PctSerialHeader hdr;
-	Size		len;
+	Size		len,
+				wsz;
 	bytea	   *out;
+	char	   *w;
+	int32		layout = 0;
+	int64		i;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "cx_pct_serialize called in non-aggregate context");
 	pct_flatten(st);
 	if (st->buf == NULL)
 		pct_reserve(st, 1);
-	len = st->hdrlen + st->n * pct_elem_size(st->kind);
+	if (st->kind == PCT_KIND_INTERVAL)
+		layout = pct_interval_layout((Interval *) PCT_VALUES(st), st->n);
+	wsz = pct_wire_size(st->kind, layout);
+	len = st->hdrlen + st->n * wsz;
 	hdr.version = PCT_SERIAL_VERSION;
 	hdr.kind = st->kind;
-	hdr.flags = (st->multi ? 1 : 0) | (st->pnull ? 2 : 0);
+	hdr.flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
 	hdr.npct = st->npct;
 	hdr.n = st->n;
 	memset(st->buf, 0, st->hdrlen);
@@ -502,7 +549,21 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 		memcpy(st->buf + VARHDRSZ + sizeof(hdr), st->pcts, st->npct * sizeof(double));
 	out = (bytea *) MemoryContextAllocHuge(CurrentMemoryContext, len);
 	cx_advise_huge(out, len);
-	memcpy(out, st->buf, len);
+	if (wsz == pct_elem_size(st->kind))
+		memcpy(out, st->buf, len);
+	else
+	{
+		const Interval *v = (const Interval *) PCT_VALUES(st);
+
+		memcpy(out, st->buf, st->hdrlen);
+		w = (char *) out + st->hdrlen;
+		for (i = 0; i < st->n; i++, w += wsz)
+		{
+			memcpy(w, &v[i].time, sizeof(int64));
+			if (layout == PCT_FLAG_NO_MONTHS)
+				memcpy(w + sizeof(int64), &v[i].day, sizeof(int32));
+		}
+	}
 	SET_VARSIZE(out, len);
 	PG_RETURN_BYTEA_P(out);
 }
@@ -526,7 +587,9 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	PctSerialHeader hdr;
 	PctState   *st;
-	Size		esz;
+	Size		wsz,
+				head;
+	int32		layout;
 	int			i;
 
 	if (len < sizeof(hdr))
@@ -536,23 +599,44 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 		pct_bad_serial("Unknown state version.");
 	if (hdr.kind != PCT_KIND_FLOAT8 && hdr.kind != PCT_KIND_INTERVAL)
 		pct_bad_serial("Unknown value kind.");
-	if ((hdr.flags & ~3) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
-		(!(hdr.flags & 1) && hdr.npct != 1))
+	layout = hdr.flags & (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY);
+	if ((hdr.flags & ~15) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
+		(!(hdr.flags & PCT_FLAG_MULTI) && hdr.npct != 1) ||
+		layout == (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY) ||
+		(layout != 0 && hdr.kind != PCT_KIND_INTERVAL))
 		pct_bad_serial("Invalid flags or number of fractions.");
-	esz = pct_elem_size(hdr.kind);
+	wsz = pct_wire_size(hdr.kind, layout);
+	head = pct_header_len(hdr.npct) - VARHDRSZ;
 	if (hdr.n < 0 || hdr.n > pct_max_values(hdr.kind, hdr.npct) ||
-		len != pct_header_len(hdr.npct) - VARHDRSZ + (Size) hdr.n * esz)
+		len != head + (Size) hdr.n * wsz)
 		pct_bad_serial("The length does not match the number of values.");
-	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind, (hdr.flags & 1) != 0, hdr.npct);
-	st->pnull = (hdr.flags & 2) != 0;
+	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind,
+					   (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
+	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
 	if (hdr.npct > 0)
 		memcpy(st->pcts, p + sizeof(hdr), hdr.npct * sizeof(double));
 	for (i = 0; i < hdr.npct; i++)
 		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
 			pct_bad_serial("A fraction is outside [0, 1].");
-	/* one copy of the whole image: buf gets the serialized layout */
+	/* one copy (or decoding) of the image: buf gets the in-memory layout */
 	pct_reserve(st, Max(hdr.n, 1));
-	memcpy(st->buf + VARHDRSZ, p, len);
+	if (layout == 0)
+		memcpy(st->buf + VARHDRSZ, p, len);
+	else
+	{
+		Interval   *v = (Interval *) PCT_VALUES(st);
+		const char *r = p + head;
+		int64		k;
+
+		for (k = 0; k < hdr.n; k++, r += wsz)
+		{
+			memcpy(&v[k].time, r, sizeof(int64));
+			v[k].day = 0;
+			v[k].month = 0;
+			if (layout == PCT_FLAG_NO_MONTHS)
+				memcpy(&v[k].day, r + sizeof(int64), sizeof(int32));
+		}
+	}
 	st->n = st->total = hdr.n;
 	PG_RETURN_POINTER(st);
 }
