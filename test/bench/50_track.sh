@@ -175,6 +175,7 @@ if [ "$(cx_psql -Atc "SELECT count(*) FROM cx.tracked WHERE tbl = to_regclass('t
 	[ "$(cx_psql -Atc "SELECT count(*) FROM track_big")" != "$track_big" ]; then
 	cx_say "creating track_big with $track_big rows (two years, statuses computed in bulk, then tracked)"
 	cx_psql >/dev/null <<SQL
+SET client_min_messages = warning;
 DROP TABLE IF EXISTS track_big;
 CREATE TABLE track_big (id bigserial PRIMARY KEY, product_line text, channel text,
 	received_at timestamptz, decided_at timestamptz, cx_status text, cx_due timestamptz);
