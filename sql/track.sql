@@ -167,6 +167,8 @@ SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', stat
 SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', at_risk => 0);
 SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'k2', key => 'k1');
 SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', due => 'st');
+CREATE TABLE trk_bad3 (id int PRIMARY KEY, s timestamptz, f timestamptz, st varchar(5));
+SELECT cx.track('trk_bad3', 'within 1 day', started => 's', finished => 'f', status => 'st');
 SELECT cx.track('trk_apps', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'cx_status');
 CREATE TYPE trk_short AS ENUM ('on_track', 'met');
 CREATE TABLE trk_bad2 (id int PRIMARY KEY, s timestamptz, f timestamptz, st trk_short);
@@ -219,7 +221,7 @@ SELECT count(*) AS registry_after_drop FROM cx.tracked;
 SELECT count(*) > 0 AS log_kept FROM cx.breach_log WHERE tbl = 'public.trk_calls';
 
 DROP FUNCTION trk_expected;
-DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2 CASCADE;
+DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
 DROP TABLE trk_parted;
 DROP TYPE trk_state, trk_short;
 

@@ -364,6 +364,10 @@ track_load(Relation rel)
 		cfg->status_enum = type_is_enum(status_type);
 		if (!cfg->status_enum && status_type != TEXTOID && status_type != VARCHAROID)
 			track_bad_column(rel, status_col, "has the wrong type");
+		if (status_type == VARCHAROID &&
+			TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypmod >= 0 &&
+			TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypmod - VARHDRSZ < 8)
+			track_bad_column(rel, status_col, "is too short for the statuses");
 		for (i = 1; i < CXTR_NSTATUS; i++)
 		{
 			const char *name = cxtr_status_name((cxtr_status) i);

@@ -264,6 +264,13 @@ BEGIN
 				HINT = format('Add them with ALTER TYPE %s ADD VALUE.', st);
 		END IF;
 	END IF;
+	IF st = 'varchar'::regtype AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = status
+											 AND a.atttypmod >= 0 AND a.atttypmod - 4 < 8) THEN
+		RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+			MESSAGE = format('status column "%s" is too short', status),
+			DETAIL = 'Statuses are up to 8 characters long (on_track, breached).',
+			HINT = format('Widen it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE varchar(16).', tbl, status);
+	END IF;
 	k := cx._track_key(tbl, key);
 	IF due IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
