@@ -171,6 +171,12 @@ INSERT INTO cx.holidays (calendar, day, name) VALUES ('us_federal', '2026-01-05'
 SELECT cx.business_days(date '2026-01-02', date '2026-01-07') AS with_closure,
 	   cx.is_business_day('2026-01-05') AS snow_day_open,
 	   cx.add_business_days(date '2026-01-02', 1) AS next_after_friday;
+SELECT * FROM cx.calendar_closures('us_federal', '2026-01-01', '2026-02-28');
+-- the listed closures are exactly the weekdays the C calendar treats as closed
+SELECT array_agg(d::date ORDER BY d) = (SELECT array_agg(day ORDER BY day) FROM cx.calendar_closures('us_federal', '2021-06-01', '2028-06-30'))
+	   AS closures_match_is_business_day
+FROM generate_series(date '2021-06-01', date '2028-06-30', interval '1 day') d
+WHERE extract(isodow FROM d) < 6 AND NOT cx.is_business_day(d::date);
 BEGIN;
 DELETE FROM cx.holidays WHERE day = '2026-01-05';
 SELECT cx.business_days(date '2026-01-02', date '2026-01-07') AS deleted_in_transaction;

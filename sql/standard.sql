@@ -28,6 +28,29 @@ SELECT '90% within 13001 business days'::cx.standard;
 SELECT '90% of items decided within 30 days'::cx.standard;
 SELECT ''::cx.standard;
 
+-- random text: every input is either refused with an error or read back
+-- unchanged from its canonical form (no crash, no silent garbage)
+SELECT setseed(0.25);
+CREATE FUNCTION pg_temp.try_standard(t text) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+	RETURN CASE WHEN t::cx.standard::text::cx.standard OPERATOR(cx.=) t::cx.standard THEN 'ok' ELSE 'mismatch' END;
+EXCEPTION WHEN invalid_text_representation OR numeric_value_out_of_range THEN
+	RETURN 'refused';
+END $$;
+SELECT count(*) FILTER (WHERE r = 'mismatch') AS mismatches,
+	   count(*) FILTER (WHERE r = 'ok') > 50 AS some_accepted,
+	   count(*) FILTER (WHERE r = 'refused') > 50 AS some_refused
+FROM (SELECT pg_temp.try_standard(t) AS r
+	  FROM (SELECT CASE WHEN i % 3 = 0
+						THEN (SELECT string_agg(substr('0123456789.%+- within business days hours weeks', 1 + (random() * 47)::int, 1 + (random() * 6)::int), '')
+							  FROM generate_series(1, 1 + (i % 9)) WHERE i > 0)
+						ELSE overlay(w PLACING substr('0123456789.%+- abwsy', 1 + (random() * 19)::int, 1)
+									 FROM 1 + (random() * (length(w) - 1))::int FOR (random() * 2)::int)
+				   END AS t
+			FROM generate_series(1, 6000) AS i,
+				 LATERAL (SELECT (ARRAY['90% within 30 business days', 'within 5 days', '80% within 20 minutes',
+										'99.95% within 1 hour', '75% within 2 weeks', '50% within 45 secs'])[1 + i % 6] AS w) AS x) AS r0) AS r1;
+
 -- accessors: standard types only
 SELECT s::text, cx.target(s), cx.allowance(s), cx.business_allowance(s),
 	   cx.allowance_unit(s), cx.allowance_amount(s)

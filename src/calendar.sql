@@ -130,3 +130,27 @@ CREATE FUNCTION cx.meets(sketch cx.cycle_sketch, std cx.standard) RETURNS boolea
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	RETURN cx.share_within(sketch, cx._sketch_allowance(std)) OPERATOR(pg_catalog.>=) cx.target(std);
 COMMENT ON FUNCTION cx.meets(cx.cycle_sketch, cx.standard) IS 'does a sketch''s estimated share within the allowance reach the target?';
+
+-- The closures of a calendar between two dates (inclusive) that fall on its
+-- working days: federal holidays as observed (if the calendar has them) and
+-- the rows of cx.holidays.  Bound at creation time (no search_path lookups).
+CREATE FUNCTION cx.calendar_closures(calendar text, from_day date, to_day date)
+	RETURNS TABLE (day date, name text)
+	LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+	SELECT d.day, pg_catalog.string_agg(d.name, '; ' ORDER BY d.src, d.name)
+	FROM cx.calendars c,
+		 LATERAL (SELECT h.day, h.name, 1 AS src
+				  FROM pg_catalog.generate_series(pg_catalog.date_part('year', $2)::integer,
+												  pg_catalog.date_part('year', $3)::integer + 1) AS y,
+					   cx.us_federal_holidays(y) AS h
+				  WHERE c.federal_holidays
+				  UNION ALL
+				  SELECT u.day, u.name, 2 AS src FROM cx.holidays u WHERE u.calendar OPERATOR(pg_catalog.=) c.name) AS d
+	WHERE c.name OPERATOR(pg_catalog.=) $1
+	  AND d.day OPERATOR(pg_catalog.>=) $2 AND d.day OPERATOR(pg_catalog.<=) $3
+	  AND NOT (pg_catalog.date_part('isodow', d.day)::integer OPERATOR(pg_catalog.=) ANY (c.weekend))
+	GROUP BY d.day
+	ORDER BY d.day;
+END;
+COMMENT ON FUNCTION cx.calendar_closures(text, date, date) IS 'closed working days of a calendar between two dates: federal holidays and user closures';

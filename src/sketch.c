@@ -99,7 +99,8 @@ interval_us(const Interval *iv, const char *what)
 {
 	int128		span;
 
-	cx_check_interval_finite(iv, what);
+	if (unlikely(!CX_INTERVAL_IS_FINITE(iv)))
+		cx_check_interval_finite(iv, what);
 	span = (int128) iv->time +
 		((int128) iv->day + (int128) iv->month * DAYS_PER_MONTH) * USECS_PER_DAY;
 	if (span > (int128) PG_INT64_MAX || span < (int128) PG_INT64_MIN)
@@ -136,6 +137,14 @@ check_alpha(double alpha)
 				 errhint("Use 0.01 (1%%, the default) unless you need more.")));
 }
 
+/* A core message as an errdetail sentence (capitalized). */
+static const char *
+sentence(char *err)
+{
+	err[0] = (char) pg_toupper((unsigned char) err[0]);
+	return err;
+}
+
 /* Parse text into a sketch of the expected kind. */
 static Datum
 sketch_in(const char *str, bool isint)
@@ -148,7 +157,7 @@ sketch_in(const char *str, bool isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s", kind_name(isint)),
-				 errdetail("%s.", err)));
+				 errdetail("%s.", sentence(err))));
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -231,7 +240,7 @@ sketch_recv(StringInfo buf, bool isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type %s", kind_name(isint)),
-				 errdetail("%s.", err)));
+				 errdetail("%s.", sentence(err))));
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -406,7 +415,8 @@ cx_sketch_add_number(PG_FUNCTION_ARGS)
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
 	x = PG_GETARG_FLOAT8(1);
-	cx_check_float_finite(x, "value");
+	if (unlikely(!isfinite(x)))
+		cx_check_float_finite(x, "value");
 	if (x == 0)
 		x = 0.0;				/* no negative zero */
 	return sketch_add(fcinfo, false, x, 0);

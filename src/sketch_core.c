@@ -24,13 +24,6 @@ seterr(char *err, const char *msg)
 	}
 }
 
-/* 1 / ln(gamma) for a relative accuracy alpha. */
-double
-cxsk_mult(double alpha)
-{
-	return 1.0 / log1p(2.0 * alpha / (1.0 - alpha));
-}
-
 /* Largest |key| a value of this sketch may have. */
 int32_t
 cxsk_key_limit(double mult)
@@ -39,11 +32,103 @@ cxsk_key_limit(double mult)
 	return (int32_t) ceil(745.0 * mult) + 2;
 }
 
+/*
+ * Fast natural logarithm: ln(x) = e ln 2 - ln(inv[j]) + ln(1 + r) with j the
+ * top 10 mantissa bits, inv[j] ~ 1 / (1 + j/1024) and 0 <= r < 1/1024, so
+ * r - r^2/2 is accurate to 3.2e-10 absolute.  Only used to pick a bucket
+ * where the exact answer is not in doubt (see key_of).
+ */
+typedef struct LnEntry
+{
+	double		inv;
+	double		neglog;			/* -log(inv), exactly as libm gives it */
+} LnEntry;
+
+static LnEntry ln_tab[1024];
+static int	ln_ready = 0;
+
+/* Fill the table of the fast logarithm. */
+static void
+ln_init(void)
+{
+	int			j;
+
+	for (j = 0; j < 1024; j++)
+	{
+		ln_tab[j].inv = 1.0 / (1.0 + j / 1024.0);
+		ln_tab[j].neglog = -log(ln_tab[j].inv);
+	}
+	ln_ready = 1;
+}
+
+/* ceil(t) for |t| < 2^31, without a libm call. */
+static inline int32_t
+ceil_i32(double t)
+{
+	int32_t		k = (int32_t) t;
+
+	return (double) k < t ? k + 1 : k;
+}
+
+/*
+ * Key of |x| > 0: exactly ceil(log(x) * mult), the libm answer; the fast
+ * logarithm decides whenever the product is farther than its error bound
+ * from an integer (all but about one value in 10^7 at alpha = 0.01).
+ */
+static inline int32_t
+key_of(double mult, double absx)
+{
+	uint64_t	bits;
+	int			e;
+	double		m,
+				r,
+				l,
+				t,
+				fl,
+				frac;
+	int32_t		k;
+
+	memcpy(&bits, &absx, 8);
+	e = (int) ((bits >> 52) & 0x7ff);
+	if (e == 0 || e == 0x7ff || !ln_ready)
+		return ceil_i32(log(absx) * mult);	/* subnormal, or tables not ready */
+	bits = (bits & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL;
+	memcpy(&m, &bits, 8);
+	{
+		const LnEntry *le = &ln_tab[(bits >> 42) & 0x3ff];
+
+		r = m * le->inv - 1.0;
+		l = (double) (e - 1023) * 0.69314718055994530942 + le->neglog + r * (1.0 - 0.5 * r);
+	}
+	t = l * mult;
+	k = (int32_t) t;			/* |t| < 2^31: keys are bounded */
+	fl = (double) k;
+	if (fl > t)
+	{
+		k--;
+		fl -= 1.0;
+	}
+	frac = t - fl;
+	/* error of t: at most 3.3e-10 * mult + rounding; decide only with margin */
+	if (frac < 2e-9 * (1.0 + mult) || frac > 1.0 - 2e-9 * (1.0 + mult))
+		return ceil_i32(log(absx) * mult);
+	return k + 1;
+}
+
 /* Key of the bucket holding |x| > 0 (x finite). */
 int32_t
 cxsk_key_of(double mult, double absx)
 {
-	return (int32_t) ceil(log(absx) * mult);
+	return key_of(mult, absx);
+}
+
+/* 1 / ln(gamma) for a relative accuracy alpha. */
+double
+cxsk_mult(double alpha)
+{
+	if (!ln_ready)
+		ln_init();
+	return 1.0 / log1p(2.0 * alpha / (1.0 - alpha));
 }
 
 /* Is alpha an accepted relative accuracy? */
@@ -154,7 +239,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 		return -1;
 	if (x > 0)
 	{
-		int32_t		slot = cxsk_key_of(h->mult, x) - h->pos.base;
+		int32_t		slot = key_of(h->mult, x) - h->pos.base;
 
 		if ((uint32_t) slot >= (uint32_t) h->pos.span)
 			return 0;
@@ -162,7 +247,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 	}
 	else if (x < 0)
 	{
-		int32_t		slot = -cxsk_key_of(h->mult, -x) - h->neg.base;
+		int32_t		slot = -key_of(h->mult, -x) - h->neg.base;
 
 		if ((uint32_t) slot >= (uint32_t) h->neg.span)
 			return 0;

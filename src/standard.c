@@ -92,8 +92,8 @@ cx_standard_error(cxstd_error err, const char *input, const cxstd_parse_info *in
 						 errhint("Use seconds, minutes, hours, days, weeks or business days.")));
 			else
 				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-						 errmsg("unknown service standard unit"),
+						(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+						 errmsg("unknown service standard unit in \"%s\"", in),
 						 errhint("Use seconds, minutes, hours, days, weeks or business days.")));
 			break;
 		case CXSTD_ERR_SYNTAX:

@@ -257,7 +257,16 @@ cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *in
 
 		wlen = std_word(s, len, &p, &w);
 		if (wlen == 0)
-			return std_fail(info, p < len ? CXSTD_ERR_UNIT : CXSTD_ERR_SYNTAX, p);
+		{
+			size_t		q = p;
+
+			if (p >= len)
+				return std_fail(info, CXSTD_ERR_SYNTAX, p);
+			while (q < len && !std_is_space(s[q]))
+				q++;
+			std_set_token(info, s + p, q - p);
+			return std_fail(info, CXSTD_ERR_UNIT, p);
+		}
 		if (std_word_is(w, wlen, "business") || std_word_is(w, wlen, "working") ||
 			std_word_is(w, wlen, "calendar"))
 		{

@@ -481,6 +481,55 @@ main(void)
 			  cxsk_rank_of(0.51, 10) == 6, "rank is max(1, ceil(q n))");
 	}
 
+	/* the fast bucket mapping gives exactly ceil(log(x) * mult) */
+	{
+		static const double alphas[] = {0.0001, 0.001, 0.005, 0.01, 0.02, 0.1, 0.5};
+		int			a,
+					bad = 0,
+					n = 0;
+
+		for (a = 0; a < 7; a++)
+		{
+			double		m = cxsk_mult(alphas[a]);
+			double		g = (1 + alphas[a]) / (1 - alphas[a]);
+
+			for (i = 0; i < 400000; i++)
+			{
+				double		x;
+
+				if (i % 4 == 0)
+				{
+					uint64_t	b = rnd() & 0x7fefffffffffffffULL;
+
+					memcpy(&x, &b, 8);	/* any positive finite double */
+					if (x == 0)
+						continue;
+				}
+				else if (i % 4 == 1)
+					x = exp((unif() - 0.5) * 80);
+				else if (i % 4 == 2)
+					x = (double) (rnd() % 100000000000000ULL + 1);
+				else
+				{
+					/* right at, just below and just above bucket bounds */
+					int			k = (int) (rnd() % 4000) - 2000;
+
+					x = pow(g, k);
+					if ((i / 4) % 3 != 2)
+						x = nextafter(x, (i / 4) % 3 == 0 ? 0 : INFINITY);
+					if (!(x > 0) || !isfinite(x))
+						x = pow(g, k);
+					if (!(x > 0) || !isfinite(x))
+						continue;
+				}
+				n++;
+				if (cxsk_key_of(m, x) != (int32_t) ceil(log(x) * m))
+					bad++;
+			}
+		}
+		CHECK(bad == 0, "fast bucket mapping equals ceil(log(x)/log(gamma)) on %d values (%d differ)", n, bad);
+	}
+
 	check_dataset("lognormal", 0.01, 0, 100000, g_lognormal);
 	check_dataset("pareto", 0.01, 0, 100000, g_pareto);
 	check_dataset("mixed sign with zeros", 0.01, 0, 50000, g_mixed_sign);

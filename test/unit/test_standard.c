@@ -109,6 +109,8 @@ test_invalid(void)
 
 	CHECK(cxstd_parse("90% within 2 fortnights", 23, &std, &info) == CXSTD_ERR_UNIT &&
 		  strcmp(info.token, "fortnights") == 0, "unknown unit is named");
+	CHECK(cxstd_parse("90% within 5 %days", 18, &std, &info) == CXSTD_ERR_UNIT &&
+		  strcmp(info.token, "%days") == 0, "non-letter unit is named");
 	/* an embedded NUL is not the end of the input */
 	CHECK(cxstd_parse("within 5 days\0x", 15, &std, NULL) != CXSTD_OK, "embedded NUL rejected");
 #undef EXPECT_ERR
@@ -157,7 +159,8 @@ test_random(void)
 	int			i,
 				roundtrip_bad = 0,
 				accepted = 0,
-				fields_bad = 0;
+				fields_bad = 0,
+				unnamed_unit = 0;
 
 	for (i = 0; i < 200000; i++)
 	{
@@ -212,7 +215,11 @@ test_random(void)
 			char	   *heap = malloc(len ? len : 1);
 
 			memcpy(heap, in, len);
-			if (cxstd_parse(heap, len, &std, &info) == CXSTD_OK)
+			cxstd_error err = cxstd_parse(heap, len, &std, &info);
+
+			if (err == CXSTD_ERR_UNIT && info.token[0] == '\0')
+				unnamed_unit++;
+			if (err == CXSTD_OK)
 			{
 				char		out[80];
 				cxstd_standard again;
@@ -231,6 +238,7 @@ test_random(void)
 	CHECK(accepted > 1000, "random mutations: %d accepted", accepted);
 	CHECK(fields_bad == 0, "every accepted value validates");
 	CHECK(roundtrip_bad == 0, "every accepted value round-trips through its text");
+	CHECK(unnamed_unit == 0, "every unknown-unit error names the unit (%d did not)", unnamed_unit);
 }
 
 int
