@@ -3,8 +3,6 @@
  * statistics, and the distribution functions against published tables.
  */
 #include "ratings_core.h"
-/* unit.h has a slash-star inside its header comment */
-#pragma GCC diagnostic ignored "-Wcomment"
 #include "unit.h"
 
 #include <math.h>
