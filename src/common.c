@@ -4,19 +4,24 @@
 #include "cx_metrics.h"
 
 #include <math.h>
+#include <stdint.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
+
+#include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
 
-/* Reject an infinite interval argument with a clear error. */
+/* Report an infinite interval argument (the check is cx_check_interval_finite). */
 void
-cx_check_interval_finite(const Interval *iv, const char *what)
+cx_interval_not_finite(const Interval *iv, const char *what)
 {
-	if (!CX_INTERVAL_IS_FINITE(iv))
-		ereport(ERROR,
-				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-				 errmsg("%s must be a finite interval", what),
-				 errdetail("Infinite intervals have no place on a cycle-time scale."),
-				 errhint("Filter them out, for example with WHERE isfinite(...).")));
+	ereport(ERROR,
+			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+			 errmsg("%s must be a finite interval", what),
+			 errdetail("Infinite intervals have no place on a cycle-time scale."),
+			 errhint("Filter them out, for example with WHERE isfinite(...).")));
 }
 
 /* Reject NaN or an infinite double with a clear error. */
@@ -35,4 +40,77 @@ cx_check_float_finite(double v, const char *what)
 				 errmsg("%s must be finite, not %s", what, v > 0 ? "Infinity" : "-Infinity"),
 				 errdetail("Infinite values have no position on a cycle-time or score scale."),
 				 errhint("Filter them out, or turn them into NULL.")));
+}
+
+/* Ask for transparent huge pages over the 2 MB-aligned inside of a buffer. */
+void
+cx_advise_huge(void *p, Size len)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	const uintptr_t huge = 2 * 1024 * 1024;
+	uintptr_t	start = ((uintptr_t) p + huge - 1) & ~(huge - 1);
+	uintptr_t	end = ((uintptr_t) p + len) & ~(huge - 1);
+
+	if (len >= 2 * huge && end > start)
+		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+#endif
+}
+
+#if defined(__linux__) && defined(MREMAP_MAYMOVE)
+#define CX_HAVE_MREMAP 1
+#endif
+
+/* Memory context callback: give a mapped big buffer back to the kernel. */
+static void
+cx_bigbuf_release(void *arg)
+{
+#ifdef CX_HAVE_MREMAP
+	CxBigBuf   *buf = (CxBigBuf *) arg;
+
+	if (buf->mapped && buf->data != NULL)
+		munmap(buf->data, buf->len);
+	buf->data = NULL;
+	buf->len = 0;
+#endif
+}
+
+/* Make buf at least newlen bytes long, keeping its contents. */
+void
+cx_bigbuf_resize(CxBigBuf *buf, MemoryContext ctx, Size newlen)
+{
+#ifdef CX_HAVE_MREMAP
+	void	   *p;
+
+	if (newlen <= buf->len)
+		return;
+	/* whole huge pages */
+	newlen = TYPEALIGN(2 * 1024 * 1024, newlen);
+	if (buf->data == NULL)
+		p = mmap(NULL, newlen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	else
+		p = mremap(buf->data, buf->len, newlen, MREMAP_MAYMOVE);
+	if (p == MAP_FAILED)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("Failed on request of size %zu.", newlen)));
+	if (buf->data == NULL)
+	{
+		buf->ctx = ctx;
+		buf->cb.func = cx_bigbuf_release;
+		buf->cb.arg = buf;
+		MemoryContextRegisterResetCallback(ctx, &buf->cb);
+	}
+	buf->data = p;
+	buf->len = newlen;
+	buf->mapped = true;
+	cx_advise_huge(p, newlen);
+#else
+	if (newlen <= buf->len)
+		return;
+	buf->data = buf->data == NULL ? MemoryContextAllocHuge(ctx, newlen) :
+		repalloc_huge(buf->data, newlen);
+	buf->len = newlen;
+	buf->ctx = ctx;
+#endif
 }

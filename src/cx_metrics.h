@@ -24,9 +24,39 @@
 #endif
 
 /* Reject an infinite interval argument with a clear error. */
-extern void cx_check_interval_finite(const Interval *iv, const char *what);
+extern void cx_interval_not_finite(const Interval *iv, const char *what) pg_attribute_noreturn();
+#define cx_check_interval_finite(iv, what) \
+	do { \
+		if (unlikely(!CX_INTERVAL_IS_FINITE(iv))) \
+			cx_interval_not_finite((iv), (what)); \
+	} while (0)
 
 /* Reject NaN or an infinite double with a clear error. */
 extern void cx_check_float_finite(double v, const char *what);
+
+/*
+ * Ask the kernel for transparent huge pages over a large buffer (no-op where
+ * unsupported).  First-touch page faults dominate the cost of filling large
+ * aggregate states on some virtual machines.
+ */
+extern void cx_advise_huge(void *p, Size len);
+
+/*
+ * A large buffer that grows without copying (mremap on Linux), backed by
+ * transparent huge pages where available, and released when the memory
+ * context it is tied to is reset or deleted.  Elsewhere it falls back to
+ * palloc in that context.
+ */
+typedef struct CxBigBuf
+{
+	char	   *data;
+	Size		len;
+	bool		mapped;			/* data came from mmap */
+	MemoryContext ctx;
+	MemoryContextCallback cb;
+} CxBigBuf;
+
+/* Make buf at least newlen bytes long, keeping its contents. */
+extern void cx_bigbuf_resize(CxBigBuf *buf, MemoryContext ctx, Size newlen);
 
 #endif

@@ -46,8 +46,37 @@ PG_FUNCTION_INFO_V1(cx_share_within_final);
 #define PCT_KIND_INTERVAL	2
 #define PCT_SERIAL_VERSION	1
 #define PCT_MAX_PERCENTILES	1000
+#define PCT_FLAG_MULTI		1
+#define PCT_FLAG_PNULL		2
+#define PCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
+#define PCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
+#define PCT_BIG_BYTES		(1024 * 1024)	/* states this large use CxBigBuf */
 
-/* The aggregate state: every non-NULL value, and the requested fractions. */
+/* Serialized header; the bytea is [header][npct doubles][pad to 8][values]. */
+typedef struct PctSerialHeader
+{
+	int32		version;
+	int32		kind;
+	int32		flags;			/* PCT_FLAG_* */
+	int32		npct;
+	int64		n;
+} PctSerialHeader;
+
+/* A run of values adopted from another state by combine. */
+typedef struct PctSeg
+{
+	char	   *data;
+	int64		n;
+} PctSeg;
+
+/*
+ * The aggregate state: every non-NULL value, and the requested fractions.
+ *
+ * The state's own values live in buf, laid out exactly as the serialized
+ * bytea (header room first), so serializing is one copy.  Large buffers grow
+ * without copying (CxBigBuf).  Combine adopts the runs of deserialized
+ * states instead of copying them.
+ */
 typedef struct PctState
 {
 	int32		kind;			/* PCT_KIND_* */
@@ -56,20 +85,18 @@ typedef struct PctState
 	int32		npct;			/* number of fractions */
 	double	   *pcts;			/* fractions, NaN marks a NULL element */
 	Datum		pdatum;			/* last fraction-array datum seen (fast check) */
-	int64		n;				/* values kept */
-	int64		cap;			/* capacity of values, in elements */
-	char	   *values;			/* double[] or Interval[] */
+	char	   *buf;			/* [varlena header][PctSerialHeader][pcts][values] */
+	CxBigBuf	big;			/* backs buf once it is large */
+	Size		hdrlen;			/* bytes of buf before the values */
+	int64		n;				/* values in buf */
+	int64		cap;			/* capacity of buf, in values */
+	int64		total;			/* n plus the values of every run */
+	int			nseg;			/* adopted runs */
+	int			segcap;
+	PctSeg	   *segs;
 } PctState;
 
-/* Serialized header, followed by npct doubles and n values. */
-typedef struct PctSerialHeader
-{
-	int32		version;
-	int32		kind;
-	int32		flags;			/* 1 = multi, 2 = pnull */
-	int32		npct;
-	int64		n;
-} PctSerialHeader;
+#define PCT_VALUES(st) ((st)->buf + (st)->hdrlen)
 
 /* Size in bytes of one value of the given kind. */
 static inline Size
@@ -78,12 +105,18 @@ pct_elem_size(int32 kind)
 	return kind == PCT_KIND_FLOAT8 ? sizeof(double) : sizeof(Interval);
 }
 
+/* Bytes of a serialized state before its values. */
+static inline Size
+pct_header_len(int32 npct)
+{
+	return TYPEALIGN(8, VARHDRSZ + sizeof(PctSerialHeader) + npct * sizeof(double));
+}
+
 /* The largest number of values a state may keep: its bytes stay under 1 GB. */
 static inline int64
 pct_max_values(int32 kind, int32 npct)
 {
-	return (int64) ((MaxAllocSize - VARHDRSZ - sizeof(PctSerialHeader) -
-					 npct * sizeof(double)) / pct_elem_size(kind));
+	return (int64) ((MaxAllocSize - pct_header_len(npct)) / pct_elem_size(kind));
 }
 
 /* Error for a state that would pass 1 GB. */
@@ -130,18 +163,19 @@ pct_state_new(MemoryContext ctx, int32 kind, bool multi, int32 npct)
 	st->kind = kind;
 	st->multi = multi;
 	st->npct = npct;
+	st->hdrlen = pct_header_len(npct);
 	if (npct > 0)
 		st->pcts = MemoryContextAlloc(ctx, sizeof(double) * npct);
 	return st;
 }
 
-/* Grow the value array so that it holds at least need values. */
+/* Grow buf so that it holds at least need values. */
 static void
 pct_reserve(PctState *st, int64 need)
 {
 	int64		limit = pct_max_values(st->kind, st->npct);
 	int64		newcap;
-	MemoryContext ctx;
+	Size		bytes;
 
 	if (need <= st->cap)
 		return;
@@ -151,14 +185,70 @@ pct_reserve(PctState *st, int64 need)
 	while (newcap < need)
 		newcap *= 2;
 	newcap = Min(newcap, limit);
-	if (st->values == NULL)
+	bytes = st->hdrlen + newcap * pct_elem_size(st->kind);
+	if (bytes >= PCT_BIG_BYTES)
 	{
-		ctx = GetMemoryChunkContext(st);
-		st->values = MemoryContextAllocHuge(ctx, newcap * pct_elem_size(st->kind));
+		/* large: grow without copying, on huge pages */
+		bool		was_small = st->buf != NULL && st->big.data == NULL;
+
+		cx_bigbuf_resize(&st->big, GetMemoryChunkContext(st), bytes);
+		if (was_small)
+		{
+			memcpy(st->big.data, st->buf, st->hdrlen + st->n * pct_elem_size(st->kind));
+			pfree(st->buf);
+		}
+		st->buf = st->big.data;
 	}
+	else if (st->buf == NULL)
+		st->buf = MemoryContextAlloc(GetMemoryChunkContext(st), bytes);
 	else
-		st->values = repalloc_huge(st->values, newcap * pct_elem_size(st->kind));
+		st->buf = repalloc(st->buf, bytes);
 	st->cap = newcap;
+}
+
+/* Add a run of values to the state: adopt it (no copy) or copy it into buf. */
+static void
+pct_add_run(PctState *st, char *data, int64 n, bool adopt)
+{
+	if (n <= 0)
+		return;
+	if (st->total + n > pct_max_values(st->kind, st->npct))
+		pct_too_many(st->kind, st->npct);
+	if (!adopt)
+	{
+		pct_reserve(st, st->n + n);
+		memcpy(PCT_VALUES(st) + st->n * pct_elem_size(st->kind), data,
+			   n * pct_elem_size(st->kind));
+		st->n += n;
+		st->total += n;
+		return;
+	}
+	if (st->nseg == st->segcap)
+	{
+		st->segcap = Max(4, st->segcap * 2);
+		st->segs = st->segs == NULL ?
+			MemoryContextAlloc(GetMemoryChunkContext(st), sizeof(PctSeg) * st->segcap) :
+			repalloc(st->segs, sizeof(PctSeg) * st->segcap);
+	}
+	st->segs[st->nseg].data = data;
+	st->segs[st->nseg].n = n;
+	st->nseg++;
+	st->total += n;
+}
+
+/* Move every adopted run into buf, so the values are contiguous. */
+static void
+pct_flatten(PctState *st)
+{
+	int			i;
+	int			nseg = st->nseg;
+
+	if (nseg == 0)
+		return;
+	st->nseg = 0;
+	st->total = st->n;
+	for (i = 0; i < nseg; i++)
+		pct_add_run(st, st->segs[i].data, st->segs[i].n, false);
 }
 
 /* Read the fractions of a float8[] argument into a new state. */
@@ -276,7 +366,8 @@ pct_push_float8(PctState *st, double x)
 		cx_check_float_finite(x, "cycle time");
 	if (unlikely(st->n >= st->cap))
 		pct_reserve(st, st->n + 1);
-	((double *) st->values)[st->n++] = x;
+	((double *) PCT_VALUES(st))[st->n++] = x;
+	st->total++;
 }
 
 /* Append an interval to the state. */
@@ -286,75 +377,56 @@ pct_push_interval(PctState *st, const Interval *x)
 	cx_check_interval_finite(x, "cycle time");
 	if (unlikely(st->n >= st->cap))
 		pct_reserve(st, st->n + 1);
-	((Interval *) st->values)[st->n++] = *x;
+	((Interval *) PCT_VALUES(st))[st->n++] = *x;
+	st->total++;
+}
+
+/* The transition work of every form; kind and multi are constants per caller. */
+static inline Datum
+pct_trans(FunctionCallInfo fcinfo, int32 kind, bool multi)
+{
+	PctState   *st;
+
+	if (PG_ARGISNULL(1))
+	{
+		if (PG_ARGISNULL(0))
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
+	}
+	st = multi ? pct_trans_multi(fcinfo, kind) : pct_trans_scalar(fcinfo, kind);
+	if (kind == PCT_KIND_FLOAT8)
+		pct_push_float8(st, PG_GETARG_FLOAT8(1));
+	else
+		pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
+	PG_RETURN_POINTER(st);
 }
 
 /* cx.percentile(float8, float8) transition. */
 Datum
 cx_pct_float8_trans(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_scalar(fcinfo, PCT_KIND_FLOAT8);
-	pct_push_float8(st, PG_GETARG_FLOAT8(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_FLOAT8, false);
 }
 
 /* cx.percentile(float8, float8[]) transition. */
 Datum
 cx_pct_float8_trans_multi(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_multi(fcinfo, PCT_KIND_FLOAT8);
-	pct_push_float8(st, PG_GETARG_FLOAT8(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_FLOAT8, true);
 }
 
 /* cx.percentile(interval, float8) transition. */
 Datum
 cx_pct_interval_trans(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_scalar(fcinfo, PCT_KIND_INTERVAL);
-	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_INTERVAL, false);
 }
 
 /* cx.percentile(interval, float8[]) transition. */
 Datum
 cx_pct_interval_trans_multi(PG_FUNCTION_ARGS)
 {
-	PctState   *st;
-
-	if (PG_ARGISNULL(1))
-	{
-		if (PG_ARGISNULL(0))
-			PG_RETURN_NULL();
-		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
-	}
-	st = pct_trans_multi(fcinfo, PCT_KIND_INTERVAL);
-	pct_push_interval(st, PG_GETARG_INTERVAL_P(1));
-	PG_RETURN_POINTER(st);
+	return pct_trans(fcinfo, PCT_KIND_INTERVAL, true);
 }
 
 /* Error for combining states that ask different questions. */
@@ -367,14 +439,15 @@ pct_combine_mismatch(void)
 			 errhint("Pass the fraction as a constant, e.g. cx.percentile(x, 0.9).")));
 }
 
-/* Combine two states (parallel workers): append the second's values. */
+/* Combine two states (parallel workers): adopt or copy the second's values. */
 Datum
 cx_pct_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext ctx = pct_agg_context(fcinfo);
 	PctState   *a = PG_ARGISNULL(0) ? NULL : (PctState *) PG_GETARG_POINTER(0);
 	PctState   *b = PG_ARGISNULL(1) ? NULL : (PctState *) PG_GETARG_POINTER(1);
-	Size		esz;
+	bool		owned;
+	int			i;
 
 	if (b == NULL)
 	{
@@ -382,10 +455,11 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_POINTER(a);
 	}
+	/* a state deserialized into our context is ours to take over */
+	owned = GetMemoryChunkContext(b) == ctx;
 	if (a == NULL)
 	{
-		/* deserialize allocated b in the aggregate context: adopt it */
-		if (GetMemoryChunkContext(b) == ctx)
+		if (owned)
 			PG_RETURN_POINTER(b);
 		a = pct_state_new(ctx, b->kind, b->multi, b->npct);
 		a->pnull = b->pnull;
@@ -396,46 +470,101 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 		a->npct != b->npct ||
 		(a->npct > 0 && memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) != 0))
 		pct_combine_mismatch();
-	if (b->n > 0)
-	{
-		esz = pct_elem_size(a->kind);
-		pct_reserve(a, a->n + b->n);
-		memcpy(a->values + a->n * esz, b->values, b->n * esz);
-		a->n += b->n;
-	}
+	pct_add_run(a, PCT_VALUES(b), b->n, owned);
+	for (i = 0; i < b->nseg; i++)
+		pct_add_run(a, b->segs[i].data, b->segs[i].n, owned);
 	PG_RETURN_POINTER(a);
 }
 
-/* Serialize a state into bytea (parallel workers to leader). */
+/* Bytes per value on the wire for a kind and flags. */
+static inline Size
+pct_wire_size(int32 kind, int32 flags)
+{
+	if (kind == PCT_KIND_FLOAT8)
+		return sizeof(double);
+	if (flags & PCT_FLAG_TIME_ONLY)
+		return sizeof(int64);
+	if (flags & PCT_FLAG_NO_MONTHS)
+		return sizeof(int64) + sizeof(int32);
+	return sizeof(Interval);
+}
+
+/*
+ * The narrowest wire layout for a run of intervals: most cycle times have
+ * no months (timestamp differences) and many no days either, so parallel
+ * workers send 8 or 12 bytes a value instead of 16.
+ */
+static int32
+pct_interval_layout(const Interval *v, int64 n)
+{
+	int32		months = 0,
+				days = 0;
+	int64		i;
+
+	for (i = 0; i < n; i++)
+	{
+		months |= v[i].month;
+		days |= v[i].day;
+	}
+	if (months != 0)
+		return 0;
+	return days != 0 ? PCT_FLAG_NO_MONTHS : PCT_FLAG_TIME_ONLY;
+}
+
+/*
+ * Serialize a state into bytea (parallel workers to leader): the header
+ * room of the state's buffer is filled in and the image copied once into the
+ * current memory context (where the executor wants it), intervals in their
+ * narrowest layout.
+ */
 Datum
 cx_pct_serialize(PG_FUNCTION_ARGS)
 {
 	PctState   *st = (PctState *) PG_GETARG_POINTER(0);
 	PctSerialHeader hdr;
-	Size		esz = pct_elem_size(st->kind);
-	Size		len = VARHDRSZ + sizeof(hdr) + st->npct * sizeof(double) + st->n * esz;
+	Size		len,
+				wsz;
 	bytea	   *out;
-	char	   *p;
+	char	   *w;
+	int32		layout = 0;
+	int64		i;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "cx_pct_serialize called in non-aggregate context");
-	if (len > MaxAllocSize)
-		pct_too_many(st->kind, st->npct);
+	pct_flatten(st);
+	if (st->buf == NULL)
+		pct_reserve(st, 1);
+	if (st->kind == PCT_KIND_INTERVAL)
+		layout = pct_interval_layout((Interval *) PCT_VALUES(st), st->n);
+	wsz = pct_wire_size(st->kind, layout);
+	len = st->hdrlen + st->n * wsz;
 	hdr.version = PCT_SERIAL_VERSION;
 	hdr.kind = st->kind;
-	hdr.flags = (st->multi ? 1 : 0) | (st->pnull ? 2 : 0);
+	hdr.flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
 	hdr.npct = st->npct;
 	hdr.n = st->n;
-	out = palloc(len);
-	SET_VARSIZE(out, len);
-	p = VARDATA(out);
-	memcpy(p, &hdr, sizeof(hdr));
-	p += sizeof(hdr);
+	memset(st->buf, 0, st->hdrlen);
+	memcpy(st->buf + VARHDRSZ, &hdr, sizeof(hdr));
 	if (st->npct > 0)
-		memcpy(p, st->pcts, st->npct * sizeof(double));
-	p += st->npct * sizeof(double);
-	if (st->n > 0)
-		memcpy(p, st->values, st->n * esz);
+		memcpy(st->buf + VARHDRSZ + sizeof(hdr), st->pcts, st->npct * sizeof(double));
+	out = (bytea *) MemoryContextAllocHuge(CurrentMemoryContext, len);
+	cx_advise_huge(out, len);
+	if (wsz == pct_elem_size(st->kind))
+		memcpy(out, st->buf, len);
+	else
+	{
+		const Interval *v = (const Interval *) PCT_VALUES(st);
+
+		memcpy(out, st->buf, st->hdrlen);
+		w = (char *) out + st->hdrlen;
+		for (i = 0; i < st->n; i++, w += wsz)
+		{
+			memcpy(w, &v[i].time, sizeof(int64));
+			if (layout == PCT_FLAG_NO_MONTHS)
+				memcpy(w + sizeof(int64), &v[i].day, sizeof(int32));
+		}
+	}
+	SET_VARSIZE(out, len);
 	PG_RETURN_BYTEA_P(out);
 }
 
@@ -458,39 +587,57 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	PctSerialHeader hdr;
 	PctState   *st;
-	Size		esz;
+	Size		wsz,
+				head;
+	int32		layout;
 	int			i;
 
 	if (len < sizeof(hdr))
 		pct_bad_serial("The state is shorter than its header.");
 	memcpy(&hdr, p, sizeof(hdr));
-	p += sizeof(hdr);
-	len -= sizeof(hdr);
 	if (hdr.version != PCT_SERIAL_VERSION)
 		pct_bad_serial("Unknown state version.");
 	if (hdr.kind != PCT_KIND_FLOAT8 && hdr.kind != PCT_KIND_INTERVAL)
 		pct_bad_serial("Unknown value kind.");
-	if ((hdr.flags & ~3) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
-		(!(hdr.flags & 1) && hdr.npct != 1))
+	layout = hdr.flags & (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY);
+	if ((hdr.flags & ~15) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
+		(!(hdr.flags & PCT_FLAG_MULTI) && hdr.npct != 1) ||
+		layout == (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY) ||
+		(layout != 0 && hdr.kind != PCT_KIND_INTERVAL))
 		pct_bad_serial("Invalid flags or number of fractions.");
-	esz = pct_elem_size(hdr.kind);
+	wsz = pct_wire_size(hdr.kind, layout);
+	head = pct_header_len(hdr.npct) - VARHDRSZ;
 	if (hdr.n < 0 || hdr.n > pct_max_values(hdr.kind, hdr.npct) ||
-		len != hdr.npct * sizeof(double) + (Size) hdr.n * esz)
+		len != head + (Size) hdr.n * wsz)
 		pct_bad_serial("The length does not match the number of values.");
-	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind, (hdr.flags & 1) != 0, hdr.npct);
-	st->pnull = (hdr.flags & 2) != 0;
+	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind,
+					   (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
+	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
 	if (hdr.npct > 0)
-		memcpy(st->pcts, p, hdr.npct * sizeof(double));
+		memcpy(st->pcts, p + sizeof(hdr), hdr.npct * sizeof(double));
 	for (i = 0; i < hdr.npct; i++)
 		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
 			pct_bad_serial("A fraction is outside [0, 1].");
-	p += hdr.npct * sizeof(double);
-	if (hdr.n > 0)
+	/* one copy (or decoding) of the image: buf gets the in-memory layout */
+	pct_reserve(st, Max(hdr.n, 1));
+	if (layout == 0)
+		memcpy(st->buf + VARHDRSZ, p, len);
+	else
 	{
-		pct_reserve(st, hdr.n);
-		memcpy(st->values, p, hdr.n * esz);
-		st->n = hdr.n;
+		Interval   *v = (Interval *) PCT_VALUES(st);
+		const char *r = p + head;
+		int64		k;
+
+		for (k = 0; k < hdr.n; k++, r += wsz)
+		{
+			memcpy(&v[k].time, r, sizeof(int64));
+			v[k].day = 0;
+			v[k].month = 0;
+			if (layout == PCT_FLAG_NO_MONTHS)
+				memcpy(&v[k].day, r + sizeof(int64), sizeof(int32));
+		}
 	}
+	st->n = st->total = hdr.n;
 	PG_RETURN_POINTER(st);
 }
 
@@ -498,7 +645,10 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 static void *
 pct_alloc(size_t size, void *arg)
 {
-	return MemoryContextAllocHuge(CurrentMemoryContext, size);
+	void	   *p = MemoryContextAllocHuge(CurrentMemoryContext, size);
+
+	cx_advise_huge(p, size);
+	return p;
 }
 
 static void
@@ -535,7 +685,7 @@ pct_int64_cmp(const void *a, const void *b)
 static int
 pct_plan(const PctState *st, bool continuous, PctRank *rk, int64 *ranks)
 {
-	int64		n = st->n;
+	int64		n = st->total;
 	int			i,
 				m = 0,
 				u = 0;
@@ -596,14 +746,28 @@ pct_find(const int64 *ranks, int m, int64 r)
 static void
 pct_select(PctState *st, const int64 *ranks, int m, void *out)
 {
-	int			rc;
+	CxSelSeg   *segs = palloc(sizeof(CxSelSeg) * (st->nseg + 1));
+	int			nseg = 0,
+				i,
+				rc;
 
+	if (st->n > 0)
+	{
+		segs[nseg].data = PCT_VALUES(st);
+		segs[nseg++].n = st->n;
+	}
+	for (i = 0; i < st->nseg; i++)
+	{
+		segs[nseg].data = st->segs[i].data;
+		segs[nseg++].n = st->segs[i].n;
+	}
 	if (st->kind == PCT_KIND_FLOAT8)
-		rc = cxsel_double((double *) st->values, st->n, ranks, m, out, &pct_mem);
+		rc = cxsel_double(segs, nseg, ranks, m, out, &pct_mem);
 	else
-		rc = cxsel_interval((CxInterval *) st->values, st->n, ranks, m, out, &pct_mem);
+		rc = cxsel_interval(segs, nseg, ranks, m, out, &pct_mem);
 	if (rc != 0)
 		elog(ERROR, "out of memory selecting percentiles");
+	pfree(segs);
 }
 
 /* Interpolate two intervals exactly as percentile_cont does. */
@@ -675,7 +839,7 @@ pct_final_state(FunctionCallInfo fcinfo)
 	if (PG_ARGISNULL(0))
 		return NULL;
 	st = (PctState *) PG_GETARG_POINTER(0);
-	if (st->n == 0 || st->pnull)
+	if (st->total == 0 || st->pnull)
 		return NULL;
 	return st;
 }
@@ -770,6 +934,16 @@ cx_pct_interval_disc_multi_final(PG_FUNCTION_ARGS)
 	return pct_final_multi(fcinfo, false);
 }
 
+/* The two counters of a share_within state, after checking its shape. */
+static int64 *
+share_counts(ArrayType *arr)
+{
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT8OID)
+		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	return (int64 *) ARR_DATA_PTR(arr);
+}
+
 /*
  * cx.share_within: the state is bigint[2] = {items, items within the limit},
  * updated in place inside the aggregate.
@@ -783,9 +957,7 @@ share_state(FunctionCallInfo fcinfo)
 		arr = PG_GETARG_ARRAYTYPE_P(0);
 	else
 		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
-	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
-		ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
+	(void) share_counts(arr);
 	return arr;
 }
 
@@ -836,13 +1008,8 @@ Datum
 cx_share_within_combine(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = share_state(fcinfo);
-	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
 	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
-	int64	   *cb;
-
-	if (ARR_NDIM(b) != 1 || ARR_DIMS(b)[0] != 2 || ARR_HASNULL(b) || ARR_ELEMTYPE(b) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
-	cb = (int64 *) ARR_DATA_PTR(b);
+	int64	   *cb = share_counts(PG_GETARG_ARRAYTYPE_P(1));
 	ca[0] += cb[0];
 	ca[1] += cb[1];
 	PG_RETURN_ARRAYTYPE_P(a);
@@ -852,12 +1019,7 @@ cx_share_within_combine(PG_FUNCTION_ARGS)
 Datum
 cx_share_within_final(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(0);
-	int64	   *c;
-
-	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) || ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
-	c = (int64 *) ARR_DATA_PTR(arr);
+	int64	   *c = share_counts(PG_GETARG_ARRAYTYPE_P(0));
 	if (c[0] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) c[1] / (double) c[0]);

@@ -19,18 +19,18 @@
 #define SEL_NAME(x) cxsel_i_##x
 #include "select_template.h"
 
-/* Values at ascending ranks of an array of doubles (no NaN). */
+/* Values at ascending ranks of runs of doubles (no NaN). */
 int
-cxsel_double(double *v, size_t n, const int64_t *ranks, int nranks,
+cxsel_double(const CxSelSeg *segs, int nseg, const int64_t *ranks, int nranks,
 			 double *out, const CxSelAlloc *mem)
 {
-	return cxsel_d_select(v, n, ranks, nranks, out, mem);
+	return cxsel_d_select(segs, nseg, ranks, nranks, out, mem);
 }
 
-/* Values at ascending ranks of an array of intervals. */
+/* Values at ascending ranks of runs of intervals. */
 int
-cxsel_interval(CxInterval *v, size_t n, const int64_t *ranks, int nranks,
+cxsel_interval(const CxSelSeg *segs, int nseg, const int64_t *ranks, int nranks,
 			   CxInterval *out, const CxSelAlloc *mem)
 {
-	return cxsel_i_select(v, n, ranks, nranks, out, mem);
+	return cxsel_i_select(segs, nseg, ranks, nranks, out, mem);
 }

@@ -40,14 +40,22 @@ cxsel_interval_key(const CxInterval *iv)
 	return (__int128) ((int64_t) iv->month * 30 + iv->day) * (__int128) 86400000000LL + iv->time;
 }
 
+/* One contiguous run of values; a data set may be several runs. */
+typedef struct CxSelSeg
+{
+	void	   *data;
+	size_t		n;
+} CxSelSeg;
+
 /*
- * Set out[i] to the value of rank ranks[i] (0-based) among v[0..n-1].
- * ranks must be ascending (repeats allowed), each < n.  Returns 0, or -1 if
- * memory ran out.
+ * Set out[i] to the value of rank ranks[i] (0-based) among all values of
+ * the nseg runs.  ranks must be ascending (repeats allowed), each below the
+ * total count.  A single run may be permuted; several runs are left as they
+ * are.  Returns 0, or -1 if memory ran out.
  */
-extern int	cxsel_double(double *v, size_t n, const int64_t *ranks, int nranks,
+extern int	cxsel_double(const CxSelSeg *segs, int nseg, const int64_t *ranks, int nranks,
 						 double *out, const CxSelAlloc *mem);
-extern int	cxsel_interval(CxInterval *v, size_t n, const int64_t *ranks, int nranks,
+extern int	cxsel_interval(const CxSelSeg *segs, int nseg, const int64_t *ranks, int nranks,
 						   CxInterval *out, const CxSelAlloc *mem);
 
 #endif

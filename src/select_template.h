@@ -164,11 +164,42 @@ SEL_NAME(select_inplace) (SEL_T *v, size_t n, const int64_t *ranks, int nranks, 
 }
 
 /*
- * One scan against sampled pivots, then selection inside the small brackets.
- * Falls back to select_inplace for any rank its bracket missed.
+ * Select in place on one contiguous array: the run itself when there is one,
+ * else a temporary copy of all runs.
  */
 static int
-SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
+SEL_NAME(select_contiguous) (const CxSelSeg *segs, int nseg, size_t n,
+							 const int64_t *ranks, int nranks, SEL_T *out,
+							 const CxSelAlloc *mem)
+{
+	SEL_T	   *v;
+	size_t		off = 0;
+	int			s;
+
+	if (nseg == 1)
+	{
+		SEL_NAME(select_inplace) ((SEL_T *) segs[0].data, n, ranks, nranks, out);
+		return 0;
+	}
+	v = mem->alloc(sizeof(SEL_T) * (n ? n : 1), mem->arg);
+	if (v == NULL)
+		return -1;
+	for (s = 0; s < nseg; s++)
+	{
+		memcpy(v + off, segs[s].data, sizeof(SEL_T) * segs[s].n);
+		off += segs[s].n;
+	}
+	SEL_NAME(select_inplace) (v, n, ranks, nranks, out);
+	mem->release(v, mem->arg);
+	return 0;
+}
+
+/*
+ * One scan against sampled pivots, then selection inside the small brackets.
+ * Falls back to select_contiguous for ranks the brackets missed.
+ */
+static int
+SEL_NAME(select) (const CxSelSeg *segs, int nseg, const int64_t *ranks, int nranks,
 				  SEL_T *out, const CxSelAlloc *mem)
 {
 	enum
@@ -181,23 +212,26 @@ SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
 				hi[MAXB];
 	int			has_lo[MAXB],
 				has_hi[MAXB];
-	size_t		below[MAXB + 1],	/* values below bracket b (in the gap) */
+	size_t		below[MAXB],	/* values below bracket b (in the gap) */
 				size[MAXB],
 				cap[MAXB];
 	SEL_T	   *buf[MAXB];
 	int			first_rank[MAXB + 1];
 	int			nb = 0,
 				b,
-				r;
+				r,
+				s,
+				overflow = 0,
+				missed = 0;
 	uint64_t	rng = 0x9E3779B97F4A7C15ULL;
-	size_t		d,
+	size_t		n = 0,
+				d,
 				i;
 
+	for (s = 0; s < nseg; s++)
+		n += segs[s].n;
 	if (n < 8 * SAMPLE || nranks > MAXB)
-	{
-		SEL_NAME(select_inplace) (v, n, ranks, nranks, out);
-		return 0;
-	}
+		return SEL_NAME(select_contiguous) (segs, nseg, n, ranks, nranks, out, mem);
 
 	/* a deterministic pseudo-random sample of keys, sorted */
 	/* keys may need 16-byte alignment (__int128); allocators give 8 */
@@ -207,10 +241,15 @@ SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
 	sample = (SEL_K *) (((uintptr_t) raw + 15) & ~(uintptr_t) 15);
 	for (i = 0; i < SAMPLE; i++)
 	{
+		size_t		at;
+
 		rng ^= rng << 13;
 		rng ^= rng >> 7;
 		rng ^= rng << 17;
-		sample[i] = SEL_KEY(&v[rng % n]);
+		at = rng % n;
+		for (s = 0; at >= segs[s].n; s++)
+			at -= segs[s].n;
+		sample[i] = SEL_KEY(&((SEL_T *) segs[s].data)[at]);
 	}
 	qsort(sample, SAMPLE, sizeof(SEL_K), SEL_NAME(keycmp));
 
@@ -260,25 +299,31 @@ SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
 			return -1;
 		}
 		size[b] = 0;
+		below[b] = 0;
 	}
-	memset(below, 0, sizeof(below));
 
 	/* the one scan: count each gap, copy each bracket */
-	for (i = 0; i < n; i++)
+	for (s = 0; s < nseg; s++)
 	{
-		SEL_K		k = SEL_KEY(&v[i]);
+		const SEL_T *v = (const SEL_T *) segs[s].data;
+		size_t		m = segs[s].n;
 
-		for (b = 0; b < nb; b++)
+		for (i = 0; i < m; i++)
 		{
-			if (has_hi[b] && k > hi[b])
-				continue;
-			if (has_lo[b] && k < lo[b])
-				below[b]++;
-			else if (size[b] < cap[b])
-				buf[b][size[b]++] = v[i];
-			else
-				below[MAXB] = 1;	/* bracket overflow: fall back */
-			break;
+			SEL_K		k = SEL_KEY(&v[i]);
+
+			for (b = 0; b < nb; b++)
+			{
+				if (has_hi[b] && k > hi[b])
+					continue;
+				if (has_lo[b] && k < lo[b])
+					below[b]++;
+				else if (size[b] < cap[b])
+					buf[b][size[b]++] = v[i];
+				else
+					overflow = 1;
+				break;
+			}
 		}
 	}
 
@@ -295,7 +340,7 @@ SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
 		{
 			size_t		k = (size_t) ranks[r];
 
-			if (below[MAXB] == 0 && k >= before && k < before + size[b])
+			if (!overflow && k >= before && k < before + size[b])
 			{
 				if (r > first_rank[b] && ranks[r] == ranks[r - 1])
 					out[r] = out[r - 1];
@@ -307,15 +352,15 @@ SEL_NAME(select) (SEL_T *v, size_t n, const int64_t *ranks, int nranks,
 				}
 			}
 			else
-			{
-				/* rare: the sample misled us; select exactly on the whole array */
-				SEL_NAME(introselect) (v, 0, n, k);
-				out[r] = v[k];
-			}
+				missed = 1;
 		}
 	}
 	for (b = 0; b < nb; b++)
 		mem->release(buf[b], mem->arg);
+
+	/* rare: the sample misled us; select exactly on all values */
+	if (missed)
+		return SEL_NAME(select_contiguous) (segs, nseg, n, ranks, nranks, out, mem);
 	return 0;
 }
 

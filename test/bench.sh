@@ -27,8 +27,9 @@ bench_ms() {
 	local sql=$1 runs=${2:-$BENCH_RUNS} i
 	{
 		echo '\timing on'
-		for ((i = 0; i <= runs; i++)); do echo "$sql"; done
+		for ((i = 0; i <= runs; i++)); do echo "${sql%;};"; done
 	} | "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -o /dev/null 2>&1 |
+		tee -a /tmp/cx_bench_psql.log |
 		sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | tail -n +2 | sort -g |
 		awk '{a[NR]=$1} END {if (NR == 0) print "NaN"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
 }

@@ -105,8 +105,20 @@ check_double(size_t n, int kind, const int64_t *ranks, int nranks)
 	fill(v, n, kind);
 	memcpy(s, v, sizeof(double) * n);
 	qsort(s, n, sizeof(double), dcmp);
-	if (cxsel_double(v, n, ranks, nranks, out, &mem) != 0)
-		ok = 0;
+	{
+		/* as one run, and as three runs */
+		CxSelSeg	one = {v, n};
+		CxSelSeg	three[3] = {{v, n / 3}, {v + n / 3, n / 3}, {v + 2 * (n / 3), n - 2 * (n / 3)}};
+		double		out3[16];
+
+		if (cxsel_double(three, 3, ranks, nranks, out3, &mem) != 0)
+			ok = 0;
+		if (cxsel_double(&one, 1, ranks, nranks, out, &mem) != 0)
+			ok = 0;
+		for (i = 0; ok && i < nranks; i++)
+			if (out3[i] != s[ranks[i]])
+				ok = 0;
+	}
 	for (i = 0; ok && i < nranks; i++)
 		if (out[i] != s[ranks[i]])
 			ok = 0;
@@ -138,8 +150,12 @@ check_interval(size_t n, const int64_t *ranks, int nranks)
 	}
 	memcpy(s, v, sizeof(CxInterval) * n);
 	qsort(s, n, sizeof(CxInterval), icmp);
-	if (cxsel_interval(v, n, ranks, nranks, out, &mem) != 0)
-		ok = 0;
+	{
+		CxSelSeg	two[2] = {{v, n / 2}, {v + n / 2, n - n / 2}};
+
+		if (cxsel_interval(two, 2, ranks, nranks, out, &mem) != 0)
+			ok = 0;
+	}
 	for (r = 0; ok && r < nranks; r++)
 		if (cxsel_interval_key(&out[r]) != cxsel_interval_key(&s[ranks[r]]))
 			ok = 0;
