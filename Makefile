@@ -20,9 +20,6 @@ DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin
 
-# every object depends on every header of the project (small project: simple and safe)
-$(OBJS): $(wildcard src/*.h)
-
 WERROR ?= -Werror
 PG_CFLAGS = -Wall -Wextra $(WERROR) -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare -std=gnu99
 
@@ -36,6 +33,9 @@ all install installcheck:
 	@echo "  or run 'make test' / 'make demo' as root, which installs them for you." >&2
 	@exit 1
 endif
+
+# every object depends on every header of the project (small project: simple and safe)
+$(OBJS): $(wildcard src/*.h)
 
 $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	@{ echo "-- $(EXTENSION) $(EXTVERSION): generated from src/*.sql by make; do not edit"; \

@@ -1,6 +1,8 @@
 -- Exact percentiles: every answer is compared with PostgreSQL's own
 -- percentile_cont / percentile_disc on the same data.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+RESET client_min_messages;
 SET extra_float_digits = 0;
 SELECT setseed(0.5);
 

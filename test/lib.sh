@@ -86,6 +86,7 @@ full_page_writes = off
 max_worker_processes = 16
 shared_preload_libraries = '${CX_PRELOAD:-}'
 cron.database_name = '${CX_CRON_DB:-postgres}'
+cron.use_background_workers = on
 ${CX_EXTRA_CONF:-}
 CONF
 	cx_as_owner "$PG_BINDIR/pg_ctl" -D "$CX_PGDATA" -l "$CX_TMP/server.log" -w -t 60 start >/dev/null \

@@ -1,0 +1,228 @@
+-- Tracking tables against a service standard: statuses, transitions, the
+-- breach log, the sweep, low scores, bad arguments, untrack.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
+\set SHOW_CONTEXT never
+
+CREATE TABLE trk_apps (
+	id bigserial PRIMARY KEY,
+	received_at timestamptz,
+	decided_at timestamptz,
+	cx_status text,
+	note text
+);
+-- rows present before tracking are backfilled by cx.track
+INSERT INTO trk_apps (id, received_at, decided_at) VALUES
+	(1, now() - interval '1 day', NULL),					-- on_track
+	(2, now() - interval '9 days', NULL),					-- at_risk (past 8 of 10 days)
+	(3, now() - interval '12 days', NULL),					-- breached
+	(4, now() - interval '12 days', now() - interval '5 days'),	-- met
+	(5, now() - interval '12 days', now() - interval '1 day'),	-- missed
+	(6, NULL, NULL);										-- not started: no status
+SELECT setval('trk_apps_id_seq', 100);
+
+SELECT cx.track('trk_apps', 'within 10 days', started => 'received_at',
+				finished => 'decided_at', status => 'cx_status');
+
+-- the independent reference: status from the stored due time, in plain SQL
+CREATE FUNCTION trk_expected(r trk_apps, f float8 DEFAULT 0.8) RETURNS text LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN r.received_at IS NULL THEN NULL
+		WHEN r.decided_at IS NOT NULL THEN CASE WHEN r.decided_at <= r.cx_due THEN 'met' ELSE 'missed' END
+		WHEN statement_timestamp() > r.cx_due THEN 'breached'
+		WHEN extract(epoch FROM statement_timestamp()) >
+			 extract(epoch FROM r.received_at) + f * extract(epoch FROM r.cx_due - r.received_at) THEN 'at_risk'
+		ELSE 'on_track' END
+$$;
+
+SELECT id, cx_status,
+	   cx_status IS NOT DISTINCT FROM trk_expected(t) AS status_ok,
+	   cx_due IS NOT DISTINCT FROM cx.due_at(received_at, 'within 10 days', 'us_federal') AS due_ok
+FROM trk_apps t ORDER BY id;
+
+-- the backfill logged the three events, each once, with old status NULL
+SELECT key, old_status, new_status, tbl, standard::text,
+	   due = cx.due_at(started, 'within 10 days', 'us_federal') AS due_ok,
+	   logged_at = statement_timestamp() OR logged_at <= statement_timestamp() AS logged_ok
+FROM cx.breach_log ORDER BY id;
+
+-- every transition, one statement each
+UPDATE trk_apps SET received_at = now() - interval '9 days' WHERE id = 1;	-- on_track → at_risk
+UPDATE trk_apps SET received_at = now() - interval '11 days' WHERE id = 1;	-- at_risk → breached
+UPDATE trk_apps SET decided_at = now() WHERE id = 1;							-- breached → missed
+UPDATE trk_apps SET decided_at = received_at + interval '1 day' WHERE id = 1;	-- missed → met (not an event)
+UPDATE trk_apps SET received_at = now() - interval '1 hour' WHERE id = 2;		-- at_risk → on_track (not an event)
+UPDATE trk_apps SET received_at = now() - interval '20 days' WHERE id = 2;	-- on_track → breached
+UPDATE trk_apps SET decided_at = now() WHERE id = 3;							-- breached → missed
+UPDATE trk_apps SET received_at = NULL WHERE id = 4;							-- met → no status
+INSERT INTO trk_apps (received_at, decided_at) VALUES
+	(now(), NULL),															-- on_track
+	(now() - interval '9 days', NULL),										-- at_risk
+	(now() - interval '30 days', now() - interval '25 days'),				-- met
+	(now() - interval '30 days', now());									-- missed
+-- updates that change nothing relevant log nothing again
+UPDATE trk_apps SET note = 'touched';
+UPDATE trk_apps SET note = 'touched again', cx_status = 'on_track';	-- a hand-set status is overwritten
+
+SELECT id, cx_status, cx_status IS NOT DISTINCT FROM trk_expected(t) AS status_ok,
+	   cx_due IS NOT DISTINCT FROM cx.due_at(received_at, 'within 10 days', 'us_federal') AS due_ok
+FROM trk_apps t ORDER BY id;
+
+SELECT key, old_status, new_status FROM cx.breach_log WHERE id > 3 ORDER BY id;
+
+-- each (key, old, new) transition appears once
+SELECT count(*) = count(DISTINCT (key, old_status, new_status)) AS logged_once FROM cx.breach_log;
+
+-- an aborted subtransaction leaves no log entry behind
+BEGIN;
+SAVEPOINT s;
+INSERT INTO trk_apps (id, received_at) VALUES (200, now() - interval '40 days');
+ROLLBACK TO SAVEPOINT s;
+INSERT INTO trk_apps (id, received_at) VALUES (201, now() - interval '40 days');
+COMMIT;
+SELECT key FROM cx.breach_log WHERE key IN ('200', '201') ORDER BY key;
+
+-- a large statement: every event logged (flushed in batches mid-statement)
+INSERT INTO trk_apps (id, received_at, decided_at)
+SELECT 1000 + i, now() - interval '60 days', now() - interval '1 day' FROM generate_series(1, 25000) i;
+SELECT count(*) AS missed_logged FROM cx.breach_log WHERE new_status = 'missed' AND started < now() - interval '59 days';
+
+-- the sweep: rows whose statuses went stale (written with triggers off, as if long ago)
+SET session_replication_role = replica;
+UPDATE trk_apps SET cx_status = 'on_track' WHERE id IN (2, 102);		-- really breached / at_risk
+INSERT INTO trk_apps (id, received_at, cx_due, cx_status) VALUES
+	(300, now() - interval '9 days', now() + interval '1 day', 'on_track'),	-- at_risk now
+	(301, now() - interval '11 days', now() - interval '1 day', 'at_risk'),	-- breached now
+	(302, now() - interval '1 day', now() + interval '9 days', 'on_track');	-- still on_track
+RESET session_replication_role;
+SELECT * FROM cx.sweep();
+SELECT id, cx_status, cx_status IS NOT DISTINCT FROM trk_expected(t) AS status_ok
+FROM trk_apps t WHERE id IN (2, 102, 300, 301, 302) ORDER BY id;
+SELECT key, old_status, new_status FROM cx.breach_log WHERE key IN ('2', '102', '300', '301', '302') AND logged_at = (SELECT max(logged_at) FROM cx.breach_log) ORDER BY key;
+-- a second sweep finds nothing to do
+SELECT * FROM cx.sweep('trk_apps');
+-- no stale status anywhere
+SELECT count(*) AS stale FROM trk_apps t WHERE cx_status IS DISTINCT FROM trk_expected(t);
+
+-- the sweep query uses the sweep index
+SET enable_seqscan = off;
+EXPLAIN (COSTS OFF)
+SELECT ctid FROM trk_apps
+WHERE (CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END) < now()
+  AND decided_at IS NULL AND cx_status IN ('on_track', 'at_risk');
+RESET enable_seqscan;
+
+-- the at-risk instant
+SELECT cx.at_risk_time('2026-01-01 00:00+00', '2026-01-11 00:00+00', 0.8) = '2026-01-09 00:00+00' AS at_risk_ok,
+	   cx.at_risk_time('2026-01-01 00:00+00', '2026-01-11 00:00+00', 1) = '2026-01-11 00:00+00' AS one_ok;
+SELECT cx.at_risk_time(now(), now(), 0);
+SELECT cx.at_risk_time(now(), now(), 'NaN');
+
+-- an enum status column, a text key, a custom due column and at-risk fraction
+CREATE TYPE trk_state AS ENUM ('on_track', 'at_risk', 'breached', 'met', 'missed');
+CREATE TABLE trk_calls (
+	ref text PRIMARY KEY,
+	opened timestamptz,
+	closed timestamptz,
+	state trk_state,
+	due_by timestamptz
+);
+SELECT cx.track('trk_calls', '80% within 20 minutes', started => 'opened', finished => 'closed',
+				status => 'state', due => 'due_by', at_risk => 0.5);
+INSERT INTO trk_calls (ref, opened, closed) VALUES
+	('a', now() - interval '5 minutes', NULL),
+	('b', now() - interval '15 minutes', NULL),
+	('c', now() - interval '25 minutes', NULL),
+	('d', now() - interval '25 minutes', now() - interval '10 minutes'),
+	('e', now() - interval '25 minutes', now());
+SELECT ref, state, due_by = opened + interval '20 minutes' AS due_ok FROM trk_calls ORDER BY ref;
+SELECT key, new_status FROM cx.breach_log WHERE tbl = 'public.trk_calls' ORDER BY key;
+
+-- low scores: NPS detractors (0..6 on 0..10) are logged for follow-up
+CREATE TABLE trk_survey (id int PRIMARY KEY, answered_at timestamptz, nps smallint);
+SELECT cx.track_scores('trk_survey', answer => 'nps', threshold => 6, at => 'answered_at');
+INSERT INTO trk_survey VALUES (1, now(), 10), (2, now(), 6), (3, now(), 0), (4, now(), NULL), (5, now(), 11), (6, now(), 9);
+UPDATE trk_survey SET nps = 3 WHERE id IN (1, 2);	-- 1 becomes a detractor; 2 already was
+UPDATE trk_survey SET nps = 5 WHERE id = 4;		-- answered later
+SELECT key, new_status, score, started IS NOT NULL AS has_time FROM cx.breach_log WHERE tbl = 'public.trk_survey' ORDER BY id;
+SELECT cx.untrack_scores('trk_survey');
+INSERT INTO trk_survey VALUES (7, now(), 1);
+SELECT count(*) AS after_untrack FROM cx.breach_log WHERE tbl = 'public.trk_survey';
+
+-- configuration changes reach the trigger without reconnecting
+SELECT cx.untrack('trk_calls');
+SELECT cx.track('trk_calls', 'within 1 hour', started => 'opened', finished => 'closed',
+				status => 'state', due => 'due_by');
+UPDATE trk_calls SET closed = NULL WHERE ref = 'e';
+SELECT ref, state, due_by = opened + interval '1 hour' AS due_ok FROM trk_calls ORDER BY ref;
+
+-- bad arguments are errors at cx.track time
+\set VERBOSITY default
+SELECT cx.track('trk_survey', 'within 1 day', started => 'nope', finished => 'answered_at', status => 'nps');
+SELECT cx.track('trk_survey', 'within 1 day', started => 'id', finished => 'answered_at', status => 'nps');
+SELECT cx.track('trk_survey', 'within 1 day', started => 'answered_at', finished => 'answered_at', status => 'nps');
+CREATE TABLE trk_bad (k1 int, k2 int, s timestamptz, f timestamptz, st text, PRIMARY KEY (k1, k2));
+SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st');
+SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', at_risk => 1.5);
+SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', at_risk => 0);
+SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'k2', key => 'k1');
+SELECT cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', due => 'st');
+CREATE TABLE trk_bad3 (id int PRIMARY KEY, s timestamptz, f timestamptz, st varchar(5));
+SELECT cx.track('trk_bad3', 'within 1 day', started => 's', finished => 'f', status => 'st');
+SELECT cx.track('trk_apps', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+CREATE TYPE trk_short AS ENUM ('on_track', 'met');
+CREATE TABLE trk_bad2 (id int PRIMARY KEY, s timestamptz, f timestamptz, st trk_short);
+SELECT cx.track('trk_bad2', 'within 1 day', started => 's', finished => 'f', status => 'st');
+CREATE VIEW trk_view AS SELECT * FROM trk_bad;
+SELECT cx.track('trk_view', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1');
+CREATE TABLE trk_parted (id int, s timestamptz, f timestamptz, st text) PARTITION BY RANGE (id);
+SELECT cx.track('trk_parted', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'id');
+SELECT cx.untrack('trk_bad');
+SELECT cx.track_scores('trk_bad', answer => 'st', key => 'k1');
+SELECT cx.track_scores('trk_bad', answer => 'k2', key => 'k1', threshold => 12);
+SELECT cx.track_scores('trk_bad', answer => 'k2', key => 'k1', threshold => 'NaN');
+DO $$ BEGIN
+	PERFORM cx.track('trk_bad', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'k1', calendar => 'no_such_calendar');
+	RAISE NOTICE 'unknown calendar accepted';
+EXCEPTION WHEN others THEN
+	RAISE WARNING 'unknown calendar rejected';
+END $$;
+-- nothing was left behind by the failed calls
+SELECT count(*) AS leftovers FROM pg_trigger WHERE tgrelid IN ('trk_bad'::regclass, 'trk_bad2'::regclass);
+SELECT attname FROM pg_attribute WHERE attrelid = 'trk_bad'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum;
+-- the trigger functions refuse to be called any other way
+SELECT cx.track_trigger();
+CREATE TRIGGER trk_wrong AFTER INSERT ON trk_bad FOR EACH ROW EXECUTE FUNCTION cx.track_trigger();
+INSERT INTO trk_bad VALUES (1, 1, now(), NULL, NULL);
+DROP TRIGGER trk_wrong ON trk_bad;
+CREATE TRIGGER trk_wrong BEFORE INSERT ON trk_bad FOR EACH ROW EXECUTE FUNCTION cx.track_trigger();
+INSERT INTO trk_bad VALUES (1, 1, now(), NULL, NULL);
+DROP TRIGGER trk_wrong ON trk_bad;
+-- a disabled flush trigger is an error, not silently lost log entries
+ALTER TABLE trk_apps DISABLE TRIGGER cx_track_flush;
+INSERT INTO trk_apps (received_at) VALUES (now() - interval '50 days');
+ALTER TABLE trk_apps ENABLE TRIGGER cx_track_flush;
+
+-- untrack leaves no trigger, index, registry row or added column behind
+SELECT cx.untrack('trk_apps');
+SELECT cx.untrack('trk_calls');
+SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid IN ('trk_apps'::regclass, 'trk_calls'::regclass, 'trk_survey'::regclass);
+SELECT count(*) AS indexes FROM pg_index WHERE indrelid IN ('trk_apps'::regclass, 'trk_calls'::regclass) AND NOT indisprimary;
+SELECT count(*) AS registry FROM cx.tracked;
+SELECT count(*) AS scores_registry FROM cx.tracked_scores;
+SELECT attname FROM pg_attribute WHERE attrelid = 'trk_apps'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum;
+SELECT attname FROM pg_attribute WHERE attrelid = 'trk_calls'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum;
+SELECT cx.untrack('trk_apps');
+
+-- dropping a tracked table forgets its registry row (the log stays)
+SELECT cx.track('trk_calls', 'within 1 hour', started => 'opened', finished => 'closed', status => 'state', due => 'due_by');
+DROP TABLE trk_calls;
+SELECT count(*) AS registry_after_drop FROM cx.tracked;
+SELECT count(*) > 0 AS log_kept FROM cx.breach_log WHERE tbl = 'public.trk_calls';
+
+DROP FUNCTION trk_expected;
+DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
+DROP TABLE trk_parted;
+DROP TYPE trk_state, trk_short;
+
+TRUNCATE cx.breach_log;

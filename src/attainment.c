@@ -1,0 +1,208 @@
+/*
+ * attainment.c — judging a set of items against a service standard:
+ * cx.attainment (share of items within the allowance) and cx.meets
+ * (attainment >= target), exact, as parallel-safe aggregates.
+ *
+ * The state is bigint[6] = {items, within, target_ppm, amount, unit,
+ * calendar hash}, updated in place inside the aggregate; the standard and
+ * the calendar must be the same on every row of a group.
+ */
+#include "cx_metrics.h"
+
+#include "catalog/pg_type.h"
+#include "common/hashfn.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+
+#include "calendar.h"
+#include "standard.h"
+
+PG_FUNCTION_INFO_V1(cx_attain_interval_trans);
+PG_FUNCTION_INFO_V1(cx_attain_span_trans);
+PG_FUNCTION_INFO_V1(cx_attain_combine);
+PG_FUNCTION_INFO_V1(cx_attain_final);
+PG_FUNCTION_INFO_V1(cx_meets_final);
+
+#define ATT_N		6
+#define ATT_ITEMS	0
+#define ATT_WITHIN	1
+#define ATT_PPM		2
+#define ATT_AMOUNT	3
+#define ATT_UNIT	4
+#define ATT_CAL		5
+
+/* Check and return the counters of an attainment state array. */
+static int64 *
+att_counters(ArrayType *arr)
+{
+	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != ATT_N || ARR_HASNULL(arr) ||
+		ARR_ELEMTYPE(arr) != INT8OID)
+		elog(ERROR, "expected a %d-element bigint array as attainment state", ATT_N);
+	return (int64 *) ARR_DATA_PTR(arr);
+}
+
+/* The state of argument 0, writable in place inside an aggregate. */
+static ArrayType *
+att_state(FunctionCallInfo fcinfo)
+{
+	if (AggCheckCallContext(fcinfo, NULL))
+		return PG_GETARG_ARRAYTYPE_P(0);
+	return PG_GETARG_ARRAYTYPE_P_COPY(0);
+}
+
+/* Record the standard (and calendar) of the group, or check it is the same. */
+static void
+att_set_standard(int64 *c, const cxstd_standard *std, int64 calhash)
+{
+	if (c[ATT_UNIT] == 0)
+	{
+		c[ATT_PPM] = std->target_ppm;
+		c[ATT_AMOUNT] = std->amount;
+		c[ATT_UNIT] = std->unit;
+		c[ATT_CAL] = calhash;
+		return;
+	}
+	if (c[ATT_PPM] != std->target_ppm || c[ATT_AMOUNT] != std->amount || c[ATT_UNIT] != std->unit)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("standard must be the same for every row of a group"),
+				 errdetail("Attainment judges one set of items against one standard."),
+				 errhint("Group by the standard, for example GROUP BY product_line, standard.")));
+	if (c[ATT_CAL] != calhash)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("calendar must be the same for every row of a group"),
+				 errhint("Group by the calendar too.")));
+}
+
+/* Microseconds of an interval, months as 30 days (as interval comparison does). */
+static int128
+att_interval_usecs(const Interval *iv)
+{
+	return (int128) iv->time + (int128) iv->day * USECS_PER_DAY +
+		(int128) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
+}
+
+/* cx.attainment / cx.meets (duration interval, std) transition. */
+Datum
+cx_attain_interval_trans(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = att_state(fcinfo);
+	int64	   *c = att_counters(arr);
+	Interval   *dur;
+	cxstd_standard *std;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
+		PG_RETURN_ARRAYTYPE_P(arr);
+	dur = PG_GETARG_INTERVAL_P(1);
+	std = PG_GETARG_STANDARD_P(2);
+	cx_check_interval_finite(dur, "duration");
+	if (std->unit == CXSTD_BUSINESS_DAYS)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a business-day standard cannot judge a duration"),
+				 errdetail("Business days depend on when an item started, not only on how long it took."),
+				 errhint("Use the form with start and finish times: cx.attainment(started, finished, standard).")));
+	att_set_standard(c, std, 0);
+	c[ATT_ITEMS]++;
+	c[ATT_WITHIN] += att_interval_usecs(dur) <= (int128) cxstd_allowance_usecs(std);
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* cx.attainment / cx.meets (started, finished, std [, calendar]) transition. */
+Datum
+cx_attain_span_trans(PG_FUNCTION_ARGS)
+{
+	ArrayType  *arr = att_state(fcinfo);
+	int64	   *c = att_counters(arr);
+	TimestampTz started,
+				finished;
+	cxstd_standard *std;
+	const char *calname = "us_federal";
+	int			callen = 10;
+	bool		within;
+
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
+		(PG_NARGS() > 4 && PG_ARGISNULL(4)))
+		PG_RETURN_ARRAYTYPE_P(arr);
+	started = PG_GETARG_TIMESTAMPTZ(1);
+	finished = PG_GETARG_TIMESTAMPTZ(2);
+	std = PG_GETARG_STANDARD_P(3);
+	if (PG_NARGS() > 4)
+	{
+		text	   *cal = PG_GETARG_TEXT_PP(4);
+
+		calname = VARDATA_ANY(cal);
+		callen = VARSIZE_ANY_EXHDR(cal);
+	}
+	att_set_standard(c, std, std->unit == CXSTD_BUSINESS_DAYS ?
+					 (int64) hash_bytes_extended((const unsigned char *) calname, callen, 0) : 0);
+	if (std->unit == CXSTD_BUSINESS_DAYS)
+		within = cx_calendar_business_days(started, finished, calname, callen) <= std->amount;
+	else
+	{
+		if (TIMESTAMP_NOT_FINITE(started) || TIMESTAMP_NOT_FINITE(finished))
+			ereport(ERROR,
+					(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+					 errmsg("timestamp must be finite"),
+					 errdetail("Attainment is measured between finite start and finish times.")));
+		within = (int128) finished - (int128) started <= (int128) cxstd_allowance_usecs(std);
+	}
+	c[ATT_ITEMS]++;
+	c[ATT_WITHIN] += within;
+	PG_RETURN_ARRAYTYPE_P(arr);
+}
+
+/* Combine two attainment states (parallel workers, partial aggregation). */
+Datum
+cx_attain_combine(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = att_state(fcinfo);
+	int64	   *ca = att_counters(a);
+	int64	   *cb = att_counters(PG_GETARG_ARRAYTYPE_P(1));
+
+	if (cb[ATT_UNIT] != 0)
+	{
+		if (ca[ATT_UNIT] == 0)
+		{
+			ca[ATT_PPM] = cb[ATT_PPM];
+			ca[ATT_AMOUNT] = cb[ATT_AMOUNT];
+			ca[ATT_UNIT] = cb[ATT_UNIT];
+			ca[ATT_CAL] = cb[ATT_CAL];
+		}
+		else
+		{
+			cxstd_standard std;
+
+			std.target_ppm = (int32) cb[ATT_PPM];
+			std.amount = (int32) cb[ATT_AMOUNT];
+			std.unit = (int32) cb[ATT_UNIT];
+			att_set_standard(ca, &std, cb[ATT_CAL]);
+		}
+	}
+	ca[ATT_ITEMS] += cb[ATT_ITEMS];
+	ca[ATT_WITHIN] += cb[ATT_WITHIN];
+	PG_RETURN_ARRAYTYPE_P(a);
+}
+
+/* Share of items within the allowance; NULL without items. */
+Datum
+cx_attain_final(PG_FUNCTION_ARGS)
+{
+	int64	   *c = att_counters(PG_GETARG_ARRAYTYPE_P(0));
+
+	if (c[ATT_ITEMS] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8((double) c[ATT_WITHIN] / (double) c[ATT_ITEMS]);
+}
+
+/* Does the share within the allowance reach the target (exactly)? NULL without items. */
+Datum
+cx_meets_final(PG_FUNCTION_ARGS)
+{
+	int64	   *c = att_counters(PG_GETARG_ARRAYTYPE_P(0));
+
+	if (c[ATT_ITEMS] == 0)
+		PG_RETURN_NULL();
+	PG_RETURN_BOOL((int128) c[ATT_WITHIN] * CXSTD_PPM_MAX >= (int128) c[ATT_PPM] * c[ATT_ITEMS]);
+}

@@ -1,0 +1,514 @@
+/*
+ * calendar_core.c — proleptic Gregorian day numbers, the US federal holiday
+ * rules of 5 U.S.C. 6103, and business-day counting, without PostgreSQL
+ * headers.
+ */
+#include "calendar_core.h"
+
+#include <stdlib.h>
+
+#define CXCAL_ALL_DAYS	0x7Fu
+/* cal_add_fast met closures for too many rounds: bisect instead */
+#define CAL_GAVE_UP		((cxcal_status) -1)
+
+/* Floor division for a positive divisor. */
+static int64_t
+cal_floor_div(int64_t a, int64_t b)
+{
+	int64_t		q = a / b;
+
+	if ((a % b != 0) && (a < 0))
+		q--;
+	return q;
+}
+
+/* Day number (0 = 2000-01-01) of a proleptic Gregorian date. */
+int64_t
+cxcal_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t		era,
+				yoe,
+				doy,
+				doe;
+
+	y -= (m <= 2);
+	era = cal_floor_div(y, 400);
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468 - 10957;
+}
+
+/* Proleptic Gregorian date of a day number. */
+void
+cxcal_civil_from_days(int64_t day, int64_t *y, int *m, int *d)
+{
+	int64_t		z = day + 719468 + 10957;
+	int64_t		era = cal_floor_div(z, 146097);
+	int64_t		doe = z - era * 146097;
+	int64_t		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t		mp = (5 * doy + 2) / 153;
+	int			mm = (int) (mp < 10 ? mp + 3 : mp - 9);
+
+	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*m = mm;
+	*y = yoe + era * 400 + (mm <= 2);
+}
+
+/* ISO day of week of a day number: 1 = Monday .. 7 = Sunday. */
+int
+cxcal_iso_dow(int64_t day)
+{
+	int64_t		r = day % 7;
+
+	if (r < 0)
+		r += 7;
+	/* day 0, 2000-01-01, was a Saturday */
+	return (int) ((r + 5) % 7) + 1;
+}
+
+/* The n-th (n >= 1) or last (n = -1) given ISO weekday of a month. */
+int64_t
+cxcal_nth_weekday(int64_t year, int month, int iso_dow, int n)
+{
+	if (n > 0)
+	{
+		int64_t		first = cxcal_days_from_civil(year, month, 1);
+
+		return first + (iso_dow - cxcal_iso_dow(first) + 7) % 7 + 7 * (n - 1);
+	}
+	else
+	{
+		int64_t		last = (month == 12 ? cxcal_days_from_civil(year + 1, 1, 1)
+							: cxcal_days_from_civil(year, month + 1, 1)) - 1;
+
+		return last - (cxcal_iso_dow(last) - iso_dow + 7) % 7;
+	}
+}
+
+/* Name of a federal holiday as in 5 U.S.C. 6103(a). */
+const char *
+cxcal_federal_name(int which)
+{
+	static const char *const names[CXCAL_N_FEDERAL] = {
+		"New Year's Day",
+		"Birthday of Martin Luther King, Jr.",
+		"Washington's Birthday",
+		"Memorial Day",
+		"Juneteenth National Independence Day",
+		"Independence Day",
+		"Labor Day",
+		"Columbus Day",
+		"Veterans Day",
+		"Thanksgiving Day",
+		"Christmas Day",
+	};
+
+	if (which < 0 || which >= CXCAL_N_FEDERAL)
+		return "?";
+	return names[which];
+}
+
+/* The US federal holidays whose legal date falls in year (see header). */
+int
+cxcal_us_federal_holidays(int64_t year, cxcal_holiday *out)
+{
+	int64_t		actual[CXCAL_N_FEDERAL];
+	int			n = 0,
+				i;
+
+	actual[CXCAL_NEW_YEARS] = cxcal_days_from_civil(year, 1, 1);
+	actual[CXCAL_MLK] = cxcal_nth_weekday(year, 1, 1, 3);
+	actual[CXCAL_WASHINGTON] = cxcal_nth_weekday(year, 2, 1, 3);
+	actual[CXCAL_MEMORIAL] = cxcal_nth_weekday(year, 5, 1, -1);
+	actual[CXCAL_JUNETEENTH] = cxcal_days_from_civil(year, 6, 19);
+	actual[CXCAL_INDEPENDENCE] = cxcal_days_from_civil(year, 7, 4);
+	actual[CXCAL_LABOR] = cxcal_nth_weekday(year, 9, 1, 1);
+	actual[CXCAL_COLUMBUS] = cxcal_nth_weekday(year, 10, 1, 2);
+	actual[CXCAL_VETERANS] = cxcal_days_from_civil(year, 11, 11);
+	actual[CXCAL_THANKSGIVING] = cxcal_nth_weekday(year, 11, 4, 4);
+	actual[CXCAL_CHRISTMAS] = cxcal_days_from_civil(year, 12, 25);
+
+	for (i = 0; i < CXCAL_N_FEDERAL; i++)
+	{
+		int			dow;
+
+		/* Juneteenth became a legal public holiday in 2021 (Pub. L. 117-17) */
+		if (i == CXCAL_JUNETEENTH && year < 2021)
+			continue;
+		dow = cxcal_iso_dow(actual[i]);
+		out[n].actual = actual[i];
+		out[n].day = actual[i] + (dow == 6 ? -1 : dow == 7 ? 1 : 0);
+		out[n].which = i;
+		n++;
+	}
+	return n;
+}
+
+/* First and last day numbers of the supported years. */
+static int64_t
+cal_day_min(void)
+{
+	return cxcal_days_from_civil(CXCAL_YEAR_MIN, 1, 1);
+}
+
+/* Last supported day number. */
+static int64_t
+cal_day_max(void)
+{
+	return cxcal_days_from_civil(CXCAL_YEAR_MAX + 1, 1, 1) - 1;
+}
+
+/* Is the day a weekend day of cal? */
+static int
+cal_is_weekend(const cxcal_calendar *cal, int64_t day)
+{
+	return (cal->weekend_mask >> (cxcal_iso_dow(day) - 1)) & 1u;
+}
+
+/* qsort comparison of int64 values. */
+static int
+cal_cmp_int64(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a;
+	int64_t		y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Index of the first closure >= day. */
+static size_t
+cal_lower_bound(const cxcal_calendar *cal, int64_t day)
+{
+	size_t		lo = 0,
+				hi = cal->n_closed;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (cal->closed[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Rebuild the closure list for years lo..hi. */
+static cxcal_status
+cal_build(cxcal_calendar *cal, int64_t lo, int64_t hi)
+{
+	int64_t		first = cxcal_days_from_civil(lo, 1, 1);
+	int64_t		end = cxcal_days_from_civil(hi + 1, 1, 1);
+	size_t		cap = (size_t) (hi - lo + 2) * CXCAL_N_FEDERAL + cal->n_user + 1;
+	int64_t    *days;
+	size_t		n = 0,
+				i,
+				out;
+	int64_t		y;
+
+	days = cal->alloc(cal->alloc_ctx, cap * sizeof(int64_t));
+	if (days == NULL)
+		return CXCAL_NO_MEMORY;
+	if (cal->federal)
+	{
+		/* the year after hi may be observed on December 31 of hi */
+		for (y = lo; y <= hi + 1; y++)
+		{
+			cxcal_holiday h[CXCAL_N_FEDERAL];
+			int			k,
+						m = cxcal_us_federal_holidays(y, h);
+
+			for (k = 0; k < m; k++)
+				if (h[k].day >= first && h[k].day < end && !cal_is_weekend(cal, h[k].day))
+					days[n++] = h[k].day;
+		}
+	}
+	for (i = 0; i < cal->n_user; i++)
+	{
+		int64_t		d = cal->user_days[i];
+
+		if (d >= first && d < end && !cal_is_weekend(cal, d))
+			days[n++] = d;
+	}
+	qsort(days, n, sizeof(int64_t), cal_cmp_int64);
+	for (i = 0, out = 0; i < n; i++)
+		if (out == 0 || days[out - 1] != days[i])
+			days[out++] = days[i];
+	if (cal->closed && cal->release)
+		cal->release(cal->alloc_ctx, cal->closed);
+	cal->closed = days;
+	cal->n_closed = out;
+	cal->covered = 1;
+	cal->year_lo = lo;
+	cal->year_hi = hi;
+	cal->cover_lo = first;
+	cal->cover_hi = end;
+	return CXCAL_OK;
+}
+
+/* Make sure the closure list covers day. */
+static cxcal_status
+cal_cover(cxcal_calendar *cal, int64_t day)
+{
+	int64_t		y,
+				lo,
+				hi;
+	int			m,
+				d;
+
+	if ((cal->weekend_mask & CXCAL_ALL_DAYS) == CXCAL_ALL_DAYS)
+		return CXCAL_NO_WORKDAYS;
+	if (cal->covered && day >= cal->cover_lo && day < cal->cover_hi)
+		return CXCAL_OK;
+	if (day < cal_day_min() || day > cal_day_max())
+		return CXCAL_OUT_OF_RANGE;
+	cxcal_civil_from_days(day, &y, &m, &d);
+	if (cal->covered)
+	{
+		lo = y - 10 < cal->year_lo ? y - 10 : cal->year_lo;
+		hi = y + 10 > cal->year_hi ? y + 10 : cal->year_hi;
+	}
+	else
+	{
+		lo = y - 30;
+		hi = y + 30;
+	}
+	if (lo < CXCAL_YEAR_MIN)
+		lo = CXCAL_YEAR_MIN;
+	if (hi > CXCAL_YEAR_MAX)
+		hi = CXCAL_YEAR_MAX;
+	return cal_build(cal, lo, hi);
+}
+
+/* Release the closure list built by the calendar functions. */
+void
+cxcal_free(cxcal_calendar *cal)
+{
+	if (cal->closed && cal->release)
+		cal->release(cal->alloc_ctx, cal->closed);
+	cal->closed = NULL;
+	cal->n_closed = 0;
+	cal->covered = 0;
+}
+
+/* Workdays (ignoring closures) before day, counted from a fixed Monday. */
+static int64_t
+cal_workdays_before(const cxcal_calendar *cal, int64_t day)
+{
+	/* day 2 (2000-01-03) was a Monday */
+	int64_t		m = day - 2;
+	int64_t		weeks = cal_floor_div(m, 7);
+	int			r = (int) (m - weeks * 7);
+	int			per_week = 0,
+				partial = 0,
+				i;
+
+	for (i = 0; i < 7; i++)
+	{
+		int			work = !((cal->weekend_mask >> i) & 1u);
+
+		per_week += work;
+		if (i < r)
+			partial += work;
+	}
+	return weeks * per_week + partial;
+}
+
+/* Is day a business day of cal? */
+cxcal_status
+cxcal_is_business_day(cxcal_calendar *cal, int64_t day, int *result)
+{
+	cxcal_status st = cal_cover(cal, day);
+	size_t		i;
+
+	if (st != CXCAL_OK)
+		return st;
+	if (cal_is_weekend(cal, day))
+	{
+		*result = 0;
+		return CXCAL_OK;
+	}
+	i = cal_lower_bound(cal, day);
+	*result = !(i < cal->n_closed && cal->closed[i] == day);
+	return CXCAL_OK;
+}
+
+/* First business day on or after day. */
+cxcal_status
+cxcal_next_business_day(cxcal_calendar *cal, int64_t day, int64_t *result)
+{
+	for (;;)
+	{
+		int			ok;
+		cxcal_status st = cxcal_is_business_day(cal, day, &ok);
+
+		if (st != CXCAL_OK)
+			return st;
+		if (ok)
+		{
+			*result = day;
+			return CXCAL_OK;
+		}
+		day++;
+	}
+}
+
+/* Number of business days d with from <= d < to (negative if to < from). */
+cxcal_status
+cxcal_count(cxcal_calendar *cal, int64_t from, int64_t to, int64_t *result)
+{
+	cxcal_status st;
+
+	if ((st = cal_cover(cal, from)) != CXCAL_OK)
+		return st;
+	if ((st = cal_cover(cal, to)) != CXCAL_OK)
+		return st;
+	/* both ends are covered now (covering to never uncovers from) */
+	*result = (cal_workdays_before(cal, to) - (int64_t) cal_lower_bound(cal, to))
+		- (cal_workdays_before(cal, from) - (int64_t) cal_lower_bound(cal, from));
+	return CXCAL_OK;
+}
+
+/* Does day lie past the n-th business day counted from start (see cxcal_add)? */
+static cxcal_status
+cal_past(cxcal_calendar *cal, int64_t start, int64_t day, int64_t n, int *result)
+{
+	int64_t		c;
+	cxcal_status st = cxcal_count(cal, start, day + 1, &c);
+
+	*result = (st == CXCAL_OK && c > n);
+	return st;
+}
+
+/* The workday (ignoring closures) whose cal_workdays_before is c. */
+static int64_t
+cal_workday_at(const cxcal_calendar *cal, int64_t c)
+{
+	int			offs[7];
+	int			per_week = 0,
+				i;
+	int64_t		weeks;
+	int64_t		r;
+
+	for (i = 0; i < 7; i++)
+		if (!((cal->weekend_mask >> i) & 1u))
+			offs[per_week++] = i;
+	weeks = cal_floor_div(c, per_week);
+	r = c - weeks * per_week;
+	return 2 + weeks * 7 + offs[r];
+}
+
+/*
+ * cxcal_add for a start that is a business day: jump over the workdays by
+ * arithmetic, then by the closures met on the way, until no new closure is
+ * met (the least fixed point is a business day).
+ */
+static cxcal_status
+cal_add_fast(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
+{
+	int64_t		h = 0,
+				d,
+				wstart = cal_workdays_before(cal, start);
+	cxcal_status st;
+	int			iter;
+
+	for (iter = 0; iter < 64; iter++)
+	{
+		int64_t		h2;
+
+		d = cal_workday_at(cal, wstart + (n >= 0 ? n + h : n - h));
+		if (d < cal_day_min() || d > cal_day_max())
+			return CXCAL_OUT_OF_RANGE;
+		if ((st = cal_cover(cal, start)) != CXCAL_OK || (st = cal_cover(cal, d)) != CXCAL_OK)
+			return st;
+		/* closures strictly between start and d, on d's side */
+		if (n >= 0)
+			h2 = (int64_t) cal_lower_bound(cal, d + 1) - (int64_t) cal_lower_bound(cal, start + 1);
+		else
+			h2 = (int64_t) cal_lower_bound(cal, start) - (int64_t) cal_lower_bound(cal, d);
+		if (h2 == h)
+		{
+			*result = d;
+			return CXCAL_OK;
+		}
+		h = h2;
+	}
+	return CAL_GAVE_UP;
+}
+
+/* The business day n business days after (n < 0: before) business day start. */
+cxcal_status
+cxcal_add(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
+{
+	int64_t		lo,
+				hi,
+				step;
+	int			past;
+	cxcal_status st;
+
+	if (start < cal_day_min() || start > cal_day_max())
+		return CXCAL_OUT_OF_RANGE;
+	if (n > cal_day_max() - cal_day_min() || -n > cal_day_max() - cal_day_min())
+		return CXCAL_OUT_OF_RANGE;
+	if ((st = cxcal_is_business_day(cal, start, &past)) != CXCAL_OK)
+		return st;
+	if (past)
+	{
+		/* the usual case; fall back to bisection if closures keep coming */
+		st = cal_add_fast(cal, start, n, result);
+		if (st != CAL_GAVE_UP)
+			return st;
+	}
+
+	/* find lo (not past) and hi (past) by galloping, then bisect */
+	if (n >= 0)
+	{
+		lo = start - 1;
+		step = n + 1;
+		for (;;)
+		{
+			hi = start - 1 + step;
+			if (hi > cal_day_max())
+				return CXCAL_OUT_OF_RANGE;
+			if ((st = cal_past(cal, start, hi, n, &past)) != CXCAL_OK)
+				return st;
+			if (past)
+				break;
+			lo = hi;
+			step *= 2;
+		}
+	}
+	else
+	{
+		hi = start - 1;
+		step = -n;
+		for (;;)
+		{
+			lo = start - 1 - step;
+			if (lo < cal_day_min())
+				return CXCAL_OUT_OF_RANGE;
+			if ((st = cal_past(cal, start, lo, n, &past)) != CXCAL_OK)
+				return st;
+			if (!past)
+				break;
+			hi = lo;
+			step *= 2;
+		}
+	}
+	while (hi - lo > 1)
+	{
+		int64_t		mid = lo + (hi - lo) / 2;
+
+		if ((st = cal_past(cal, start, mid, n, &past)) != CXCAL_OK)
+			return st;
+		if (past)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	*result = hi;
+	return CXCAL_OK;
+}

@@ -1,0 +1,80 @@
+/*
+ * standard_core.h — the service-standard value and its text form, without
+ * PostgreSQL headers (unit tested on its own).
+ *
+ * A standard is a promise "P% within N <unit>": a target share P in (0, 100]
+ * held exactly in parts per million, a positive whole amount N and a unit.
+ */
+#ifndef CX_STANDARD_CORE_H
+#define CX_STANDARD_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Units of an allowance; the values are part of the stored and binary forms. */
+typedef enum cxstd_unit
+{
+	CXSTD_SECONDS = 1,
+	CXSTD_MINUTES = 2,
+	CXSTD_HOURS = 3,
+	CXSTD_DAYS = 4,				/* calendar days of 24 elapsed hours */
+	CXSTD_WEEKS = 5,
+	CXSTD_BUSINESS_DAYS = 6
+} cxstd_unit;
+
+#define CXSTD_PPM_MAX		1000000 /* 100% */
+#define CXSTD_MAX_SECONDS	INT64_C(1577880000) /* 50 years of 365.25 days */
+#define CXSTD_MAX_BUSINESS_DAYS 13000	/* about 50 years of business days */
+
+/* The stored form (12 bytes, int4 aligned). */
+typedef struct cxstd_standard
+{
+	int32_t		target_ppm;		/* 1 .. 1000000 */
+	int32_t		amount;			/* >= 1 */
+	int32_t		unit;			/* cxstd_unit */
+} cxstd_standard;
+
+/* Outcome of parsing or validating a standard. */
+typedef enum cxstd_error
+{
+	CXSTD_OK = 0,
+	CXSTD_ERR_SYNTAX,			/* does not read "P% within N unit" */
+	CXSTD_ERR_PERCENT_RANGE,	/* P outside (0, 100] */
+	CXSTD_ERR_PERCENT_DIGITS,	/* more than 4 decimals in P */
+	CXSTD_ERR_AMOUNT_NEGATIVE,	/* N < 0 */
+	CXSTD_ERR_AMOUNT_ZERO,		/* N = 0 */
+	CXSTD_ERR_AMOUNT_FRACTION,	/* N has a fractional part */
+	CXSTD_ERR_AMOUNT_RANGE,		/* N too large for its unit */
+	CXSTD_ERR_UNIT				/* unknown unit word */
+} cxstd_error;
+
+/* Details of a parse failure, for the error message. */
+typedef struct cxstd_parse_info
+{
+	size_t		pos;			/* byte offset where the problem starts */
+	char		token[48];		/* the offending word (unit), NUL-terminated */
+} cxstd_parse_info;
+
+/* Parse len bytes of text; on failure fills info (may be NULL). */
+extern cxstd_error cxstd_parse(const char *s, size_t len, cxstd_standard *out,
+							   cxstd_parse_info *info);
+
+/* Check every field of a standard (for binary input). */
+extern cxstd_error cxstd_validate(const cxstd_standard *std);
+
+/* Canonical text form into buf; returns the length (buf of 64 bytes is enough). */
+extern size_t cxstd_format(const cxstd_standard *std, char *buf, size_t buflen);
+
+/* Seconds per unit for elapsed-time units; 0 for business days. */
+extern int64_t cxstd_unit_seconds(int32_t unit);
+
+/* Allowance in microseconds for elapsed units; -1 for business days. */
+extern int64_t cxstd_allowance_usecs(const cxstd_standard *std);
+
+/* Total order: elapsed allowances by length, then business days; ties by target. */
+extern int	cxstd_compare(const cxstd_standard *a, const cxstd_standard *b);
+
+/* Canonical unit word (plural) for a unit. */
+extern const char *cxstd_unit_name(int32_t unit);
+
+#endif

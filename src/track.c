@@ -1,0 +1,1143 @@
+/*
+ * track.c — tracking tables against a service standard: the row trigger
+ * that keeps a status and due column current, the low-score trigger, the
+ * statement trigger that writes buffered breach-log rows and coalesced
+ * notifications, and the per-backend configuration cache.
+ *
+ * Configuration lives in cx.tracked / cx.tracked_scores.  It is read with
+ * SPI only when a backend first meets a table (or after it changed: a
+ * statement trigger on those tables invalidates their relcache entry, which
+ * every backend's relcache callback turns into a reload).  Rows never go
+ * through SPI: log entries are buffered in memory and written by one
+ * multi-row INSERT, a plan prepared once per backend, at the end of each
+ * statement (or every CX_TRACK_FLUSH_ROWS entries).
+ */
+#include "cx_metrics.h"
+
+#include "access/htup_details.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_type.h"
+#include "commands/async.h"
+#include "commands/sequence.h"
+#include "commands/trigger.h"
+#include "executor/executor.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/json.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "utils/syscache.h"
+
+#include "track_core.h"
+
+#include <math.h>
+
+/* Individual notifications per table and statement before coalescing. */
+#define CX_TRACK_NOTIFY_MAX 100
+/* Buffered log entries written at once in the middle of a long statement. */
+#define CX_TRACK_FLUSH_ROWS 10000
+/* Longest key text put in a notification payload (bytes). */
+#define CX_TRACK_KEY_MAX 256
+
+/* Configuration of one tracked table, as cached by this backend. */
+typedef struct TrackConfig
+{
+	MemoryContext cxt;			/* holds this struct and everything it points to */
+	bool		valid;
+	char	   *relname;		/* schema-qualified name for the log */
+	/* service-standard tracking */
+	bool		has_standard;
+	AttrNumber	att_started;
+	AttrNumber	att_finished;
+	AttrNumber	att_status;
+	AttrNumber	att_due;
+	AttrNumber	att_key;
+	bool		status_enum;
+	Datum		status_datum[CXTR_NSTATUS];	/* text or enum OID per status */
+	Datum		standard;		/* cx.standard value */
+	char	   *standard_text;
+	Datum		calendar;		/* text */
+	double		at_risk;
+	FmgrInfo	due_at;			/* cx.due_at(timestamptz, cx.standard, text) */
+	FmgrInfo	key_out;
+	/* low-score tracking */
+	bool		has_scores;
+	AttrNumber	att_answer;
+	Oid			answer_type;
+	AttrNumber	att_at;
+	AttrNumber	att_skey;
+	double		threshold;
+	double		scale_lo;
+	double		scale_hi;
+	FmgrInfo	skey_out;
+} TrackConfig;
+
+/* Hash entry: a table's current configuration and its statement counters. */
+typedef struct TrackEntry
+{
+	Oid			relid;			/* hash key */
+	TrackConfig *cfg;
+	int64		notified;		/* notifications sent in this statement */
+	int64		suppressed;		/* events beyond CX_TRACK_NOTIFY_MAX */
+} TrackEntry;
+
+/* One buffered breach-log row. */
+typedef struct LogEntry
+{
+	SubTransactionId subid;
+	const char *tbl;
+	char	   *key;
+	const char *standard;
+	Datum		standard_datum;	/* cx.standard value (config memory) */
+	TimestampTz started;
+	TimestampTz due;
+	TimestampTz finished;
+	bool		started_null;
+	bool		due_null;
+	bool		finished_null;
+	int8		old_status;
+	int8		new_status;
+	bool		score_null;
+	double		score;
+	TimestampTz logged_at;
+} LogEntry;
+
+static HTAB *track_cache = NULL;
+static Oid	track_config_relids[2] = {InvalidOid, InvalidOid};
+static bool track_callbacks_registered = false;
+static bool track_counters_dirty = false;
+
+static MemoryContext log_cxt = NULL;
+static LogEntry *log_buf = NULL;
+static int	log_len = 0;
+static int	log_cap = 0;
+static SPIPlanPtr log_plan = NULL;
+
+PG_FUNCTION_INFO_V1(cx_track_trigger);
+PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
+PG_FUNCTION_INFO_V1(cx_track_flush);
+PG_FUNCTION_INFO_V1(cx_track_config_changed);
+PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
+
+/* Mark cached configurations stale when a tracked table or the registry changes. */
+static void
+track_relcache_callback(Datum arg, Oid relid)
+{
+	HASH_SEQ_STATUS seq;
+	TrackEntry *e;
+
+	if (track_cache == NULL)
+		return;
+	if (relid == InvalidOid || relid == track_config_relids[0] ||
+		relid == track_config_relids[1])
+	{
+		hash_seq_init(&seq, track_cache);
+		while ((e = (TrackEntry *) hash_seq_search(&seq)) != NULL)
+			if (e->cfg)
+				e->cfg->valid = false;
+		return;
+	}
+	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_FIND, NULL);
+	if (e && e->cfg)
+		e->cfg->valid = false;
+}
+
+/* Reset the per-statement notification counters of every table. */
+static void
+track_reset_counters(void)
+{
+	HASH_SEQ_STATUS seq;
+	TrackEntry *e;
+
+	if (!track_counters_dirty || track_cache == NULL)
+		return;
+	hash_seq_init(&seq, track_cache);
+	while ((e = (TrackEntry *) hash_seq_search(&seq)) != NULL)
+		e->notified = e->suppressed = 0;
+	track_counters_dirty = false;
+}
+
+/* Drop buffered log entries. */
+static void
+track_log_clear(void)
+{
+	log_len = 0;
+	log_cap = 0;
+	log_buf = NULL;
+	if (log_cxt)
+		MemoryContextReset(log_cxt);
+}
+
+/* At transaction end: nothing may stay buffered; forget counters. */
+static void
+track_xact_callback(XactEvent event, void *arg)
+{
+	switch (event)
+	{
+		case XACT_EVENT_PRE_COMMIT:
+		case XACT_EVENT_PARALLEL_PRE_COMMIT:
+		case XACT_EVENT_PRE_PREPARE:
+			if (log_len > 0)
+				ereport(ERROR,
+						(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+						 errmsg("%d breach log entries were not written", log_len),
+						 errdetail("The statement trigger cx_track_flush of a tracked table did not run."),
+						 errhint("Enable the trigger cx_track_flush again, or run cx.untrack and cx.track on the table.")));
+			break;
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PARALLEL_ABORT:
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_PARALLEL_COMMIT:
+		case XACT_EVENT_PREPARE:
+			track_log_clear();
+			track_reset_counters();
+			break;
+	}
+}
+
+/* On subtransaction abort, forget the log entries it buffered. */
+static void
+track_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB)
+		return;
+	while (log_len > 0 && log_buf[log_len - 1].subid >= mySubid)
+		log_len--;
+}
+
+/* Create the cache and register the callbacks, once per backend. */
+static void
+track_init(void)
+{
+	HASHCTL		ctl;
+
+	if (track_cache != NULL)
+		return;
+	if (!track_callbacks_registered)
+	{
+		CacheRegisterRelcacheCallback(track_relcache_callback, (Datum) 0);
+		RegisterXactCallback(track_xact_callback, NULL);
+		RegisterSubXactCallback(track_subxact_callback, NULL);
+		track_callbacks_registered = true;
+	}
+	if (log_cxt == NULL)
+		log_cxt = AllocSetContextCreate(TopMemoryContext, "cx_track log buffer",
+										ALLOCSET_DEFAULT_SIZES);
+	memset(&ctl, 0, sizeof(ctl));
+	ctl.keysize = sizeof(Oid);
+	ctl.entrysize = sizeof(TrackEntry);
+	ctl.hcxt = CacheMemoryContext;
+	track_cache = hash_create("cx_track config", 32, &ctl,
+							  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+}
+
+/* Complain that a registered column no longer fits. */
+static void
+track_bad_column(Relation rel, const char *col, const char *what)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_DATATYPE_MISMATCH),
+			 errmsg("tracked column \"%s\" of table \"%s\" %s", col,
+					RelationGetRelationName(rel), what),
+			 errdetail("The column was changed after cx.track registered the table."),
+			 errhint("Run cx.untrack and cx.track on the table again.")));
+}
+
+/* The attribute number of a registered column, checking it still exists. */
+static AttrNumber
+track_attnum(Relation rel, const char *col, Oid want_type)
+{
+	int			i;
+	TupleDesc	td = RelationGetDescr(rel);
+
+	for (i = 0; i < td->natts; i++)
+	{
+		Form_pg_attribute a = TupleDescAttr(td, i);
+
+		if (!a->attisdropped && strcmp(NameStr(a->attname), col) == 0)
+		{
+			if (OidIsValid(want_type) && a->atttypid != want_type)
+				track_bad_column(rel, col, "has the wrong type");
+			return a->attnum;
+		}
+	}
+	track_bad_column(rel, col, "does not exist");
+	return InvalidAttrNumber;	/* keep compiler quiet */
+}
+
+/* A text column of an SPI result row, copied into the current context. */
+static char *
+spi_text(HeapTuple tup, TupleDesc td, int col)
+{
+	char	   *s = SPI_getvalue(tup, td, col);
+
+	return s ? pstrdup(s) : NULL;
+}
+
+/* Read the configuration of a table from the registry (SPI, once). */
+static TrackConfig *
+track_load(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	MemoryContext cxt,
+				old;
+	TrackConfig *cfg;
+	Oid			argtypes[1] = {OIDOID};
+	Datum		args[1];
+	bool		isnull;
+	int			ret;
+
+	/* under the caller's context until complete, so an error frees it */
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "cx_track table config",
+								ALLOCSET_SMALL_SIZES);
+	cfg = MemoryContextAllocZero(cxt, sizeof(TrackConfig));
+	cfg->cxt = cxt;
+	args[0] = ObjectIdGetDatum(relid);
+
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %d", ret);
+
+	ret = SPI_execute("SELECT 'cx.tracked'::pg_catalog.regclass::pg_catalog.oid, "
+					  "'cx.tracked_scores'::pg_catalog.regclass::pg_catalog.oid", true, 1);
+	if (ret != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "cannot find the tracking registry");
+	track_config_relids[0] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	track_config_relids[1] = DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+
+	ret = SPI_execute_with_args("SELECT t.standard, t.standard::pg_catalog.text, "
+								"t.started::pg_catalog.text, t.finished::pg_catalog.text, "
+								"t.status::pg_catalog.text, t.due::pg_catalog.text, "
+								"t.key::pg_catalog.text, t.calendar, t.at_risk, "
+								"'cx.due_at(timestamptz, cx.standard, text)'::pg_catalog.regprocedure::pg_catalog.oid, "
+								"pg_catalog.format('%I.%I', n.nspname, c.relname) "
+								"FROM cx.tracked t JOIN pg_catalog.pg_class c ON c.oid = t.tbl "
+								"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+								"WHERE t.tbl = $1",
+								1, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cx.tracked failed: %d", ret);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		int16		typlen;
+		bool		typbyval;
+		Oid			status_type;
+		Oid			key_type;
+		Oid			outfn;
+		bool		varlena;
+		char	   *status_col;
+		int			i;
+
+		old = MemoryContextSwitchTo(cxt);
+		cfg->has_standard = true;
+		get_typlenbyval(SPI_gettypeid(td, 1), &typlen, &typbyval);
+		cfg->standard = datumCopy(SPI_getbinval(tup, td, 1, &isnull), typbyval, typlen);
+		cfg->standard_text = spi_text(tup, td, 2);
+		cfg->att_started = track_attnum(rel, SPI_getvalue(tup, td, 3), TIMESTAMPTZOID);
+		cfg->att_finished = track_attnum(rel, SPI_getvalue(tup, td, 4), TIMESTAMPTZOID);
+		status_col = SPI_getvalue(tup, td, 5);
+		cfg->att_status = track_attnum(rel, status_col, InvalidOid);
+		cfg->att_due = track_attnum(rel, SPI_getvalue(tup, td, 6), TIMESTAMPTZOID);
+		cfg->att_key = track_attnum(rel, SPI_getvalue(tup, td, 7), InvalidOid);
+		cfg->calendar = CStringGetTextDatum(SPI_getvalue(tup, td, 8));
+		cfg->at_risk = DatumGetFloat8(SPI_getbinval(tup, td, 9, &isnull));
+		fmgr_info_cxt(DatumGetObjectId(SPI_getbinval(tup, td, 10, &isnull)), &cfg->due_at, cxt);
+		cfg->relname = spi_text(tup, td, 11);
+
+		status_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypid;
+		cfg->status_enum = type_is_enum(status_type);
+		if (!cfg->status_enum && status_type != TEXTOID && status_type != VARCHAROID)
+			track_bad_column(rel, status_col, "has the wrong type");
+		if (status_type == VARCHAROID &&
+			TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypmod >= 0 &&
+			TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypmod - VARHDRSZ < 8)
+			track_bad_column(rel, status_col, "is too short for the statuses");
+		for (i = 1; i < CXTR_NSTATUS; i++)
+		{
+			const char *name = cxtr_status_name((cxtr_status) i);
+
+			if (i == CXTR_LOW_SCORE)
+				continue;
+			if (cfg->status_enum)
+				cfg->status_datum[i] = DirectFunctionCall2(enum_in, CStringGetDatum(name),
+														   ObjectIdGetDatum(status_type));
+			else
+				cfg->status_datum[i] = CStringGetTextDatum(name);
+		}
+		key_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_key - 1)->atttypid;
+		getTypeOutputInfo(key_type, &outfn, &varlena);
+		fmgr_info_cxt(outfn, &cfg->key_out, cxt);
+		MemoryContextSwitchTo(old);
+	}
+
+	ret = SPI_execute_with_args("SELECT s.answer::pg_catalog.text, s.threshold, s.scale_min, "
+								"s.scale_max, s.key::pg_catalog.text, s.at::pg_catalog.text, "
+								"pg_catalog.format('%I.%I', n.nspname, c.relname) "
+								"FROM cx.tracked_scores s JOIN pg_catalog.pg_class c ON c.oid = s.tbl "
+								"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+								"WHERE s.tbl = $1",
+								1, argtypes, args, NULL, true, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "reading cx.tracked_scores failed: %d", ret);
+	if (SPI_processed == 1)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[0];
+		TupleDesc	td = SPI_tuptable->tupdesc;
+		char	   *at;
+		Oid			key_type;
+		Oid			outfn;
+		bool		varlena;
+
+		old = MemoryContextSwitchTo(cxt);
+		cfg->has_scores = true;
+		cfg->att_answer = track_attnum(rel, SPI_getvalue(tup, td, 1), InvalidOid);
+		cfg->answer_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_answer - 1)->atttypid;
+		switch (cfg->answer_type)
+		{
+			case INT2OID:
+			case INT4OID:
+			case INT8OID:
+			case FLOAT4OID:
+			case FLOAT8OID:
+			case NUMERICOID:
+				break;
+			default:
+				track_bad_column(rel, SPI_getvalue(tup, td, 1), "is not numeric");
+		}
+		cfg->threshold = DatumGetFloat8(SPI_getbinval(tup, td, 2, &isnull));
+		cfg->scale_lo = DatumGetFloat8(SPI_getbinval(tup, td, 3, &isnull));
+		cfg->scale_hi = DatumGetFloat8(SPI_getbinval(tup, td, 4, &isnull));
+		cfg->att_skey = track_attnum(rel, SPI_getvalue(tup, td, 5), InvalidOid);
+		at = SPI_getvalue(tup, td, 6);
+		cfg->att_at = at ? track_attnum(rel, at, TIMESTAMPTZOID) : InvalidAttrNumber;
+		key_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_skey - 1)->atttypid;
+		getTypeOutputInfo(key_type, &outfn, &varlena);
+		fmgr_info_cxt(outfn, &cfg->skey_out, cxt);
+		if (cfg->relname == NULL)
+			cfg->relname = spi_text(tup, td, 7);
+		MemoryContextSwitchTo(old);
+	}
+	SPI_finish();
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	cfg->valid = true;
+	return cfg;
+}
+
+/* The current configuration of a table, loading it when missing or stale. */
+static TrackEntry *
+track_lookup(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	TrackEntry *e;
+	bool		found;
+	TrackConfig *cfg;
+
+	track_init();
+	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_ENTER, &found);
+	if (!found)
+	{
+		e->cfg = NULL;
+		e->notified = e->suppressed = 0;
+	}
+	if (e->cfg && e->cfg->valid)
+		return e;
+	cfg = track_load(rel);
+	/* lookups may have run invalidations: find the entry again */
+	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_ENTER, &found);
+	if (!found)
+		e->notified = e->suppressed = 0;
+	else if (e->cfg)
+	{
+		/* a caller up the stack may still use the old one: free it at xact end */
+		MemoryContextSetParent(e->cfg->cxt, TopTransactionContext);
+	}
+	e->cfg = cfg;
+	return e;
+}
+
+/* Check that the flush statement trigger is present and enabled. */
+static void
+track_check_flush_trigger(Relation rel)
+{
+	TriggerDesc *td = rel->trigdesc;
+	int			i;
+
+	if (td != NULL && td->trig_insert_after_statement && td->trig_update_after_statement)
+	{
+		for (i = 0; i < td->numtriggers; i++)
+		{
+			Trigger    *t = &td->triggers[i];
+
+			if (strcmp(t->tgname, "cx_track_flush") == 0 &&
+				t->tgenabled != TRIGGER_DISABLED)
+				return;
+		}
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+			 errmsg("table \"%s\" has no enabled cx_track_flush trigger",
+					RelationGetRelationName(rel)),
+			 errdetail("Breach log entries are written by that statement trigger."),
+			 errhint("Run cx.untrack and cx.track on the table again.")));
+}
+
+/* Append one entry to the log buffer. */
+static LogEntry *
+track_log_append(void)
+{
+	LogEntry   *le;
+
+	if (log_len == log_cap)
+	{
+		MemoryContext old = MemoryContextSwitchTo(log_cxt);
+
+		if (log_buf == NULL)
+		{
+			log_cap = 256;
+			log_buf = palloc(log_cap * sizeof(LogEntry));
+		}
+		else
+		{
+			log_cap *= 2;
+			log_buf = repalloc(log_buf, log_cap * sizeof(LogEntry));
+		}
+		MemoryContextSwitchTo(old);
+	}
+	le = &log_buf[log_len++];
+	memset(le, 0, sizeof(LogEntry));
+	le->subid = GetCurrentSubTransactionId();
+	le->logged_at = GetCurrentStatementStartTimestamp();
+	le->started_null = le->due_null = le->finished_null = le->score_null = true;
+	return le;
+}
+
+/* A one-dimensional array from n datums (with nulls) of a type. */
+static Datum
+track_array(Datum *d, bool *nulls, int n, Oid elemtype)
+{
+	int16		typlen;
+	bool		typbyval;
+	char		typalign;
+	int			dims[1] = {n};
+	int			lbs[1] = {1};
+
+	get_typlenbyvalalign(elemtype, &typlen, &typbyval, &typalign);
+	return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, elemtype,
+											  typlen, typbyval, typalign));
+}
+
+/* Write the buffered entries into cx.breach_log with one SPI INSERT. */
+static void
+track_log_flush_spi(void)
+{
+	int			n = log_len,
+				i,
+				c,
+				ret;
+	Datum	   *vals[10];
+	bool	   *nulls[10];
+	Datum		args[10];
+	static const Oid elemtypes[10] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+	TIMESTAMPTZOID, TEXTOID, TEXTOID, FLOAT8OID, TIMESTAMPTZOID};
+	Oid			save_userid;
+	int			save_sec;
+	Oid			owner;
+	HeapTuple	ctup;
+	Oid			logrel;
+	MemoryContext old,
+				tmp;
+
+	if (n == 0)
+		return;
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(tmp);
+	for (c = 0; c < 10; c++)
+	{
+		vals[c] = palloc(n * sizeof(Datum));
+		nulls[c] = palloc0(n * sizeof(bool));
+	}
+	for (i = 0; i < n; i++)
+	{
+		LogEntry   *le = &log_buf[i];
+		const char *os = cxtr_status_name((cxtr_status) le->old_status);
+
+		vals[0][i] = CStringGetTextDatum(le->tbl);
+		if (le->key)
+			vals[1][i] = CStringGetTextDatum(le->key);
+		else
+			nulls[1][i] = true;
+		if (le->standard)
+			vals[2][i] = CStringGetTextDatum(le->standard);
+		else
+			nulls[2][i] = true;
+		vals[3][i] = TimestampTzGetDatum(le->started);
+		nulls[3][i] = le->started_null;
+		vals[4][i] = TimestampTzGetDatum(le->due);
+		nulls[4][i] = le->due_null;
+		vals[5][i] = TimestampTzGetDatum(le->finished);
+		nulls[5][i] = le->finished_null;
+		if (os)
+			vals[6][i] = CStringGetTextDatum(os);
+		else
+			nulls[6][i] = true;
+		vals[7][i] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
+		vals[8][i] = Float8GetDatum(le->score);
+		nulls[8][i] = le->score_null;
+		vals[9][i] = TimestampTzGetDatum(le->logged_at);
+	}
+	for (c = 0; c < 10; c++)
+		args[c] = track_array(vals[c], nulls[c], n, elemtypes[c]);
+
+	/* the log belongs to the extension: write it as its owner */
+	logrel = get_relname_relid("breach_log", get_namespace_oid("cx", false));
+	ctup = SearchSysCache1(RELOID, ObjectIdGetDatum(logrel));
+	if (!HeapTupleIsValid(ctup))
+		elog(ERROR, "cache lookup failed for relation %u", logrel);
+	owner = ((Form_pg_class) GETSTRUCT(ctup))->relowner;
+	ReleaseSysCache(ctup);
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %d", ret);
+	if (log_plan == NULL)
+	{
+		Oid			argtypes[10];
+		SPIPlanPtr	plan;
+
+		for (c = 0; c < 10; c++)
+			argtypes[c] = get_array_type(elemtypes[c]);
+		plan = SPI_prepare("INSERT INTO cx.breach_log (tbl, key, standard, started, due, "
+						   "finished, old_status, new_status, score, logged_at) "
+						   "SELECT u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
+						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at "
+						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
+						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
+						   "pg_catalog.unnest($9), pg_catalog.unnest($10)) "
+						   "AS u(tbl, key, std, started, due, finished, old_status, "
+						   "new_status, score, logged_at)",
+						   10, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "SPI_keepplan failed");
+		log_plan = plan;
+	}
+	ret = SPI_execute_plan(log_plan, args, NULL, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "writing cx.breach_log failed: %s", SPI_result_code_string(ret));
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec);
+
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(tmp);
+}
+
+#define CX_LOG_NATTS 11
+#define CX_LOG_BATCH 1000
+
+/*
+ * Whether cx.breach_log can be written directly: it still has the columns
+ * of the extension, no triggers, no row-level security, and only
+ * immediately checked indexes.  Otherwise rows go through SQL.
+ */
+static bool
+track_log_direct_ok(Relation rel)
+{
+	static const char *const names[CX_LOG_NATTS] = {"id", "tbl", "key", "standard", "started",
+	"due", "finished", "old_status", "new_status", "score", "logged_at"};
+	TupleDesc	td = RelationGetDescr(rel);
+	List	   *indexes;
+	ListCell   *lc;
+	bool		ok = true;
+	int			i;
+
+	if (td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
+		rel->rd_rel->relrowsecurity || (td->constr && td->constr->has_generated_stored))
+		return false;
+	for (i = 0; i < CX_LOG_NATTS; i++)
+		if (TupleDescAttr(td, i)->attisdropped ||
+			strcmp(NameStr(TupleDescAttr(td, i)->attname), names[i]) != 0)
+			return false;
+	if (td->constr && td->constr->num_check > 0)
+		return false;
+	indexes = RelationGetIndexList(rel);
+	foreach(lc, indexes)
+	{
+		HeapTuple	itup = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+
+		if (!HeapTupleIsValid(itup))
+			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
+		if (!((Form_pg_index) GETSTRUCT(itup))->indimmediate)
+			ok = false;
+		ReleaseSysCache(itup);
+	}
+	list_free(indexes);
+	return ok;
+}
+
+/*
+ * Write the buffered entries straight into cx.breach_log (multi-insert into
+ * the heap, then its indexes), as COPY does; fall back to SQL when the log
+ * table was customized.
+ */
+static void
+track_log_flush(void)
+{
+	Oid			logrel,
+				seqrel;
+	Relation	rel;
+	EState	   *estate;
+	ResultRelInfo *rri;
+	TupleTableSlot **slots;
+	MemoryContext old,
+				tmp;
+	CommandId	cid;
+	int			i,
+				j,
+				n;
+
+	if (log_len == 0)
+		return;
+	logrel = get_relname_relid("breach_log", get_namespace_oid("cx", false));
+	if (!OidIsValid(logrel))
+		elog(ERROR, "relation cx.breach_log does not exist");
+	rel = table_open(logrel, RowExclusiveLock);
+	if (!track_log_direct_ok(rel))
+	{
+		table_close(rel, RowExclusiveLock);
+		track_log_flush_spi();
+		track_log_clear();
+		return;
+	}
+	seqrel = get_relname_relid("breach_log_id_seq", get_namespace_oid("cx", false));
+	if (!OidIsValid(seqrel))
+		elog(ERROR, "sequence cx.breach_log_id_seq does not exist");
+
+	tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
+	old = MemoryContextSwitchTo(tmp);
+	estate = CreateExecutorState();
+	rri = makeNode(ResultRelInfo);
+	InitResultRelInfo(rri, rel, 1, NULL, 0);
+	ExecOpenIndices(rri, false);
+	cid = GetCurrentCommandId(true);
+	slots = palloc(CX_LOG_BATCH * sizeof(TupleTableSlot *));
+	for (j = 0; j < CX_LOG_BATCH; j++)
+		slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
+
+	for (i = 0; i < log_len; i += n)
+	{
+		n = Min(CX_LOG_BATCH, log_len - i);
+		for (j = 0; j < n; j++)
+		{
+			LogEntry   *le = &log_buf[i + j];
+			TupleTableSlot *slot = slots[j];
+			Datum	   *v = slot->tts_values;
+			bool	   *nl = slot->tts_isnull;
+			const char *os = cxtr_status_name((cxtr_status) le->old_status);
+
+			ExecClearTuple(slot);
+			memset(nl, 0, CX_LOG_NATTS * sizeof(bool));
+			v[0] = Int64GetDatum(nextval_internal(seqrel, false));
+			v[1] = CStringGetTextDatum(le->tbl);
+			if (le->key)
+				v[2] = CStringGetTextDatum(le->key);
+			else
+				nl[2] = true;
+			v[3] = le->standard_datum;
+			nl[3] = le->standard == NULL;
+			v[4] = TimestampTzGetDatum(le->started);
+			nl[4] = le->started_null;
+			v[5] = TimestampTzGetDatum(le->due);
+			nl[5] = le->due_null;
+			v[6] = TimestampTzGetDatum(le->finished);
+			nl[6] = le->finished_null;
+			if (os)
+				v[7] = CStringGetTextDatum(os);
+			else
+				nl[7] = true;
+			v[8] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
+			v[9] = Float8GetDatum(le->score);
+			nl[9] = le->score_null;
+			v[10] = TimestampTzGetDatum(le->logged_at);
+			ExecStoreVirtualTuple(slot);
+		}
+		table_multi_insert(rel, slots, n, cid, 0, NULL);
+		for (j = 0; j < n; j++)
+		{
+			if (rri->ri_NumIndices > 0)
+				ExecInsertIndexTuples(rri, slots[j], estate, false, false, NULL, NIL);
+			ResetPerTupleExprContext(estate);
+		}
+		MemoryContextSwitchTo(tmp);
+	}
+	for (j = 0; j < CX_LOG_BATCH; j++)
+		ExecDropSingleTupleTableSlot(slots[j]);
+	ExecCloseIndices(rri);
+	FreeExecutorState(estate);
+	table_close(rel, NoLock);
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(tmp);
+	track_log_clear();
+}
+
+/* Queue a notification for an event, or count it once past the limit. */
+static void
+track_notify(TrackEntry *e, const char *tbl, const char *key, cxtr_status st,
+			 bool due_null, TimestampTz due, bool score_null, double score)
+{
+	StringInfoData buf;
+	char		ts[64];
+
+	track_counters_dirty = true;
+	if (e->notified >= CX_TRACK_NOTIFY_MAX)
+	{
+		e->suppressed++;
+		return;
+	}
+	e->notified++;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"table\":");
+	escape_json(&buf, tbl);
+	appendStringInfoString(&buf, ",\"key\":");
+	if (key == NULL)
+		appendStringInfoString(&buf, "null");
+	else if (strlen(key) <= CX_TRACK_KEY_MAX)
+		escape_json(&buf, key);
+	else
+	{
+		char	   *k = pnstrdup(key, pg_mbcliplen(key, strlen(key), CX_TRACK_KEY_MAX));
+
+		escape_json(&buf, k);
+	}
+	appendStringInfo(&buf, ",\"status\":\"%s\"", cxtr_status_name(st));
+	if (!due_null && cxtr_iso8601(due, ts, sizeof(ts)) > 0)
+		appendStringInfo(&buf, ",\"due\":\"%s\"", ts);
+	if (!score_null)
+		appendStringInfo(&buf, ",\"score\":%.15g", score);
+	appendStringInfoChar(&buf, '}');
+	Async_Notify("cx_breach", buf.data);
+	pfree(buf.data);
+}
+
+/* The text of a key value, or NULL. */
+static char *
+track_key_text(HeapTuple tup, TupleDesc td, AttrNumber att, FmgrInfo *out)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, att, td, &isnull);
+	char	   *s;
+	MemoryContext old;
+
+	if (isnull)
+		return NULL;
+	s = OutputFunctionCall(out, d);
+	old = MemoryContextSwitchTo(log_cxt);
+	s = pstrdup(s);
+	MemoryContextSwitchTo(old);
+	return s;
+}
+
+/* The status stored in a tuple's status column. */
+static cxtr_status
+track_stored_status(TrackConfig *cfg, HeapTuple tup, TupleDesc td)
+{
+	bool		isnull;
+	Datum		d = heap_getattr(tup, cfg->att_status, td, &isnull);
+	int			i;
+
+	if (isnull)
+		return CXTR_NONE;
+	if (cfg->status_enum)
+	{
+		for (i = 1; i < CXTR_LOW_SCORE; i++)
+			if (DatumGetObjectId(d) == DatumGetObjectId(cfg->status_datum[i]))
+				return (cxtr_status) i;
+		return CXTR_NONE;
+	}
+	else
+	{
+		text	   *t = DatumGetTextPP(d);
+
+		return cxtr_status_parse(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+}
+
+/* Check how a trigger function was called. */
+static TriggerData *
+track_trigger_data(FunctionCallInfo fcinfo, const char *fname, bool row)
+{
+	TriggerData *td;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be called as a trigger", fname),
+				 errhint("Attach it with cx.track or cx.track_scores.")));
+	td = (TriggerData *) fcinfo->context;
+	if (row && !(TRIGGER_FIRED_BEFORE(td->tg_event) && TRIGGER_FIRED_FOR_ROW(td->tg_event) &&
+				 (TRIGGER_FIRED_BY_INSERT(td->tg_event) || TRIGGER_FIRED_BY_UPDATE(td->tg_event))))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be fired before insert or update for each row", fname),
+				 errhint("Attach it with cx.track or cx.track_scores.")));
+	if (!row && !(TRIGGER_FIRED_AFTER(td->tg_event) && TRIGGER_FIRED_FOR_STATEMENT(td->tg_event)))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("%s must be fired after each statement", fname),
+				 errhint("Attach it with cx.track or cx.track_scores.")));
+	return td;
+}
+
+/*
+ * Row trigger of cx.track: compute the due time and the status of the row,
+ * store both, and buffer a log entry (and a notification) for an event.
+ */
+Datum
+cx_track_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = track_trigger_data(fcinfo, "cx.track_trigger", true);
+	Relation	rel = trig->tg_relation;
+	TupleDesc	td = RelationGetDescr(rel);
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trig->tg_event);
+	HeapTuple	tup = is_update ? trig->tg_newtuple : trig->tg_trigtuple;
+	TrackEntry *e = track_lookup(rel);
+	TrackConfig *cfg = e->cfg;
+	Datum		started,
+				finished,
+				cur_due,
+				due = (Datum) 0;
+	bool		started_null,
+				finished_null,
+				cur_due_null,
+				cur_status_null;
+	cxtr_status st = CXTR_NONE,
+				cur,
+				old_st;
+	TimestampTz now = GetCurrentStatementStartTimestamp();
+	int			cols[2];
+	Datum		vals[2];
+	bool		nulls[2];
+
+	if (!cfg->has_standard)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" is not tracked", RelationGetRelationName(rel)),
+				 errdetail("The trigger cx_track is attached but cx.tracked has no row for the table."),
+				 errhint("Run cx.track on the table, or drop the trigger.")));
+
+	started = heap_getattr(tup, cfg->att_started, td, &started_null);
+	finished = heap_getattr(tup, cfg->att_finished, td, &finished_null);
+	if (!started_null)
+	{
+		due = FunctionCall3Coll(&cfg->due_at, InvalidOid, started, cfg->standard, cfg->calendar);
+		st = cxtr_status_at(DatumGetTimestampTz(started), DatumGetTimestampTz(due),
+							finished_null, finished_null ? 0 : DatumGetTimestampTz(finished),
+							now, cfg->at_risk);
+	}
+
+	/* leave the tuple alone when both columns already hold the result */
+	cur = track_stored_status(cfg, tup, td);
+	(void) heap_getattr(tup, cfg->att_status, td, &cur_status_null);
+	cur_due = heap_getattr(tup, cfg->att_due, td, &cur_due_null);
+	if (!(cur == st && (st != CXTR_NONE || cur_status_null) &&
+		  cur_due_null == started_null &&
+		  (started_null || DatumGetTimestampTz(cur_due) == DatumGetTimestampTz(due))))
+	{
+		cols[0] = cfg->att_status;
+		cols[1] = cfg->att_due;
+		vals[0] = st == CXTR_NONE ? (Datum) 0 : cfg->status_datum[st];
+		nulls[0] = st == CXTR_NONE;
+		vals[1] = due;
+		nulls[1] = started_null;
+		tup = heap_modify_tuple_by_cols(tup, td, 2, cols, vals, nulls);
+	}
+
+	old_st = is_update ? track_stored_status(cfg, trig->tg_trigtuple, td) : CXTR_NONE;
+	if (cxtr_is_event(old_st, st))
+	{
+		LogEntry   *le;
+
+		track_check_flush_trigger(rel);
+		if (log_len >= CX_TRACK_FLUSH_ROWS)
+			track_log_flush();
+		le = track_log_append();
+		le->tbl = cfg->relname;
+		le->key = track_key_text(tup, td, cfg->att_key, &cfg->key_out);
+		le->standard = cfg->standard_text;
+		le->standard_datum = cfg->standard;
+		le->started = DatumGetTimestampTz(started);
+		le->started_null = false;
+		le->due = DatumGetTimestampTz(due);
+		le->due_null = false;
+		le->finished = finished_null ? 0 : DatumGetTimestampTz(finished);
+		le->finished_null = finished_null;
+		le->old_status = (int8) old_st;
+		le->new_status = (int8) st;
+		track_notify(e, cfg->relname, le->key, st, false, le->due, true, 0);
+	}
+	return PointerGetDatum(tup);
+}
+
+/* A numeric column value as double. */
+static double
+track_answer(Oid type, Datum d)
+{
+	switch (type)
+	{
+		case INT2OID:
+			return DatumGetInt16(d);
+		case INT4OID:
+			return DatumGetInt32(d);
+		case INT8OID:
+			return (double) DatumGetInt64(d);
+		case FLOAT4OID:
+			return DatumGetFloat4(d);
+		case FLOAT8OID:
+			return DatumGetFloat8(d);
+		case NUMERICOID:
+			return DatumGetFloat8(DirectFunctionCall1(numeric_float8, d));
+	}
+	elog(ERROR, "unexpected answer type %u", type);
+	return 0;
+}
+
+/*
+ * Row trigger of cx.track_scores: buffer a log entry (and a notification)
+ * for an answer at or below the threshold.
+ */
+Datum
+cx_track_scores_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = track_trigger_data(fcinfo, "cx.track_scores_trigger", true);
+	Relation	rel = trig->tg_relation;
+	TupleDesc	td = RelationGetDescr(rel);
+	bool		is_update = TRIGGER_FIRED_BY_UPDATE(trig->tg_event);
+	HeapTuple	tup = is_update ? trig->tg_newtuple : trig->tg_trigtuple;
+	TrackEntry *e = track_lookup(rel);
+	TrackConfig *cfg = e->cfg;
+	bool		isnull,
+				old_null = true;
+	Datum		d;
+	double		answer,
+				old_answer = 0;
+
+	if (!cfg->has_scores)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("table \"%s\" has no tracked scores", RelationGetRelationName(rel)),
+				 errdetail("The trigger cx_track_scores is attached but cx.tracked_scores has no row for the table."),
+				 errhint("Run cx.track_scores on the table, or drop the trigger.")));
+
+	d = heap_getattr(tup, cfg->att_answer, td, &isnull);
+	if (isnull)
+		return PointerGetDatum(tup);
+	answer = track_answer(cfg->answer_type, d);
+	if (is_update)
+	{
+		Datum		od = heap_getattr(trig->tg_trigtuple, cfg->att_answer, td, &old_null);
+
+		if (!old_null)
+			old_answer = track_answer(cfg->answer_type, od);
+	}
+	if (cxtr_low_score(is_update, old_null, old_answer, answer, cfg->threshold,
+					   cfg->scale_lo, cfg->scale_hi))
+	{
+		LogEntry   *le;
+
+		track_check_flush_trigger(rel);
+		if (log_len >= CX_TRACK_FLUSH_ROWS)
+			track_log_flush();
+		le = track_log_append();
+		le->tbl = cfg->relname;
+		le->key = track_key_text(tup, td, cfg->att_skey, &cfg->skey_out);
+		if (cfg->att_at != InvalidAttrNumber)
+		{
+			d = heap_getattr(tup, cfg->att_at, td, &isnull);
+			le->started = isnull ? 0 : DatumGetTimestampTz(d);
+			le->started_null = isnull;
+		}
+		le->old_status = CXTR_NONE;
+		le->new_status = CXTR_LOW_SCORE;
+		le->score = answer;
+		le->score_null = false;
+		track_notify(e, cfg->relname, le->key, CXTR_LOW_SCORE, true, 0, false, answer);
+	}
+	return PointerGetDatum(tup);
+}
+
+/*
+ * Statement trigger of tracked tables: write the buffered log entries and
+ * announce the events beyond the per-statement limit with one summary.
+ */
+Datum
+cx_track_flush(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = track_trigger_data(fcinfo, "cx.track_flush", false);
+	Oid			relid = RelationGetRelid(trig->tg_relation);
+	TrackEntry *e;
+
+	track_init();
+	track_log_flush();
+	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_FIND, NULL);
+	if (e)
+	{
+		if (e->suppressed > 0 && e->cfg)
+		{
+			StringInfoData buf;
+
+			initStringInfo(&buf);
+			appendStringInfoString(&buf, "{\"table\":");
+			escape_json(&buf, e->cfg->relname);
+			appendStringInfo(&buf, ",\"status\":\"coalesced\",\"count\":" INT64_FORMAT "}",
+							 e->suppressed);
+			Async_Notify("cx_breach", buf.data);
+		}
+		e->notified = e->suppressed = 0;
+	}
+	return PointerGetDatum(NULL);
+}
+
+/* Statement trigger of the registry tables: make every backend reload. */
+Datum
+cx_track_config_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trig = track_trigger_data(fcinfo, "cx.track_config_changed", false);
+
+	CacheInvalidateRelcache(trig->tg_relation);
+	return PointerGetDatum(NULL);
+}
+
+/* The at-risk instant: fraction of the way from started to due (immutable). */
+Datum
+cx_track_at_risk_time(PG_FUNCTION_ARGS)
+{
+	TimestampTz started = PG_GETARG_TIMESTAMPTZ(0);
+	TimestampTz due = PG_GETARG_TIMESTAMPTZ(1);
+	double		fraction = PG_GETARG_FLOAT8(2);
+
+	if (isnan(fraction) || fraction <= 0 || fraction > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", fraction),
+				 errhint("Use for example 0.8 to flag rows after 80%% of their allowance.")));
+	PG_RETURN_TIMESTAMPTZ(cxtr_at_risk_time(started, due, fraction));
+}

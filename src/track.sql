@@ -1,0 +1,485 @@
+-- Tracking tables against a service standard: registry, breach log, row
+-- triggers (C), cx.track / cx.untrack, cx.sweep, low-score follow-up.
+
+-- Registry of tables tracked against a standard (one row per table).
+CREATE TABLE cx.tracked (
+	tbl pg_catalog.regclass PRIMARY KEY,
+	standard cx.standard NOT NULL,
+	started name NOT NULL,
+	finished name NOT NULL,
+	status name NOT NULL,
+	due name NOT NULL,
+	key name NOT NULL,
+	calendar text NOT NULL,
+	at_risk float8 NOT NULL CHECK (at_risk > 0 AND at_risk <= 1),
+	due_added boolean NOT NULL DEFAULT false,
+	sweep_index name NOT NULL,
+	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE cx.tracked IS 'Tables tracked against a service standard (maintained by cx.track / cx.untrack)';
+
+-- Registry of rating columns whose low answers are logged for follow-up.
+CREATE TABLE cx.tracked_scores (
+	tbl pg_catalog.regclass PRIMARY KEY,
+	answer name NOT NULL,
+	threshold float8 NOT NULL,
+	scale_min float8 NOT NULL,
+	scale_max float8 NOT NULL,
+	key name NOT NULL,
+	at name,
+	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	CHECK (scale_min < scale_max AND threshold >= scale_min AND threshold <= scale_max)
+);
+COMMENT ON TABLE cx.tracked_scores IS 'Rating columns whose low answers are logged (maintained by cx.track_scores / cx.untrack_scores)';
+
+-- Every event someone must act on: transitions into at_risk, breached,
+-- missed, and low scores.
+CREATE TABLE cx.breach_log (
+	id bigserial PRIMARY KEY,
+	tbl text NOT NULL,
+	key text,
+	standard cx.standard,
+	started timestamptz,
+	due timestamptz,
+	finished timestamptz,
+	old_status text,
+	new_status text NOT NULL,
+	score float8,
+	logged_at timestamptz NOT NULL
+);
+-- ids are handed out 100 at a time per session: ordered within a session,
+-- not across sessions (use logged_at for time)
+ALTER SEQUENCE cx.breach_log_id_seq CACHE 100;
+COMMENT ON TABLE cx.breach_log IS 'Transitions into at_risk, breached, missed, and low scores of tracked tables';
+
+SELECT pg_catalog.pg_extension_config_dump('cx.tracked', '');
+SELECT pg_catalog.pg_extension_config_dump('cx.tracked_scores', '');
+SELECT pg_catalog.pg_extension_config_dump('cx.breach_log', '');
+SELECT pg_catalog.pg_extension_config_dump('cx.breach_log_id_seq', '');
+
+-- The registry is readable by all (the triggers of every writer need it);
+-- rows can be written only for tables the current role owns.
+GRANT SELECT, INSERT, UPDATE, DELETE ON cx.tracked, cx.tracked_scores TO PUBLIC;
+ALTER TABLE cx.tracked ENABLE ROW LEVEL SECURITY;
+ALTER TABLE cx.tracked_scores ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tracked_read ON cx.tracked FOR SELECT USING (true);
+CREATE POLICY tracked_owner ON cx.tracked FOR ALL
+	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'));
+CREATE POLICY tracked_read ON cx.tracked_scores FOR SELECT USING (true);
+CREATE POLICY tracked_owner ON cx.tracked_scores FOR ALL
+	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'));
+
+CREATE FUNCTION cx.track_trigger() RETURNS trigger
+	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_trigger';
+CREATE FUNCTION cx.track_scores_trigger() RETURNS trigger
+	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_scores_trigger';
+CREATE FUNCTION cx.track_flush() RETURNS trigger
+	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_flush';
+CREATE FUNCTION cx.track_config_changed() RETURNS trigger
+	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_config_changed';
+
+-- The at-risk instant of a row: that fraction of the way from started to due.
+CREATE FUNCTION cx.at_risk_time(started timestamptz, due timestamptz, fraction float8)
+	RETURNS timestamptz
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'cx_track_at_risk_time';
+
+-- Every backend reloads its cached configuration when the registry changes.
+CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked
+	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
+CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
+	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
+
+-- The sweep key of a tracked table: the instant its status next changes
+-- with time alone (the at-risk instant while on_track, the due time while
+-- at_risk).  cx.track indexes it; cx.sweep queries it with the same text.
+CREATE FUNCTION cx._track_sweep_key(started name, due name, status name, at_risk float8)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT format('(CASE WHEN %I = %L THEN cx.at_risk_time(%I, %I, %s::float8) ELSE %I END)',
+				  status, 'on_track', started, due, at_risk::text, due)
+$$;
+
+-- The sweep predicate of a tracked table: open, and not yet breached.
+CREATE FUNCTION cx._track_sweep_pred(finished name, status name)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT format('%I IS NULL AND %I IN (%L, %L)', finished, status, 'on_track', 'at_risk')
+$$;
+
+-- Check that a column exists and has one of the wanted types; return its type.
+CREATE FUNCTION cx._track_column(tbl regclass, col name, what text, types regtype[])
+	RETURNS regtype
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	t regtype;
+BEGIN
+	IF col IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = format('%s column must not be null', what),
+			HINT = format('Name the %s column of table %s.', what, tbl);
+	END IF;
+	SELECT a.atttypid::regtype INTO t
+	FROM pg_attribute a
+	WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+			MESSAGE = format('column "%s" of table %s does not exist', col, tbl),
+			DETAIL = format('The %s column must be a column of the tracked table.', what),
+			HINT = 'Check the spelling, or add the column first.';
+	END IF;
+	IF types IS NOT NULL AND NOT (t = ANY (types)) THEN
+		RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+			MESSAGE = format('%s column "%s" has type %s', what, col, t),
+			DETAIL = format('The %s column must have type %s.', what, array_to_string(types, ' or ')),
+			HINT = format('Change it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE %s.', tbl, col, types[1]);
+	END IF;
+	RETURN t;
+END
+$$;
+
+-- The column a tracked table's rows are identified by: key, or the primary key.
+CREATE FUNCTION cx._track_key(tbl regclass, key name)
+	RETURNS name
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	cols name[];
+BEGIN
+	IF key IS NOT NULL THEN
+		PERFORM cx._track_column(tbl, key, 'key', NULL);
+		RETURN key;
+	END IF;
+	SELECT array_agg(a.attname ORDER BY a.attnum) INTO cols
+	FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+	WHERE i.indrelid = tbl AND i.indisprimary;
+	IF cols IS NULL OR cardinality(cols) <> 1 THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('table %s has no single-column primary key', tbl),
+			DETAIL = 'The breach log identifies each row by one key column.',
+			HINT = 'Name a column that identifies rows with key => ''column''.';
+	END IF;
+	RETURN cols[1];
+END
+$$;
+
+-- Check that a table can be tracked: an ordinary table the caller owns.
+CREATE FUNCTION cx._track_table(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	c pg_class;
+BEGIN
+	IF tbl IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'table must not be null';
+	END IF;
+	SELECT * INTO c FROM pg_class WHERE oid = tbl;
+	IF c.relkind <> 'r' OR c.relispartition THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = format('%s is not an ordinary table', tbl),
+			DETAIL = 'Only ordinary tables that are not partitions can be tracked.',
+			HINT = 'Track a plain table; partitioned tables are not supported.';
+	END IF;
+	IF NOT pg_has_role(c.relowner, 'USAGE') THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('must be owner of table %s', tbl),
+			HINT = 'Ask the table owner to run it.';
+	END IF;
+END
+$$;
+
+-- The body of cx.track; caller_path is the caller's search_path, in force
+-- while the backfill UPDATE fires the table's other triggers.
+CREATE FUNCTION cx._track(tbl regclass, standard cx.standard,
+						  started name, finished name, status name,
+						  calendar text, at_risk float8, key name, due name,
+						  backfill boolean, caller_path text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	st regtype;
+	k name;
+	added boolean := false;
+	idx name;
+	missing text[];
+	sql text;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track.tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+			MESSAGE = format('table %s is already tracked', tbl),
+			HINT = 'Run cx.untrack on it first to change how it is tracked.';
+	END IF;
+	IF standard IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'standard must not be null',
+			HINT = 'Give a standard such as ''90% within 30 business days''.';
+	END IF;
+	IF at_risk IS NULL OR at_risk = 'NaN' OR at_risk <= 0 OR at_risk > 1 THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('at_risk must be greater than 0 and at most 1, not %s', coalesce(at_risk::text, 'null')),
+			DETAIL = 'It is the fraction of the allowance after which an open row is at risk.',
+			HINT = 'Use for example 0.8; 1 means no at-risk stage.';
+	END IF;
+	IF calendar IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'calendar must not be null',
+			HINT = 'Use for example ''us_federal''.';
+	END IF;
+	-- an unknown calendar fails here, before anything is changed
+	PERFORM cx.due_at(now(), standard, calendar);
+
+	PERFORM cx._track_column(tbl, started, 'started', ARRAY['timestamptz']::regtype[]);
+	PERFORM cx._track_column(tbl, finished, 'finished', ARRAY['timestamptz']::regtype[]);
+	st := cx._track_column(tbl, status, 'status', NULL);
+	IF st NOT IN ('text'::regtype, 'varchar'::regtype) THEN
+		IF NOT EXISTS (SELECT 1 FROM pg_type WHERE oid = st AND typtype = 'e') THEN
+			RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+				MESSAGE = format('status column "%s" has type %s', status, st),
+				DETAIL = 'The status column must have type text, varchar, or an enum with the labels on_track, at_risk, breached, met, missed.',
+				HINT = format('Change it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE text.', tbl, status);
+		END IF;
+		SELECT array_agg(l) INTO missing
+		FROM unnest(ARRAY['on_track', 'at_risk', 'breached', 'met', 'missed']) l
+		WHERE NOT EXISTS (SELECT 1 FROM pg_enum e WHERE e.enumtypid = st AND e.enumlabel = l);
+		IF missing IS NOT NULL THEN
+			RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+				MESSAGE = format('enum %s lacks the labels %s', st, array_to_string(missing, ', ')),
+				DETAIL = 'The status enum must have the labels on_track, at_risk, breached, met, missed.',
+				HINT = format('Add them with ALTER TYPE %s ADD VALUE.', st);
+		END IF;
+	END IF;
+	IF st = 'varchar'::regtype AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = status
+											 AND a.atttypmod >= 0 AND a.atttypmod - 4 < 8) THEN
+		RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+			MESSAGE = format('status column "%s" is too short', status),
+			DETAIL = 'Statuses are up to 8 characters long (on_track, breached).',
+			HINT = format('Widen it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE varchar(16).', tbl, status);
+	END IF;
+	k := cx._track_key(tbl, key);
+	IF due IS NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'due column must not be null',
+			HINT = 'Leave it out to use a new column cx_due.';
+	END IF;
+	IF cardinality(ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[started, finished, status, due]) x)) <> 4 THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'started, finished, status and due must be four different columns',
+			HINT = 'Name a separate column for each.';
+	END IF;
+	IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = due AND NOT a.attisdropped) THEN
+		PERFORM cx._track_column(tbl, due, 'due', ARRAY['timestamptz']::regtype[]);
+	ELSE
+		EXECUTE format('ALTER TABLE %s ADD COLUMN %I timestamptz', tbl, due);
+		added := true;
+	END IF;
+
+	idx := left(format('%s_%s_sweep', (SELECT relname FROM pg_class WHERE oid = tbl), due), 63);
+	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index)
+	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx);
+
+	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
+	END IF;
+	EXECUTE format('CREATE INDEX %I ON %s (%s) WHERE %s', idx, tbl,
+				   cx._track_sweep_key(started, due, status, at_risk),
+				   cx._track_sweep_pred(finished, status));
+	IF backfill THEN
+		sql := format('UPDATE %s SET %I = %I', tbl, status, status);
+		PERFORM set_config('search_path', caller_path, true);
+		EXECUTE sql;
+		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+	END IF;
+END
+$$;
+
+-- Track a table against a service standard (see the README).
+CREATE FUNCTION cx.track(tbl regclass, standard cx.standard,
+						 started name, finished name, status name,
+						 calendar text DEFAULT 'us_federal',
+						 at_risk float8 DEFAULT 0.8,
+						 key name DEFAULT NULL,
+						 due name DEFAULT 'cx_due',
+						 backfill boolean DEFAULT true)
+	RETURNS void
+	LANGUAGE sql
+	AS $$
+	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, pg_catalog.current_setting('search_path'))
+$$;
+
+-- Stop tracking a table: drop its trigger, sweep index, registry row, and
+-- the due column when cx.track added it.
+CREATE FUNCTION cx.untrack(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	t cx.tracked;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	SELECT * INTO t FROM cx.tracked r WHERE r.tbl = untrack.tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = format('table %s is not tracked', tbl),
+			HINT = 'See the tracked tables with SELECT * FROM cx.tracked.';
+	END IF;
+	EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = untrack.tbl) THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
+	END IF;
+	EXECUTE format('DROP INDEX IF EXISTS %I.%I',
+				   (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
+				   t.sweep_index);
+	IF t.due_added THEN
+		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.due);
+	END IF;
+	DELETE FROM cx.tracked r WHERE r.tbl = untrack.tbl;
+END
+$$;
+
+-- Log answers of a rating column at or below a threshold for follow-up.
+CREATE FUNCTION cx.track_scores(tbl regclass, answer name,
+								threshold float8 DEFAULT 6,
+								scale_min float8 DEFAULT 0,
+								scale_max float8 DEFAULT 10,
+								key name DEFAULT NULL,
+								at name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	k name;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	IF EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = track_scores.tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+			MESSAGE = format('scores of table %s are already tracked', tbl),
+			HINT = 'Run cx.untrack_scores on it first.';
+	END IF;
+	PERFORM cx._track_column(tbl, answer, 'answer',
+							 ARRAY['smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric']::regtype[]);
+	IF threshold IS NULL OR scale_min IS NULL OR scale_max IS NULL
+	   OR 'NaN' IN (threshold, scale_min, scale_max)
+	   OR NOT (scale_min < scale_max AND threshold >= scale_min AND threshold <= scale_max)
+	   OR 'Infinity' IN (abs(threshold), abs(scale_min), abs(scale_max)) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('threshold %s is not within the scale %s to %s',
+							 coalesce(threshold::text, 'null'), coalesce(scale_min::text, 'null'),
+							 coalesce(scale_max::text, 'null')),
+			DETAIL = 'The scale is the range of valid answers, finite with scale_min < scale_max, and the threshold lies within it.',
+			HINT = 'For NPS detractors use threshold => 6, scale_min => 0, scale_max => 10.';
+	END IF;
+	k := cx._track_key(tbl, key);
+	IF at IS NOT NULL THEN
+		PERFORM cx._track_column(tbl, at, 'at', ARRAY['timestamptz']::regtype[]);
+	END IF;
+	INSERT INTO cx.tracked_scores (tbl, answer, threshold, scale_min, scale_max, key, at)
+	VALUES (tbl, answer, threshold, scale_min, scale_max, k, at);
+	EXECUTE format('CREATE TRIGGER cx_track_scores BEFORE INSERT OR UPDATE OF %I ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_scores_trigger()', answer, tbl);
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
+	END IF;
+END
+$$;
+
+-- Stop logging low scores of a table.
+CREATE FUNCTION cx.untrack_scores(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+BEGIN
+	PERFORM cx._track_table(tbl);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = untrack_scores.tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = format('scores of table %s are not tracked', tbl),
+			HINT = 'See them with SELECT * FROM cx.tracked_scores.';
+	END IF;
+	EXECUTE format('DROP TRIGGER IF EXISTS cx_track_scores ON %s', tbl);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = untrack_scores.tbl) THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
+	END IF;
+	DELETE FROM cx.tracked_scores s WHERE s.tbl = untrack_scores.tbl;
+END
+$$;
+
+-- The body of cx.sweep; caller_path is the caller's search_path, in force
+-- while the UPDATE fires the tables' other triggers.
+CREATE FUNCTION cx._sweep(tbl regclass, caller_path text)
+	RETURNS TABLE (tracked regclass, flipped bigint)
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	t cx.tracked;
+	n bigint;
+	sql text;
+BEGIN
+	FOR t IN SELECT * FROM cx.tracked r WHERE _sweep.tbl IS NULL OR r.tbl = _sweep.tbl ORDER BY r.tbl::oid LOOP
+		IF NOT has_table_privilege(t.tbl, 'SELECT, UPDATE') THEN
+			RAISE NOTICE 'cx.sweep skips table %: no SELECT and UPDATE privilege', t.tbl;
+			CONTINUE;
+		END IF;
+		sql := format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
+					  'SELECT ctid FROM %1$s WHERE %3$s < $1 AND %4$s FOR UPDATE SKIP LOCKED))',
+					  t.tbl, t.status, cx._track_sweep_key(t.started, t.due, t.status, t.at_risk),
+					  cx._track_sweep_pred(t.finished, t.status));
+		PERFORM set_config('search_path', caller_path, true);
+		EXECUTE sql USING statement_timestamp();
+		GET DIAGNOSTICS n = ROW_COUNT;
+		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+		tracked := t.tbl;
+		flipped := n;
+		RETURN NEXT;
+	END LOOP;
+END
+$$;
+
+-- Flip open rows whose at-risk or due time passed since their last write;
+-- returns the rows flipped per table.  Locked rows are skipped (their
+-- writer's trigger computes the same status).
+CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL)
+	RETURNS TABLE (tracked regclass, flipped bigint)
+	LANGUAGE sql
+	AS $$
+	SELECT * FROM cx._sweep($1, pg_catalog.current_setting('search_path'))
+$$;
+
+-- Forget the registry rows of tracked tables that are dropped.
+CREATE FUNCTION cx._track_dropped()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	DELETE FROM cx.tracked t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass);
+	DELETE FROM cx.tracked_scores t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass);
+END
+$$;
+CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
+	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED')
+	EXECUTE FUNCTION cx._track_dropped();

@@ -1,0 +1,154 @@
+/*
+ * track_core.c — status state machine and helpers of table tracking
+ * (pure C, unit-tested in test/unit/test_track.c).
+ */
+#include "track_core.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const cxtr_names[CXTR_NSTATUS] = {
+	NULL, "on_track", "at_risk", "breached", "met", "missed", "low_score"
+};
+
+/* The name of a status ("on_track", ...); NULL for CXTR_NONE. */
+const char *
+cxtr_status_name(cxtr_status s)
+{
+	if ((int) s <= 0 || (int) s >= CXTR_NSTATUS)
+		return NULL;
+	return cxtr_names[s];
+}
+
+/* The status named by len bytes at s; CXTR_NONE when it names none. */
+cxtr_status
+cxtr_status_parse(const char *s, size_t len)
+{
+	int			i;
+
+	for (i = 1; i < CXTR_NSTATUS; i++)
+	{
+		if (strlen(cxtr_names[i]) == len && memcmp(cxtr_names[i], s, len) == 0)
+			return (cxtr_status) i;
+	}
+	return CXTR_NONE;
+}
+
+/* The instant a fraction of the way from started to due (at-risk instant). */
+int64_t
+cxtr_at_risk_time(int64_t started, int64_t due, double fraction)
+{
+	int64_t		span;
+	double		off;
+
+	if (started == INT64_MIN || started == INT64_MAX ||
+		due == INT64_MIN || due == INT64_MAX || !(fraction < 1.0))
+		return due;
+	if (!(fraction > 0.0))
+		return started;
+	if (__builtin_sub_overflow(due, started, &span))
+		off = fraction * ((double) due - (double) started);
+	else
+		off = fraction * (double) span;
+	off = floor(off);
+	/* the result lies between started and due, so it cannot overflow */
+	return started + (int64_t) off;
+}
+
+/* The status of a row at instant now (see track_core.h). */
+cxtr_status
+cxtr_status_at(int64_t started, int64_t due, bool finished_null,
+			   int64_t finished, int64_t now, double fraction)
+{
+	if (!finished_null)
+		return finished <= due ? CXTR_MET : CXTR_MISSED;
+	if (now > due)
+		return CXTR_BREACHED;
+	if (now > cxtr_at_risk_time(started, due, fraction))
+		return CXTR_AT_RISK;
+	return CXTR_ON_TRACK;
+}
+
+/* Whether a change from old to new status is an event to log and announce. */
+bool
+cxtr_is_event(cxtr_status old_status, cxtr_status new_status)
+{
+	if (old_status == new_status)
+		return false;
+	return new_status == CXTR_AT_RISK || new_status == CXTR_BREACHED ||
+		new_status == CXTR_MISSED;
+}
+
+/* Whether an answer is a new low score (see track_core.h). */
+bool
+cxtr_low_score(bool had_old, bool old_null, double old_answer,
+			   double answer, double threshold, double lo, double hi)
+{
+	if (isnan(answer) || answer < lo || answer > hi || answer > threshold)
+		return false;
+	if (had_old && !old_null && !isnan(old_answer) &&
+		old_answer >= lo && old_answer <= hi && old_answer <= threshold)
+		return false;			/* already flagged when it was written */
+	return true;
+}
+
+/* Civil date (proleptic Gregorian) of a day count since 1970-01-01. */
+static void
+cxtr_civil(int64_t z, int64_t *y, int *m, int *d)
+{
+	int64_t		era,
+				doe,
+				yoe,
+				doy,
+				mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
+	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Write a timestamp as ISO 8601 in UTC into buf (see track_core.h). */
+int
+cxtr_iso8601(int64_t ts, char *buf, size_t buflen)
+{
+	const int64_t usec_per_day = INT64_C(86400000000);
+	int64_t		days,
+				rem,
+				y;
+	int			m,
+				d,
+				n;
+
+	if (ts == INT64_MAX || ts == INT64_MIN)
+		n = snprintf(buf, buflen, "%s", ts == INT64_MAX ? "infinity" : "-infinity");
+	else
+	{
+		days = ts / usec_per_day;
+		rem = ts % usec_per_day;
+		if (rem < 0)
+		{
+			rem += usec_per_day;
+			days--;
+		}
+		cxtr_civil(days + 10957, &y, &m, &d);	/* 10957 days: 1970 → 2000 */
+		if (rem % 1000000 == 0)
+			n = snprintf(buf, buflen, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
+						 (long long) y, m, d, (int) (rem / 3600000000),
+						 (int) (rem / 60000000 % 60), (int) (rem / 1000000 % 60));
+		else
+			n = snprintf(buf, buflen, "%04lld-%02d-%02dT%02d:%02d:%02d.%06dZ",
+						 (long long) y, m, d, (int) (rem / 3600000000),
+						 (int) (rem / 60000000 % 60), (int) (rem / 1000000 % 60),
+						 (int) (rem % 1000000));
+	}
+	if (n < 0 || (size_t) n >= buflen)
+		return -1;
+	return n;
+}

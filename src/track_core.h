@@ -1,0 +1,65 @@
+/*
+ * track_core.h — the pure logic of tracking a table against a service
+ * standard: the status of a row, which transitions are logged, the at-risk
+ * instant, low-score flags and the UTC timestamps of notification payloads.
+ *
+ * No PostgreSQL headers: timestamps are PostgreSQL's int64 microseconds
+ * since 2000-01-01 00:00:00 UTC, with INT64_MIN / INT64_MAX for -infinity
+ * and infinity.
+ */
+#ifndef CX_TRACK_CORE_H
+#define CX_TRACK_CORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum cxtr_status
+{
+	CXTR_NONE = 0,				/* no status (not started, or unknown text) */
+	CXTR_ON_TRACK,
+	CXTR_AT_RISK,
+	CXTR_BREACHED,
+	CXTR_MET,
+	CXTR_MISSED,
+	CXTR_LOW_SCORE
+} cxtr_status;
+
+#define CXTR_NSTATUS 7
+
+/* The name of a status ("on_track", ...); NULL for CXTR_NONE. */
+extern const char *cxtr_status_name(cxtr_status s);
+
+/* The status named by len bytes at s; CXTR_NONE when it names none. */
+extern cxtr_status cxtr_status_parse(const char *s, size_t len);
+
+/* The instant a fraction of the way from started to due (at-risk instant). */
+extern int64_t cxtr_at_risk_time(int64_t started, int64_t due, double fraction);
+
+/*
+ * The status of a row at instant now: met / missed once finished (finished
+ * at or before due is met), else breached after due, at_risk after the
+ * at-risk instant, on_track before.
+ */
+extern cxtr_status cxtr_status_at(int64_t started, int64_t due,
+								  bool finished_null, int64_t finished,
+								  int64_t now, double fraction);
+
+/* Whether a change from old to new status is an event to log and announce. */
+extern bool cxtr_is_event(cxtr_status old_status, cxtr_status new_status);
+
+/*
+ * Whether an answer is a new low score: in [lo, hi], at or below threshold,
+ * and the previous answer (if any) was not already a low score.
+ */
+extern bool cxtr_low_score(bool had_old, bool old_null, double old_answer,
+						   double answer, double threshold, double lo, double hi);
+
+/*
+ * Write a timestamp as ISO 8601 in UTC ("2026-03-01T14:05:00Z", fractional
+ * seconds only when non-zero, "infinity" / "-infinity") into buf; returns
+ * the length, or -1 when buf is too small (needs at most 40 bytes).
+ */
+extern int	cxtr_iso8601(int64_t ts, char *buf, size_t buflen);
+
+#endif

@@ -1,0 +1,50 @@
+-- Tracking report for make demo: the standard's attainment per product line
+-- from the tracked statuses, the weekly overdue review (open items past due,
+-- oldest first) and the breach log.
+\echo
+\echo '== Tracking: applications against "90% within 30 business days" (US federal calendar)'
+\echo
+\echo 'Status of every application, per product line (decided: met / missed; open: on track / at risk / breached)'
+SELECT product_line,
+       count(*) FILTER (WHERE cx_status = 'met')      AS met,
+       count(*) FILTER (WHERE cx_status = 'missed')   AS missed,
+       round(100.0 * count(*) FILTER (WHERE cx_status = 'met')
+             / nullif(count(*) FILTER (WHERE cx_status IN ('met', 'missed')), 0), 1) AS "met %",
+       CASE WHEN count(*) FILTER (WHERE cx_status = 'met')
+                 >= cx.target('90% within 30 business days')
+                    * count(*) FILTER (WHERE cx_status IN ('met', 'missed'))
+            THEN 'meets 90%' ELSE 'below 90%' END AS standard,
+       count(*) FILTER (WHERE cx_status = 'on_track') AS on_track,
+       count(*) FILTER (WHERE cx_status = 'at_risk')  AS at_risk,
+       count(*) FILTER (WHERE cx_status = 'breached') AS breached
+FROM applications
+GROUP BY product_line
+ORDER BY product_line;
+
+\echo
+\echo 'Weekly overdue review: open applications past their due date, oldest first (top 15)'
+SELECT id, product_line, channel,
+       received_at::date AS received,
+       cx_due::date AS due,
+       cx.business_days(cx_due, now(), 'us_federal') AS "business days overdue"
+FROM applications
+WHERE cx_status = 'breached'
+ORDER BY cx_due, id
+LIMIT 15;
+
+\echo
+\echo 'Open items that will breach within 5 business days (at risk), per product line'
+SELECT product_line, count(*) AS at_risk,
+       min(cx_due)::date AS first_due
+FROM applications
+WHERE cx_status = 'at_risk' AND cx_due <= cx.add_business_days(now(), 5, 'us_federal')
+GROUP BY product_line
+ORDER BY at_risk DESC, product_line;
+
+\echo
+\echo 'Breach log: events logged by the tracking trigger, by kind'
+SELECT coalesce(old_status, '(first status)') AS "from", new_status AS "to", count(*) AS events
+FROM cx.breach_log
+WHERE tbl = 'public.applications'
+GROUP BY 1, 2
+ORDER BY 3 DESC;

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Concurrency: pgbench with 8 clients inserts, closes, reopens and touches
+# rows of a tracked table while sweeps run beside them, for 10 seconds.
+# Rows start just before their at-risk instant, so time alone moves them.
+# A plain audit trigger records every row version in lock order; afterwards
+# the breach log must hold exactly the events of that history (each
+# transition once, nothing extra), and after a last sweep no status is stale.
+set -u
+. "$(dirname "$0")/../lib.sh"
+db=cx_t_track_conc
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"; cx_psql -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
+
+cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
+	{ echo "FAIL track_concurrency: create database"; exit 1; }
+cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL track_concurrency: setup"; exit 1; }
+CREATE EXTENSION cx_metrics;
+CREATE TABLE apps (id bigint PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text, touched int DEFAULT 0);
+CREATE SEQUENCE audit_seq;
+CREATE TABLE audit (seq bigint, id bigint, status text);
+CREATE INDEX ON audit (id, seq);
+-- every row version, in the order writers of a row held its lock
+CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO audit VALUES (nextval('audit_seq'), NEW.id, NEW.cx_status);
+	RETURN NULL;
+END $$;
+CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE ON apps FOR EACH ROW EXECUTE FUNCTION audit_row();
+SELECT cx.track('apps', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+-- 2000 rows: at-risk instants spread over the next 12 seconds, some long overdue
+INSERT INTO apps (id, received_at)
+SELECT i, CASE WHEN i % 4 = 0 THEN now() - interval '11 days' ELSE now() - interval '8 days' + (i % 12) * interval '1 second' END
+FROM generate_series(1, 2000) i;
+SQL
+
+cat >"$dir/insert.sql" <<'SQL'
+\set id random(2001, 1000000000)
+INSERT INTO apps (id, received_at) VALUES (:id, now() - interval '8 days' + random() * interval '12 seconds') ON CONFLICT DO NOTHING;
+SQL
+cat >"$dir/close.sql" <<'SQL'
+\set id random(1, 2000)
+UPDATE apps SET decided_at = now() WHERE id = :id AND decided_at IS NULL;
+SQL
+cat >"$dir/reopen.sql" <<'SQL'
+\set id random(1, 2000)
+UPDATE apps SET decided_at = NULL WHERE id = :id AND decided_at IS NOT NULL;
+SQL
+cat >"$dir/touch.sql" <<'SQL'
+\set id random(1, 2000)
+BEGIN;
+UPDATE apps SET touched = touched + 1 WHERE id = :id;
+UPDATE apps SET touched = touched + 1 WHERE id = :id + 1;
+COMMIT;
+SQL
+cat >"$dir/sweep.sql" <<'SQL'
+SELECT cx.sweep();
+SQL
+
+"$PG_BINDIR/pgbench" -n -c 8 -j 2 -T 10 -d "$db" \
+	-f "$dir/insert.sql@4" -f "$dir/close.sql@3" -f "$dir/reopen.sql@3" -f "$dir/touch.sql@3" -f "$dir/sweep.sql@1" \
+	>"$dir/pgbench.log" 2>&1
+code=$?
+tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$dir/pgbench.log")
+failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench.log")
+if [ $code -eq 0 ] && [ "${tx:-0}" -gt 100 ] && [ "${failed:-0}" -eq 0 ]; then
+	echo "PASS track_concurrency: pgbench 8 clients ran $tx transactions without error"
+else
+	tail -20 "$dir/pgbench.log"
+	echo "FAIL track_concurrency: pgbench exited $code after ${tx:-0} transactions"
+fi
+
+cx_psql -d "$db" -Atc "SELECT cx.sweep()" >/dev/null
+result=$(cx_psql -d "$db" -At <<'SQL'
+-- the events of the audited history: changes into at_risk, breached, missed
+WITH h AS (
+	SELECT id, status, lag(status) OVER (PARTITION BY id ORDER BY seq) AS prev FROM audit
+), expected AS (
+	SELECT id::text AS key, prev AS old_status, status AS new_status, count(*) AS n
+	FROM h WHERE status IN ('at_risk', 'breached', 'missed') AND status IS DISTINCT FROM prev
+	GROUP BY 1, 2, 3
+), logged AS (
+	SELECT key, old_status, new_status, count(*) AS n FROM cx.breach_log GROUP BY 1, 2, 3
+), diff AS (
+	(SELECT * FROM expected EXCEPT SELECT * FROM logged)
+	UNION ALL
+	(SELECT * FROM logged EXCEPT SELECT * FROM expected)
+)
+SELECT (SELECT count(*) FROM diff) || ' ' || (SELECT sum(n) FROM logged) || ' ' ||
+	   (SELECT count(*) FROM cx.breach_log WHERE old_status IN ('on_track', 'met')) || ' ' ||
+	   (SELECT count(*) FROM apps a WHERE a.cx_status IS DISTINCT FROM
+		   (SELECT status FROM audit WHERE audit.id = a.id ORDER BY seq DESC LIMIT 1));
+SQL
+)
+read -r ndiff nlogged nswept nlast <<<"$result"
+if [ "${ndiff:-x}" = 0 ] && [ "${nlogged:-0}" -gt 0 ] && [ "${nlast:-x}" = 0 ]; then
+	echo "PASS track_concurrency: log equals the audited history ($nlogged events, each exactly once)"
+else
+	echo "FAIL track_concurrency: $ndiff differences between log and history ($nlogged logged), $nlast rows off their last version"
+fi
+if [ "${nswept:-0}" -gt 0 ]; then
+	echo "PASS track_concurrency: rows moved out of on_track or met during the run ($nswept events)"
+else
+	echo "FAIL track_concurrency: no row moved out of on_track or met"
+fi
+
+# no stale status: every row matches the rules at the time of the last
+# sweep (rows whose thresholds fall between that sweep and now are skipped)
+stale=$(cx_psql -d "$db" -At <<'SQL'
+SELECT now() AS t0 \gset
+SELECT cx.sweep();
+SELECT count(*) FROM apps a,
+	LATERAL (SELECT cx.at_risk_time(a.received_at, a.cx_due, 0.8) AS risk) r
+WHERE a.cx_due IS DISTINCT FROM cx.due_at(a.received_at, 'within 10 days', 'us_federal')
+   OR a.cx_status IS DISTINCT FROM CASE
+		WHEN a.decided_at IS NOT NULL THEN CASE WHEN a.decided_at <= a.cx_due THEN 'met' ELSE 'missed' END
+		WHEN now() > a.cx_due THEN 'breached'
+		WHEN now() > r.risk THEN 'at_risk'
+		ELSE 'on_track' END
+  AND NOT (r.risk BETWEEN :'t0'::timestamptz - interval '1 second' AND clock_timestamp())
+  AND NOT (a.cx_due BETWEEN :'t0'::timestamptz - interval '1 second' AND clock_timestamp());
+SQL
+)
+stale=$(printf '%s\n' "$stale" | tail -1)
+if [ "$stale" = 0 ]; then
+	echo "PASS track_concurrency: no stale status or due time after the sweep"
+else
+	echo "FAIL track_concurrency: $stale rows with a stale status"
+fi

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# NOTIFY cx_breach: a second session LISTENs while rows of a tracked table
+# are written; checks the JSON payloads, that a rolled-back event is never
+# announced, and that a 1,000-event statement is coalesced (100 single
+# notifications plus one summary) while the log still gets every event.
+set -u
+. "$(dirname "$0")/../lib.sh"
+db=cx_t_track_notify
+out=$(mktemp)
+trap 'rm -f "$out"; cx_psql -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
+
+cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null || { echo "FAIL track_notify: create database"; exit 1; }
+cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL track_notify: setup"; exit 1; }
+CREATE EXTENSION cx_metrics;
+CREATE TABLE apps (id bigint PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('apps', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+CREATE TABLE survey (id int PRIMARY KEY, nps int);
+SELECT cx.track_scores('survey', answer => 'nps');
+SQL
+
+# The listener: LISTEN, let the writer run (a shell escape), then poll.
+writer="$PG_BINDIR/psql -X -q -v ON_ERROR_STOP=1 -d $db"
+cx_psql -d "$db" >"$out" 2>&1 <<SQL
+LISTEN cx_breach;
+\\! $writer -c "INSERT INTO apps VALUES (1, '2026-01-05 09:00+00', NULL)"
+\\! $writer -c "BEGIN" -c "INSERT INTO apps VALUES (2, now() - interval '30 days', NULL)" -c "ROLLBACK"
+\\! $writer -c "INSERT INTO apps VALUES (3, now(), NULL)"
+\\! $writer -c "UPDATE apps SET decided_at = now() WHERE id = 1"
+\\! $writer -c "INSERT INTO apps SELECT 1000 + i, now() - interval '30 days', NULL FROM generate_series(1, 1000) i"
+\\! $writer -c "INSERT INTO survey VALUES (1, 3), (2, 9)"
+SELECT pg_sleep(0.2);
+SELECT 1;
+SQL
+
+payloads=$(sed -n 's/^Asynchronous notification "cx_breach" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p' "$out")
+count=$(printf '%s\n' "$payloads" | grep -c .)
+
+# every payload is JSON with a table; check the first ones field by field
+check_json() { # payload, SQL condition on j → prints t/f
+	printf '%s\n' "SELECT ($2) FROM (SELECT :'p'::json AS j) s;" | cx_psql -d "$db" -At -v p="$1" 2>/dev/null
+}
+first=$(printf '%s\n' "$payloads" | sed -n 1p)
+if [ "$(check_json "$first" "j->>'table' = 'public.apps' AND j->>'key' = '1' AND j->>'status' = 'breached' AND (j->>'due')::timestamptz = cx.due_at('2026-01-05 09:00+00', 'within 10 days', 'us_federal') AND j->>'due' LIKE '%Z' AND (SELECT count(*) FROM json_object_keys(j)) = 4")" = t ]; then
+	echo "PASS track_notify: breached payload has table, key, status, due (UTC)"
+else
+	echo "FAIL track_notify: breached payload: $first"
+fi
+if printf '%s\n' "$payloads" | grep -q '"key":"2"'; then
+	echo "FAIL track_notify: a rolled-back event was announced"
+else
+	echo "PASS track_notify: rolled-back event not announced"
+fi
+if printf '%s\n' "$payloads" | grep -q '"key":"3"'; then
+	echo "FAIL track_notify: an on_track insert was announced"
+else
+	echo "PASS track_notify: on_track insert not announced"
+fi
+second=$(printf '%s\n' "$payloads" | sed -n 2p)
+if [ "$(check_json "$second" "j->>'key' = '1' AND j->>'status' = 'missed'")" = t ]; then
+	echo "PASS track_notify: missed payload"
+else
+	echo "FAIL track_notify: missed payload: $second"
+fi
+singles=$(printf '%s\n' "$payloads" | grep -c '"key":"1[0-9][0-9][0-9]"')
+summary=$(printf '%s\n' "$payloads" | grep '"status":"coalesced"')
+if [ "$singles" -eq 100 ] && [ "$(check_json "$summary" "j->>'table' = 'public.apps' AND (j->>'count')::int = 900")" = t ]; then
+	echo "PASS track_notify: 1000 events in one statement give 100 notifications and one summary of 900"
+else
+	echo "FAIL track_notify: coalescing: $singles singles, summary '$summary'"
+fi
+logged=$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE key::bigint > 1000 AND new_status = 'breached'")
+if [ "$logged" = 1000 ]; then
+	echo "PASS track_notify: the log has all 1000 events"
+else
+	echo "FAIL track_notify: the log has $logged of 1000 events"
+fi
+low=$(printf '%s\n' "$payloads" | grep '"table":"public.survey"')
+if [ "$(check_json "$low" "j->>'key' = '1' AND j->>'status' = 'low_score' AND (j->>'score')::float8 = 3")" = t ]; then
+	echo "PASS track_notify: low-score payload"
+else
+	echo "FAIL track_notify: low-score payload: $low"
+fi
+bad=$(printf '%s\n' "SELECT count(*) FILTER (WHERE p::json->>'table' IS NULL OR length(p) >= 8000) FROM regexp_split_to_table(:'all', E'\\n') p;" |
+	cx_psql -d "$db" -At -v all="$payloads" 2>&1)
+if [ "$bad" -eq 0 ] && [ "$count" -eq 104 ]; then
+	echo "PASS track_notify: all $count payloads are small JSON objects"
+else
+	echo "FAIL track_notify: $bad bad payloads of $count (expected 104)"
+fi

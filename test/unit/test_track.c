@@ -1,0 +1,84 @@
+/*
+ * test_track.c — unit tests of src/track_core.c: status state machine,
+ * logged transitions, at-risk instant, low scores, ISO 8601 payload times.
+ */
+#include "unit.h"
+#include "track_core.h"
+
+#include <math.h>
+#include <string.h>
+
+#define H INT64_C(3600000000)	/* one hour in microseconds */
+
+int
+main(void)
+{
+	char		buf[64];
+	int64_t		s = 1000 * H,
+				due = s + 100 * H;
+	int			i;
+
+	/* names round-trip */
+	for (i = 1; i < CXTR_NSTATUS; i++)
+	{
+		const char *n = cxtr_status_name((cxtr_status) i);
+
+		CHECK(cxtr_status_parse(n, strlen(n)) == (cxtr_status) i, "status %s round-trips", n);
+	}
+	CHECK(cxtr_status_name(CXTR_NONE) == NULL, "no name for none");
+	CHECK(cxtr_status_parse("on_trac", 7) == CXTR_NONE, "prefix is not a status");
+	CHECK(cxtr_status_parse("on_track ", 9) == CXTR_NONE, "trailing blank is not a status");
+	CHECK(cxtr_status_parse("", 0) == CXTR_NONE, "empty is not a status");
+
+	/* at-risk instant */
+	CHECK(cxtr_at_risk_time(s, due, 0.8) == s + 80 * H, "at-risk instant at 80%%");
+	CHECK(cxtr_at_risk_time(s, due, 1.0) == due, "fraction 1 is the due time");
+	CHECK(cxtr_at_risk_time(s, s + 3, 0.5) == s + 1, "instant rounds down");
+	CHECK(cxtr_at_risk_time(INT64_MIN, due, 0.5) == due, "-infinity start gives due");
+	CHECK(cxtr_at_risk_time(s, INT64_MAX, 0.5) == INT64_MAX, "infinite due stays");
+	CHECK(cxtr_at_risk_time(-INT64_C(211813488000000000), INT64_C(9223371331200000000), 0.5) > 0,
+		  "huge span does not overflow");
+
+	/* every status */
+	CHECK(cxtr_status_at(s, due, true, 0, s + 10 * H, 0.8) == CXTR_ON_TRACK, "open early: on_track");
+	CHECK(cxtr_status_at(s, due, true, 0, s + 80 * H, 0.8) == CXTR_ON_TRACK, "exactly at-risk instant: on_track");
+	CHECK(cxtr_status_at(s, due, true, 0, s + 80 * H + 1, 0.8) == CXTR_AT_RISK, "just after at-risk instant: at_risk");
+	CHECK(cxtr_status_at(s, due, true, 0, due, 0.8) == CXTR_AT_RISK, "exactly due: at_risk");
+	CHECK(cxtr_status_at(s, due, true, 0, due + 1, 0.8) == CXTR_BREACHED, "after due: breached");
+	CHECK(cxtr_status_at(s, due, true, 0, due + 1, 1.0) == CXTR_BREACHED, "fraction 1: breached after due");
+	CHECK(cxtr_status_at(s, due, true, 0, due, 1.0) == CXTR_ON_TRACK, "fraction 1: no at_risk stage");
+	CHECK(cxtr_status_at(s, due, false, due, due + 5 * H, 0.8) == CXTR_MET, "finished at due: met");
+	CHECK(cxtr_status_at(s, due, false, s - H, due + 5 * H, 0.8) == CXTR_MET, "finished before start: met");
+	CHECK(cxtr_status_at(s, due, false, due + 1, s, 0.8) == CXTR_MISSED, "finished after due: missed");
+
+	/* logged events */
+	CHECK(cxtr_is_event(CXTR_ON_TRACK, CXTR_AT_RISK), "on_track → at_risk logged");
+	CHECK(cxtr_is_event(CXTR_AT_RISK, CXTR_BREACHED), "at_risk → breached logged");
+	CHECK(cxtr_is_event(CXTR_ON_TRACK, CXTR_BREACHED), "on_track → breached logged");
+	CHECK(cxtr_is_event(CXTR_BREACHED, CXTR_MISSED), "breached → missed logged");
+	CHECK(cxtr_is_event(CXTR_NONE, CXTR_MISSED), "insert missed logged");
+	CHECK(!cxtr_is_event(CXTR_BREACHED, CXTR_BREACHED), "breached again not logged");
+	CHECK(!cxtr_is_event(CXTR_AT_RISK, CXTR_AT_RISK), "at_risk again not logged");
+	CHECK(!cxtr_is_event(CXTR_NONE, CXTR_ON_TRACK), "on_track not logged");
+	CHECK(!cxtr_is_event(CXTR_BREACHED, CXTR_MET), "met not logged");
+
+	/* low scores */
+	CHECK(cxtr_low_score(false, false, 0, 6, 6, 0, 10), "6 of 10 at threshold 6 is low");
+	CHECK(!cxtr_low_score(false, false, 0, 7, 6, 0, 10), "7 is not low");
+	CHECK(!cxtr_low_score(false, false, 0, -1, 6, 0, 10), "below the scale is ignored");
+	CHECK(!cxtr_low_score(false, false, 0, NAN, 6, 0, 10), "NaN is ignored");
+	CHECK(!cxtr_low_score(true, false, 3, 2, 6, 0, 10), "low to low is not logged again");
+	CHECK(cxtr_low_score(true, false, 9, 2, 6, 0, 10), "high to low is logged");
+	CHECK(cxtr_low_score(true, true, 0, 2, 6, 0, 10), "null to low is logged");
+
+	/* ISO 8601 */
+	CHECK(cxtr_iso8601(0, buf, sizeof(buf)) > 0 && strcmp(buf, "2000-01-01T00:00:00Z") == 0, "epoch");
+	CHECK(cxtr_iso8601(-1, buf, sizeof(buf)) > 0 && strcmp(buf, "1999-12-31T23:59:59.999999Z") == 0, "before epoch");
+	/* 2024-02-29 12:34:56.5 UTC = 8825 days after 2000-01-01 */
+	CHECK(cxtr_iso8601(INT64_C(8825) * 24 * H + 12 * H + INT64_C(34) * 60000000 + INT64_C(56500000), buf, sizeof(buf)) > 0 &&
+		  strcmp(buf, "2024-02-29T12:34:56.500000Z") == 0, "leap day with fraction: %s", buf);
+	CHECK(cxtr_iso8601(INT64_MAX, buf, sizeof(buf)) > 0 && strcmp(buf, "infinity") == 0, "infinity");
+	CHECK(cxtr_iso8601(INT64_MIN, buf, sizeof(buf)) > 0 && strcmp(buf, "-infinity") == 0, "-infinity");
+	CHECK(cxtr_iso8601(0, buf, 5) == -1, "small buffer refused");
+	return unit_done();
+}
