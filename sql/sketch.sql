@@ -70,6 +70,11 @@ SELECT cx.cycle_sketch(d) IS NULL AS empty_is_null FROM sk_small WHERE false;
 SELECT cx.number_sketch(x) IS NULL AS all_null_is_null FROM (VALUES (NULL::float8)) v(x);
 SELECT cx.rollup(s) IS NULL AS empty_rollup_is_null FROM (SELECT NULL::cx.cycle_sketch s) t;
 
+-- as a window aggregate: each running sketch equals the sketch of its prefix
+SELECT count(*) AS window_rows,
+       bool_and(w::text = (SELECT cx.cycle_sketch(s2.d)::text FROM sk_small s2 WHERE s2.d <= t.d)) AS running_ok
+FROM (SELECT d, cx.cycle_sketch(d) OVER (ORDER BY d) AS w FROM sk_small WHERE d IS NOT NULL) t;
+
 -- months count as 30 days, as interval comparison does
 SELECT cx.max(cx.cycle_sketch(d)) = interval '1 mon 1 day' AS month_is_30_days
 FROM (VALUES (interval '1 mon 1 day'), (interval '1 day')) v(d);

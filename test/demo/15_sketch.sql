@@ -38,8 +38,8 @@ GROUP BY 1 ORDER BY 1;
 
 \echo
 \echo 'Distribution of decision times over the whole period (histogram rows, merged to 8 bands for display):'
-SELECT width_bucket(ln(greatest(upper, 1e-6)), ln(0.01), ln(400), 8) AS band,
-       round(min(lower)::numeric, 2) AS from_days, round(max(upper)::numeric, 2) AS to_days,
+SELECT round(min(lower)::numeric, 2) AS from_days, round(max(upper)::numeric, 2) AS to_days,
        sum(count) AS decided
 FROM cx.histogram((SELECT cx.rollup(decided) FROM cycle_daily), 'days')
-GROUP BY 1 ORDER BY 1;
+GROUP BY width_bucket(ln(greatest(upper, 1e-6)), ln(0.01), ln(400), 8)
+ORDER BY 1;
