@@ -29,3 +29,9 @@ bench_row "GROUP BY 12 lines: count, sum" "$floor_g"
 bench_row "GROUP BY 12 lines: percentile_cont(0.9)" "$pc_g" floor "$floor_g"
 bench_row "GROUP BY 12 lines: cx.percentile(0.9)" "$cx_g" floor "$floor_g" percentile_cont "$pc_g"
 bench_row "cx.share_within(secs, 30 days)" "$cx_sw" floor "$floor"
+# the same in one process: what the per-row work costs without the transfer
+# of every value from the parallel workers to the leader
+floor_1=$(PGOPTIONS="-c max_parallel_workers_per_gather=0" bench_ms "SELECT count(*), sum(secs) FROM bench_cycle" 3)
+cx_f1=$(PGOPTIONS="-c max_parallel_workers_per_gather=0" bench_ms "SELECT cx.percentile(secs, 0.9) FROM bench_cycle" 3)
+bench_row "one process: count(*), sum(secs)" "$floor_1"
+bench_row "one process: cx.percentile(secs, 0.9)" "$cx_f1" floor "$floor_1"
