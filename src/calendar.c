@@ -77,7 +77,7 @@ static Oid	cal_holidays_oid = InvalidOid;
 
 /* Relcache callback: drop the cache when either table is invalidated. */
 static void
-cal_relcache_callback(Datum arg, Oid relid)
+cal_relcache_callback(Datum arg pg_attribute_unused(), Oid relid)
 {
 	if (relid == InvalidOid || relid == cal_calendars_oid || relid == cal_holidays_oid)
 		cal_stale = true;
@@ -92,7 +92,7 @@ cal_alloc(void *ctx, size_t size)
 
 /* Release for calendar_core. */
 static void
-cal_release(void *ctx, void *p)
+cal_release(void *ctx pg_attribute_unused(), void *p)
 {
 	pfree(p);
 }

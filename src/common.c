@@ -15,7 +15,7 @@ PG_MODULE_MAGIC;
 
 /* Report an infinite interval argument (the check is cx_check_interval_finite). */
 void
-cx_interval_not_finite(const Interval *iv, const char *what)
+cx_interval_not_finite(const Interval *iv pg_attribute_unused(), const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),

@@ -643,7 +643,7 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 
 /* Memory callbacks for select_core.c. */
 static void *
-pct_alloc(size_t size, void *arg)
+pct_alloc(size_t size, void *arg pg_attribute_unused())
 {
 	void	   *p = MemoryContextAllocHuge(CurrentMemoryContext, size);
 
@@ -652,7 +652,7 @@ pct_alloc(size_t size, void *arg)
 }
 
 static void
-pct_release(void *ptr, void *arg)
+pct_release(void *ptr, void *arg pg_attribute_unused())
 {
 	pfree(ptr);
 }

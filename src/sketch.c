@@ -295,7 +295,7 @@ cx_sketch_send(PG_FUNCTION_ARGS)
 
 /* A new dense sketch with the given ranges (in the current memory context). */
 static CxskHeader *
-dense_alloc(int32 nb, int32 ns, int32 pb, int32 ps)
+dense_alloc(int32 nb pg_attribute_unused(), int32 ns, int32 pb pg_attribute_unused(), int32 ps)
 {
 	size_t		sz = cxsk_dense_size(ns, ps);
 	CxskHeader *h = palloc(sz);
@@ -504,7 +504,7 @@ unit_us(text *unit)
 	};
 	int			i;
 
-	for (i = 0; i < lengthof(units); i++)
+	for (i = 0; i < (int) lengthof(units); i++)
 		if (pg_strcasecmp(u, units[i].name) == 0)
 			return units[i].us;
 	ereport(ERROR,

@@ -135,7 +135,7 @@ PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
 
 /* Mark cached configurations stale when a tracked table or the registry changes. */
 static void
-track_relcache_callback(Datum arg, Oid relid)
+track_relcache_callback(Datum arg pg_attribute_unused(), Oid relid)
 {
 	HASH_SEQ_STATUS seq;
 	TrackEntry *e;
@@ -184,7 +184,7 @@ track_log_clear(void)
 
 /* At transaction end: nothing may stay buffered; forget counters. */
 static void
-track_xact_callback(XactEvent event, void *arg)
+track_xact_callback(XactEvent event, void *arg pg_attribute_unused())
 {
 	switch (event)
 	{
@@ -212,7 +212,8 @@ track_xact_callback(XactEvent event, void *arg)
 /* On subtransaction abort, forget the log entries it buffered. */
 static void
 track_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
-					   SubTransactionId parentSubid, void *arg)
+					   SubTransactionId parentSubid pg_attribute_unused(),
+					   void *arg pg_attribute_unused())
 {
 	if (event != SUBXACT_EVENT_ABORT_SUB)
 		return;
