@@ -117,6 +117,28 @@ SELECT cx.percentile(x, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER 
        cx.percentile(ivd, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ivd) FROM big) AS par_days,
        cx.percentile(ivm, ARRAY[0.1, 0.9]) = (SELECT percentile_cont(ARRAY[0.1, 0.9]) WITHIN GROUP (ORDER BY ivm) FROM big) AS par_months
 FROM pct_par;
+-- large partial states travel through the query's shared memory
+-- (cx.shared_transfer, on by default) or through the tuple queue: same answers
+SHOW cx.shared_transfer;
+SET cx.shared_transfer = off;
+SELECT cx.percentile(x, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY x) FROM big) AS tuple_cont,
+       cx.percentile(ivd, 0.9) = (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY ivd) FROM big) AS tuple_days,
+       cx.percentile(ivm, ARRAY[0.1, 0.9]) = (SELECT percentile_cont(ARRAY[0.1, 0.9]) WITHIN GROUP (ORDER BY ivm) FROM big) AS tuple_months
+FROM pct_par;
+RESET cx.shared_transfer;
+-- groups: finalized from a hash table, then from sorted input (Gather Merge)
+ALTER TABLE pct_par ADD COLUMN g int;
+UPDATE pct_par SET g = (x::bigint % 3)::int;
+VACUUM ANALYZE pct_par;
+CREATE TEMP TABLE pct_par_ref AS
+SELECT g, percentile_cont(0.9) WITHIN GROUP (ORDER BY x) AS p, percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY iv) AS pi
+FROM pct_par GROUP BY g;
+SELECT count(*) AS groups, bool_and(s.p = r.p AND s.pi = r.pi) AS hashed_same
+FROM (SELECT g, cx.percentile(x, 0.9) AS p, cx.percentile(iv, ARRAY[0.5, 0.9]) AS pi FROM pct_par GROUP BY g) s JOIN pct_par_ref r USING (g);
+SET enable_hashagg = off;
+SELECT count(*) AS groups, bool_and(s.p = r.p AND s.pi = r.pi) AS sorted_same
+FROM (SELECT g, cx.percentile(x, 0.9) AS p, cx.percentile(iv, ARRAY[0.5, 0.9]) AS pi FROM pct_par GROUP BY g) s JOIN pct_par_ref r USING (g);
+RESET enable_hashagg;
 RESET parallel_setup_cost;
 RESET parallel_tuple_cost;
 RESET min_parallel_table_scan_size;

@@ -9,9 +9,29 @@
 #include <sys/mman.h>
 #endif
 
+#include "utils/guc.h"
 #include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Settings of the extension (cx.*). */
+void
+_PG_init(void)
+{
+	DefineCustomBoolVariable("cx.shared_transfer",
+							 "Sends large parallel percentile states through shared memory.",
+							 "When on, a parallel worker leaves the values of a large exact-percentile "
+							 "state in the query's shared memory area and sends the leader a reference, "
+							 "instead of sending every value through the tuple queue.",
+							 &cx_shared_transfer,
+							 true,
+							 PGC_USERSET,
+							 0,
+							 NULL, NULL, NULL);
+	MarkGUCPrefixReserved("cx");
+}
 
 /* Report an infinite interval argument (the check is cx_check_interval_finite). */
 void
@@ -56,6 +76,53 @@ cx_advise_huge(void *p, Size len)
 #endif
 }
 
+/*
+ * Map the pages of a fresh buffer in one system call instead of one page
+ * fault per page: on virtual machines a first-touch fault can cost more than
+ * writing the page.  Only the page-aligned inside of [p, p + len) is touched;
+ * kernels without MADV_POPULATE_WRITE (before Linux 5.14) ignore the advice.
+ */
+void
+cx_prefault(void *p, Size len)
+{
+#if defined(__linux__)
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+	const uintptr_t page = 4096;
+	uintptr_t	start = ((uintptr_t) p + page - 1) & ~(page - 1);
+	uintptr_t	end = ((uintptr_t) p + len) & ~(page - 1);
+
+	if (len >= 16 * page && end > start)
+		(void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+#endif
+}
+
+/* Map the pages of a large buffer that another process wrote, for reading. */
+void
+cx_prefault_read(const void *p, Size len)
+{
+#if defined(__linux__)
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+	const uintptr_t page = 4096;
+	uintptr_t	start = ((uintptr_t) p + page - 1) & ~(page - 1);
+	uintptr_t	end = ((uintptr_t) p + len) & ~(page - 1);
+
+	if (len >= 16 * page && end > start)
+		(void) madvise((void *) start, end - start, MADV_POPULATE_READ);
+#endif
+}
+
+/* A fresh large buffer: huge pages where available, mapped in advance. */
+void
+cx_advise_fresh(void *p, Size len)
+{
+	cx_advise_huge(p, len);
+	cx_prefault(p, len);
+}
+
 #if defined(__linux__) && defined(MREMAP_MAYMOVE)
 #define CX_HAVE_MREMAP 1
 #endif
@@ -80,6 +147,7 @@ cx_bigbuf_resize(CxBigBuf *buf, MemoryContext ctx, Size newlen)
 {
 #ifdef CX_HAVE_MREMAP
 	void	   *p;
+	Size		oldlen = buf->len;
 
 	if (newlen <= buf->len)
 		return;
@@ -105,6 +173,8 @@ cx_bigbuf_resize(CxBigBuf *buf, MemoryContext ctx, Size newlen)
 	buf->len = newlen;
 	buf->mapped = true;
 	cx_advise_huge(p, newlen);
+	/* the grown part is fresh: map it in one call (the old part stays put) */
+	cx_prefault((char *) p + oldlen, newlen - oldlen);
 #else
 	if (newlen <= buf->len)
 		return;

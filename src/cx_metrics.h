@@ -42,6 +42,17 @@ extern void cx_check_float_finite(double v, const char *what);
 extern void cx_advise_huge(void *p, Size len);
 
 /*
+ * Map the pages of a fresh large buffer in one system call rather than one
+ * fault per page (no-op where unsupported); cx_advise_fresh does both.
+ */
+extern void cx_prefault(void *p, Size len);
+extern void cx_advise_fresh(void *p, Size len);
+extern void cx_prefault_read(const void *p, Size len);
+
+/* cx.shared_transfer: large parallel percentile states go through shared memory */
+extern bool cx_shared_transfer;
+
+/*
  * A large buffer that grows without copying (mremap on Linux), backed by
  * transparent huge pages where available, and released when the memory
  * context it is tied to is reset or deleted.  Elsewhere it falls back to

@@ -11,8 +11,18 @@
 #include "cx_metrics.h"
 
 #include <math.h>
+#ifdef __linux__
+#include <sys/statvfs.h>
+#endif
 
+#include "access/parallel.h"
+#include "miscadmin.h"
 #include "catalog/pg_type.h"
+#include "executor/execParallel.h"
+#include "nodes/execnodes.h"
+#include "nodes/nodeFuncs.h"
+#include "storage/dsm_impl.h"
+#include "utils/dsa.h"
 #include "libpq/pqformat.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -50,6 +60,7 @@ PG_FUNCTION_INFO_V1(cx_share_within_final);
 #define PCT_FLAG_PNULL		2
 #define PCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
 #define PCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
+#define PCT_FLAG_SHARED		16	/* values left in the query's shared memory */
 #define PCT_BIG_BYTES		(1024 * 1024)	/* states this large use CxBigBuf */
 
 /* Serialized header; the bytea is [header][npct doubles][pad to 8][values]. */
@@ -511,11 +522,204 @@ pct_interval_layout(const Interval *v, int64 n)
 	return days != 0 ? PCT_FLAG_NO_MONTHS : PCT_FLAG_TIME_ONLY;
 }
 
+/* Write n values of a state in a wire layout (values only, no header). */
+static void
+pct_encode(const PctState *st, int32 layout, char *w)
+{
+	Size		wsz = pct_wire_size(st->kind, layout);
+	const Interval *v = (const Interval *) PCT_VALUES(st);
+	int64		i;
+
+	if (wsz == pct_elem_size(st->kind))
+	{
+		memcpy(w, PCT_VALUES(st), st->n * wsz);
+		return;
+	}
+	for (i = 0; i < st->n; i++, w += wsz)
+	{
+		memcpy(w, &v[i].time, sizeof(int64));
+		if (layout == PCT_FLAG_NO_MONTHS)
+			memcpy(w + sizeof(int64), &v[i].day, sizeof(int32));
+	}
+}
+
+/* Read n values in a wire layout into the state's buffer (which holds n). */
+static void
+pct_decode(PctState *st, int32 layout, const char *r, int64 n)
+{
+	Size		wsz = pct_wire_size(st->kind, layout);
+	Interval   *v = (Interval *) PCT_VALUES(st);
+	int64		k;
+
+	if (layout == 0)
+	{
+		memcpy(PCT_VALUES(st), r, n * wsz);
+		return;
+	}
+	for (k = 0; k < n; k++, r += wsz)
+	{
+		memcpy(&v[k].time, r, sizeof(int64));
+		v[k].day = 0;
+		v[k].month = 0;
+		if (layout == PCT_FLAG_NO_MONTHS)
+			memcpy(&v[k].day, r + sizeof(int64), sizeof(int32));
+	}
+}
+
 /*
- * Serialize a state into bytea (parallel workers to leader): the header
- * room of the state's buffer is filled in and the image copied once into the
- * current memory context (where the executor wants it), intervals in their
- * narrowest layout.
+ * Parallel transfer through shared memory.
+ *
+ * A partial state is one row sent from a worker to the leader; PostgreSQL
+ * copies that row several times on the way (tuple form, queue buffer, the
+ * leader's copies), each into fresh memory.  For large states the worker
+ * instead writes its values once into the query's shared memory area (the
+ * DSA area every parallel query has, es_query_dsa) and sends only a
+ * reference; the leader's deserialize copies them out and frees the chunk.
+ * The area lives until the Gather node is shut down, after the Finalize
+ * Aggregate above it has read every row.  The leader finds it by walking
+ * the Finalize Aggregate's plan subtree for the Gather (or Gather Merge)
+ * whose worker plan the reference names.
+ */
+#define PCT_SHARED_MIN_BYTES	(64 * 1024)	/* smaller states use the tuple */
+
+/*
+ * Follows the header and fractions of a serialized state in shared form.
+ * The chunk starts with the same token, which the leader checks and clears
+ * before it frees the chunk: a reference read twice (a plan that replays
+ * the rows it gathered) or to a chunk gone with its area is an error, never
+ * a read of someone else's memory.
+ */
+typedef struct PctSharedRef
+{
+	dsa_pointer dp;				/* [token][values in the wire layout] */
+	int64		bytes;			/* size of the values */
+	uint64		token;			/* unique per chunk */
+	int32		node_id;		/* worker: plan node id of the Gather's child */
+	int32		reserved;
+	uint64		area_tag;		/* leader itself: address of its dsa_area */
+} PctSharedRef;
+
+bool		cx_shared_transfer = true;	/* cx.shared_transfer */
+
+/* Could /dev/shm take this many more bytes (with room to spare)? */
+static bool
+pct_shm_room(Size bytes)
+{
+#ifdef __linux__
+	struct statvfs sv;
+
+	if (dynamic_shared_memory_type != DSM_IMPL_POSIX)
+		return false;
+	if (statvfs("/dev/shm", &sv) != 0)
+		return false;
+	return (double) sv.f_bavail * (double) sv.f_frsize >= 4.0 * (double) bytes + 64.0 * 1024 * 1024;
+#else
+	return false;
+#endif
+}
+
+/* A token no other chunk of this cluster's recent past carries. */
+static uint64
+pct_next_token(void)
+{
+	static uint64 counter = 0;
+	uint64		t = ((uint64) MyProcPid << 40) ^ (uint64) GetCurrentTimestamp() ^ (++counter << 20);
+
+	/* zero marks a consumed chunk */
+	return t == 0 ? 1 : t;
+}
+
+/* Search state for the Gather whose area holds a shared-form state. */
+typedef struct PctAreaSearch
+{
+	int32		node_id;
+	uint64		area_tag;
+	dsa_area   *found;
+} PctAreaSearch;
+
+static bool
+pct_area_walker(PlanState *ps, void *arg)
+{
+	PctAreaSearch *s = (PctAreaSearch *) arg;
+	ParallelExecutorInfo *pei = NULL;
+
+	if (ps == NULL)
+		return false;
+	if (IsA(ps, GatherState))
+		pei = ((GatherState *) ps)->pei;
+	else if (IsA(ps, GatherMergeState))
+		pei = ((GatherMergeState *) ps)->pei;
+	else
+		return planstate_tree_walker(ps, pct_area_walker, arg);
+	if (pei != NULL && pei->area != NULL &&
+		((s->node_id >= 0 && outerPlanState(ps) != NULL &&
+		  outerPlanState(ps)->plan->plan_node_id == s->node_id) ||
+		 (s->area_tag != 0 && (uint64) (uintptr_t) pei->area == s->area_tag)))
+	{
+		s->found = pei->area;
+		return true;
+	}
+	/* nothing below a Gather runs in this query's other workers */
+	return false;
+}
+
+/*
+ * Try to leave a state's values in the query's shared memory area; returns
+ * the small bytea that refers to them, or NULL to send them in the tuple.
+ */
+static bytea *
+pct_serialize_shared(FunctionCallInfo fcinfo, PctState *st, int32 layout, Size bytes)
+{
+	AggState   *agg;
+	EState	   *estate;
+	dsa_area   *area;
+	dsa_pointer dp;
+	PctSharedRef ref;
+	bytea	   *out;
+	char	   *dst;
+
+	if (!cx_shared_transfer || bytes < PCT_SHARED_MIN_BYTES ||
+		fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
+		return NULL;
+	agg = (AggState *) fcinfo->context;
+	estate = agg->ss.ps.state;
+	area = estate->es_query_dsa;
+	if (area == NULL || !pct_shm_room(bytes))
+		return NULL;
+	dp = dsa_allocate_extended(area, sizeof(uint64) + bytes, DSA_ALLOC_HUGE | DSA_ALLOC_NO_OOM);
+	if (!DsaPointerIsValid(dp))
+		return NULL;
+	dst = dsa_get_address(area, dp);
+	cx_prefault(dst, sizeof(uint64) + bytes);
+	pct_encode(st, layout, dst + sizeof(uint64));
+
+	memset(&ref, 0, sizeof(ref));
+	ref.dp = dp;
+	ref.bytes = (int64) bytes;
+	ref.token = pct_next_token();
+	memcpy(dst, &ref.token, sizeof(uint64));
+	if (IsParallelWorker())
+	{
+		ref.node_id = estate->es_plannedstmt->planTree->plan_node_id;
+		ref.area_tag = 0;
+	}
+	else
+	{
+		ref.node_id = -1;
+		ref.area_tag = (uint64) (uintptr_t) area;
+	}
+	out = (bytea *) palloc(st->hdrlen + sizeof(ref));
+	memcpy(out, st->buf, st->hdrlen);
+	memcpy((char *) out + st->hdrlen, &ref, sizeof(ref));
+	SET_VARSIZE(out, st->hdrlen + sizeof(ref));
+	return out;
+}
+
+/*
+ * Serialize a state into bytea (parallel workers to leader), intervals in
+ * their narrowest layout.  Large states go through shared memory (above);
+ * otherwise the header room of the state's buffer is filled in and the image
+ * copied once into the current memory context (where the executor wants it).
  */
 Datum
 cx_pct_serialize(PG_FUNCTION_ARGS)
@@ -525,9 +729,7 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	Size		len,
 				wsz;
 	bytea	   *out;
-	char	   *w;
 	int32		layout = 0;
-	int64		i;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		elog(ERROR, "cx_pct_serialize called in non-aggregate context");
@@ -544,26 +746,21 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	hdr.npct = st->npct;
 	hdr.n = st->n;
 	memset(st->buf, 0, st->hdrlen);
-	memcpy(st->buf + VARHDRSZ, &hdr, sizeof(hdr));
 	if (st->npct > 0)
 		memcpy(st->buf + VARHDRSZ + sizeof(hdr), st->pcts, st->npct * sizeof(double));
-	out = (bytea *) MemoryContextAllocHuge(CurrentMemoryContext, len);
-	cx_advise_huge(out, len);
-	if (wsz == pct_elem_size(st->kind))
-		memcpy(out, st->buf, len);
-	else
-	{
-		const Interval *v = (const Interval *) PCT_VALUES(st);
 
-		memcpy(out, st->buf, st->hdrlen);
-		w = (char *) out + st->hdrlen;
-		for (i = 0; i < st->n; i++, w += wsz)
-		{
-			memcpy(w, &v[i].time, sizeof(int64));
-			if (layout == PCT_FLAG_NO_MONTHS)
-				memcpy(w + sizeof(int64), &v[i].day, sizeof(int32));
-		}
-	}
+	hdr.flags |= PCT_FLAG_SHARED;
+	memcpy(st->buf + VARHDRSZ, &hdr, sizeof(hdr));
+	out = pct_serialize_shared(fcinfo, st, layout, st->n * wsz);
+	if (out != NULL)
+		PG_RETURN_BYTEA_P(out);
+	hdr.flags &= ~PCT_FLAG_SHARED;
+	memcpy(st->buf + VARHDRSZ, &hdr, sizeof(hdr));
+
+	out = (bytea *) MemoryContextAllocHuge(CurrentMemoryContext, len);
+	cx_advise_fresh(out, len);
+	memcpy(out, st->buf, st->hdrlen);
+	pct_encode(st, layout, (char *) out + st->hdrlen);
 	SET_VARSIZE(out, len);
 	PG_RETURN_BYTEA_P(out);
 }
@@ -578,6 +775,51 @@ pct_bad_serial(const char *detail)
 			 errdetail("%s", detail)));
 }
 
+/* The values of a shared-form state: found, checked, copied out, freed. */
+static void
+pct_deserialize_shared(FunctionCallInfo fcinfo, PctState *st, int32 layout,
+					   const char *refp, Size reflen)
+{
+	PctSharedRef ref;
+	PctAreaSearch search;
+	AggState   *agg;
+	char	   *src;
+	uint64		token;
+
+	if (reflen != sizeof(ref))
+		pct_bad_serial("The shared-memory reference has the wrong length.");
+	memcpy(&ref, refp, sizeof(ref));
+	if (ref.bytes != st->n * (int64) pct_wire_size(st->kind, layout) ||
+		!DsaPointerIsValid(ref.dp) || (ref.node_id < 0 && ref.area_tag == 0))
+		pct_bad_serial("The shared-memory reference does not match the number of values.");
+	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
+		pct_bad_serial("A shared-memory state can only be read by the aggregate that gathers it.");
+	agg = (AggState *) fcinfo->context;
+	search.node_id = ref.node_id;
+	search.area_tag = ref.area_tag;
+	search.found = NULL;
+	(void) planstate_tree_walker(&agg->ss.ps, pct_area_walker, &search);
+	if (search.found == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the shared memory of a parallel percentile state is gone"),
+				 errdetail("No Gather node below the aggregate holds the state's shared memory area."),
+				 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
+	src = dsa_get_address(search.found, ref.dp);
+	memcpy(&token, src, sizeof(token));
+	if (token != ref.token || token == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the shared memory of a parallel percentile state was already read"),
+				 errdetail("The plan read a gathered partial state a second time."),
+				 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
+	cx_prefault_read(src, sizeof(uint64) + (Size) ref.bytes);
+	pct_decode(st, layout, src + sizeof(uint64), st->n);
+	token = 0;
+	memcpy(src, &token, sizeof(token));
+	dsa_free(search.found, ref.dp);
+}
+
 /* Deserialize a state, validating every field, into the aggregate context. */
 Datum
 cx_pct_deserialize(PG_FUNCTION_ARGS)
@@ -590,6 +832,7 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	Size		wsz,
 				head;
 	int32		layout;
+	bool		shared;
 	int			i;
 
 	if (len < sizeof(hdr))
@@ -600,7 +843,8 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	if (hdr.kind != PCT_KIND_FLOAT8 && hdr.kind != PCT_KIND_INTERVAL)
 		pct_bad_serial("Unknown value kind.");
 	layout = hdr.flags & (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY);
-	if ((hdr.flags & ~15) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
+	shared = (hdr.flags & PCT_FLAG_SHARED) != 0;
+	if ((hdr.flags & ~31) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
 		(!(hdr.flags & PCT_FLAG_MULTI) && hdr.npct != 1) ||
 		layout == (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY) ||
 		(layout != 0 && hdr.kind != PCT_KIND_INTERVAL))
@@ -608,7 +852,8 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	wsz = pct_wire_size(hdr.kind, layout);
 	head = pct_header_len(hdr.npct) - VARHDRSZ;
 	if (hdr.n < 0 || hdr.n > pct_max_values(hdr.kind, hdr.npct) ||
-		len != head + (Size) hdr.n * wsz)
+		(!shared && len != head + (Size) hdr.n * wsz) ||
+		(shared && len < head))
 		pct_bad_serial("The length does not match the number of values.");
 	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind,
 					   (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
@@ -618,26 +863,14 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	for (i = 0; i < hdr.npct; i++)
 		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
 			pct_bad_serial("A fraction is outside [0, 1].");
-	/* one copy (or decoding) of the image: buf gets the in-memory layout */
+	/* one copy (or decoding) of the values: buf gets the in-memory layout */
 	pct_reserve(st, Max(hdr.n, 1));
-	if (layout == 0)
-		memcpy(st->buf + VARHDRSZ, p, len);
+	st->n = hdr.n;
+	if (shared)
+		pct_deserialize_shared(fcinfo, st, layout, p + head, len - head);
 	else
-	{
-		Interval   *v = (Interval *) PCT_VALUES(st);
-		const char *r = p + head;
-		int64		k;
-
-		for (k = 0; k < hdr.n; k++, r += wsz)
-		{
-			memcpy(&v[k].time, r, sizeof(int64));
-			v[k].day = 0;
-			v[k].month = 0;
-			if (layout == PCT_FLAG_NO_MONTHS)
-				memcpy(&v[k].day, r + sizeof(int64), sizeof(int32));
-		}
-	}
-	st->n = st->total = hdr.n;
+		pct_decode(st, layout, p + head, hdr.n);
+	st->total = hdr.n;
 	PG_RETURN_POINTER(st);
 }
 
@@ -647,7 +880,7 @@ pct_alloc(size_t size, void *arg pg_attribute_unused())
 {
 	void	   *p = MemoryContextAllocHuge(CurrentMemoryContext, size);
 
-	cx_advise_huge(p, size);
+	cx_advise_fresh(p, size);
 	return p;
 }
 

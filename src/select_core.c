@@ -4,18 +4,23 @@
  */
 #include "select_core.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define SEL_T double
 #define SEL_K double
 #define SEL_KEY(p) (*(p))
+#define SEL_KMIN (-HUGE_VAL)
+#define SEL_KMAX HUGE_VAL
 #define SEL_NAME(x) cxsel_d_##x
 #include "select_template.h"
 
 #define SEL_T CxInterval
 #define SEL_K __int128
 #define SEL_KEY(p) cxsel_interval_key(p)
+#define SEL_KMAX ((__int128) (((unsigned __int128) 1 << 127) - 1))
+#define SEL_KMIN (-SEL_KMAX - 1)
 #define SEL_NAME(x) cxsel_i_##x
 #include "select_template.h"
 

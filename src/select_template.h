@@ -204,7 +204,7 @@ SEL_NAME(select) (const CxSelSeg *segs, int nseg, const int64_t *ranks, int nran
 {
 	enum
 	{
-		SAMPLE = 16384, MAXB = 16
+		SAMPLE = 16384, MAXB = 16, CHUNK = 1024
 	};
 	SEL_K	   *sample;
 	void	   *raw;
@@ -288,9 +288,9 @@ SEL_NAME(select) (const CxSelSeg *segs, int nseg, const int64_t *ranks, int nran
 	for (b = 0; b < nb; b++)
 	{
 		/* expected share of values in the bracket, with ample slack */
-		cap[b] = (size_t) ((double) n * (4.0 * d * (first_rank[b + 1] - first_rank[b])) / SAMPLE) + 1024;
-		if (cap[b] > n)
-			cap[b] = n;
+		cap[b] = (size_t) ((double) n * (4.0 * d * (first_rank[b + 1] - first_rank[b])) / SAMPLE) + 2 * CHUNK;
+		if (cap[b] > n + CHUNK)
+			cap[b] = n + CHUNK;
 		buf[b] = mem->alloc(sizeof(SEL_T) * cap[b], mem->arg);
 		if (buf[b] == NULL)
 		{
@@ -302,28 +302,83 @@ SEL_NAME(select) (const CxSelSeg *segs, int nseg, const int64_t *ranks, int nran
 		below[b] = 0;
 	}
 
-	/* the one scan: count each gap, copy each bracket */
-	for (s = 0; s < nseg; s++)
+	/*
+	 * The one scan: bin each value by the bracket bounds without branches
+	 * (mispredicted branches cost more than the comparisons when there are
+	 * several brackets), count each gap, copy each bracket.  Bins: even j is
+	 * the gap below bracket j / 2 (2 * nb: above the last), odd j is bracket
+	 * (j - 1) / 2.  Gap values are stored to a scratch slot that never moves.
+	 * Capacity is checked once per block of CHUNK values.
+	 */
 	{
-		const SEL_T *v = (const SEL_T *) segs[s].data;
-		size_t		m = segs[s].n;
+		SEL_K		bound[2 * MAXB];
+		size_t		cnt[4][2 * MAXB + 1];
+		SEL_T	   *dst[2 * MAXB + 1];
+		SEL_T		scratch[2];
+		int			nbound = 2 * nb,
+					t;
 
-		for (i = 0; i < m; i++)
+		memset(cnt, 0, sizeof(cnt));
+		for (b = 0; b < nb; b++)
 		{
-			SEL_K		k = SEL_KEY(&v[i]);
+			bound[2 * b] = has_lo[b] ? lo[b] : SEL_KMIN;
+			bound[2 * b + 1] = has_hi[b] ? hi[b] : SEL_KMAX;
+			dst[2 * b] = &scratch[0];
+			dst[2 * b + 1] = buf[b];
+		}
+		dst[2 * nb] = &scratch[0];
+		for (s = 0; s < nseg && !overflow; s++)
+		{
+			const SEL_T *v = (const SEL_T *) segs[s].data;
+			size_t		m = segs[s].n;
 
-			for (b = 0; b < nb; b++)
+			for (i = 0; i < m; i += CHUNK)
 			{
-				if (has_hi[b] && k > hi[b])
+				size_t		e = i + CHUNK < m ? i + CHUNK : m,
+							q;
+
+				for (b = 0; b < nb; b++)
+					if (cap[b] - (size_t) (dst[2 * b + 1] - buf[b]) < CHUNK)
+						overflow = 1;
+				if (overflow)
+					break;
+				if (nb == 1)
+				{
+					/* one bracket (one fraction): all in registers */
+					SEL_K		l = bound[0],
+								h = bound[1];
+					SEL_T	   *w = dst[1];
+					size_t		c = 0;
+
+					for (q = i; q < e; q++)
+					{
+						SEL_K		k = SEL_KEY(&v[q]);
+
+						c += (k < l);
+						*w = v[q];
+						w += (k >= l) & (k <= h);
+					}
+					cnt[0][0] += c;
+					dst[1] = w;
 					continue;
-				if (has_lo[b] && k < lo[b])
-					below[b]++;
-				else if (size[b] < cap[b])
-					buf[b][size[b]++] = v[i];
-				else
-					overflow = 1;
-				break;
+				}
+				for (q = i; q < e; q++)
+				{
+					SEL_K		k = SEL_KEY(&v[q]);
+					int			j = 0;
+
+					for (t = 0; t < nbound; t += 2)
+						j += (k >= bound[t]) + (k > bound[t + 1]);
+					cnt[q & 3][j]++;
+					*dst[j] = v[q];
+					dst[j] += (j & 1);
+				}
 			}
+		}
+		for (b = 0; b < nb; b++)
+		{
+			below[b] = cnt[0][2 * b] + cnt[1][2 * b] + cnt[2][2 * b] + cnt[3][2 * b];
+			size[b] = (size_t) (dst[2 * b + 1] - buf[b]);
 		}
 	}
 
@@ -367,4 +422,6 @@ SEL_NAME(select) (const CxSelSeg *segs, int nseg, const int64_t *ranks, int nran
 #undef SEL_T
 #undef SEL_K
 #undef SEL_KEY
+#undef SEL_KMIN
+#undef SEL_KMAX
 #undef SEL_NAME

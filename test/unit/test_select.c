@@ -180,14 +180,21 @@ main(void)
 		(int64_t) (n * 9 / 10), (int64_t) (n * 9 / 10), (int64_t) (n * 95 / 100),
 		(int64_t) (n - 1)};
 
+		int64_t		many[12];
+		int			r;
+
+		for (r = 0; r < 12; r++)
+			many[r] = (int64_t) (n * (size_t) (r * 8 + 2) / 100);
 		for (kind = 0; kind < 7; kind++)
 		{
+			check_double(n, kind, many, 12);
 			check_double(n, kind, one, 1);
 			check_double(n, kind, ends, 2);
 			check_double(n, kind, three, 6);
 		}
 		check_interval(n, one, 1);
 		check_interval(n, three, 6);
+		check_interval(n, many, 12);
 	}
 	return unit_done();
 }
