@@ -70,6 +70,20 @@ typedef struct CalEntry
 static MemoryContext cal_context = NULL;
 static CalEntry *cal_entries = NULL;
 static CalEntry *cal_last = NULL;
+static uint64 cal_generation = 1;	/* bumped whenever the cache is rebuilt */
+
+/*
+ * The last business-day due time computed: items received the same day
+ * (the common case of a tracked insert) share it.
+ */
+static struct
+{
+	uint64		generation;
+	const CalEntry *entry;
+	int64		receipt_day;
+	int64		amount;
+	TimestampTz due;
+}			cal_due_memo;
 static bool cal_stale = false;
 static bool cal_callback_registered = false;
 static Oid	cal_calendars_oid = InvalidOid;
@@ -383,6 +397,7 @@ cal_lookup(const char *name, int name_len)
 		MemoryContextReset(cal_context);
 		cal_entries = NULL;
 		cal_last = NULL;
+		cal_generation++;
 		cal_stale = false;
 	}
 	if (cal_last && cal_last->name_len == name_len && memcmp(cal_last->name, name, name_len) == 0)
@@ -466,7 +481,20 @@ cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *n
 	TimestampTz result;
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
-		return cal_end_of_day(e, cal_due_day(e, started, std->amount));
+	{
+		int64		rday = cal_receipt_day(e, started);
+
+		if (cal_due_memo.generation == cal_generation && cal_due_memo.entry == e &&
+			cal_due_memo.receipt_day == rday && cal_due_memo.amount == std->amount)
+			return cal_due_memo.due;
+		result = cal_end_of_day(e, cal_due_day(e, started, std->amount));
+		cal_due_memo.generation = cal_generation;
+		cal_due_memo.entry = e;
+		cal_due_memo.receipt_day = rday;
+		cal_due_memo.amount = std->amount;
+		cal_due_memo.due = result;
+		return result;
+	}
 	if (TIMESTAMP_NOT_FINITE(started))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),

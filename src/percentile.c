@@ -21,6 +21,7 @@
 #include "executor/execParallel.h"
 #include "nodes/execnodes.h"
 #include "nodes/nodeFuncs.h"
+#include "storage/dsm.h"
 #include "storage/dsm_impl.h"
 #include "utils/dsa.h"
 #include "libpq/pqformat.h"
@@ -73,11 +74,25 @@ typedef struct PctSerialHeader
 	int64		n;
 } PctSerialHeader;
 
+/*
+ * The leader's view of a parallel query's shared memory: alive until the
+ * Gather node detaches it.  Reference counted (the segment while attached,
+ * plus each chunk read from it), kept in TopMemoryContext.
+ */
+typedef struct PctAreaWatch
+{
+	dsm_segment *seg;
+	bool		alive;
+	int			refs;
+	struct PctAreaWatch *next;
+} PctAreaWatch;
+
 /* A run of values adopted from another state by combine. */
 typedef struct PctSeg
 {
 	char	   *data;
 	int64		n;
+	PctAreaWatch *watch;		/* non-NULL: the run lies in shared memory */
 } PctSeg;
 
 /*
@@ -217,9 +232,12 @@ pct_reserve(PctState *st, int64 need)
 	st->cap = newcap;
 }
 
-/* Add a run of values to the state: adopt it (no copy) or copy it into buf. */
+/*
+ * Add a run of values to the state: adopt it (no copy; watch is set when it
+ * lies in shared memory) or copy it into buf.
+ */
 static void
-pct_add_run(PctState *st, char *data, int64 n, bool adopt)
+pct_add_run(PctState *st, char *data, int64 n, bool adopt, PctAreaWatch *watch)
 {
 	if (n <= 0)
 		return;
@@ -243,6 +261,7 @@ pct_add_run(PctState *st, char *data, int64 n, bool adopt)
 	}
 	st->segs[st->nseg].data = data;
 	st->segs[st->nseg].n = n;
+	st->segs[st->nseg].watch = watch;
 	st->nseg++;
 	st->total += n;
 }
@@ -259,7 +278,7 @@ pct_flatten(PctState *st)
 	st->nseg = 0;
 	st->total = st->n;
 	for (i = 0; i < nseg; i++)
-		pct_add_run(st, st->segs[i].data, st->segs[i].n, false);
+		pct_add_run(st, st->segs[i].data, st->segs[i].n, false, NULL);
 }
 
 /* Read the fractions of a float8[] argument into a new state. */
@@ -481,9 +500,9 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 		a->npct != b->npct ||
 		(a->npct > 0 && memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) != 0))
 		pct_combine_mismatch();
-	pct_add_run(a, PCT_VALUES(b), b->n, owned);
+	pct_add_run(a, PCT_VALUES(b), b->n, owned, NULL);
 	for (i = 0; i < b->nseg; i++)
-		pct_add_run(a, b->segs[i].data, b->segs[i].n, owned);
+		pct_add_run(a, b->segs[i].data, b->segs[i].n, owned, b->segs[i].watch);
 	PG_RETURN_POINTER(a);
 }
 
@@ -634,7 +653,7 @@ typedef struct PctAreaSearch
 {
 	int32		node_id;
 	uint64		area_tag;
-	dsa_area   *found;
+	ParallelExecutorInfo *found;
 } PctAreaSearch;
 
 static bool
@@ -656,7 +675,7 @@ pct_area_walker(PlanState *ps, void *arg)
 		  outerPlanState(ps)->plan->plan_node_id == s->node_id) ||
 		 (s->area_tag != 0 && (uint64) (uintptr_t) pei->area == s->area_tag)))
 	{
-		s->found = pei->area;
+		s->found = pei;
 		return true;
 	}
 	/* nothing below a Gather runs in this query's other workers */
@@ -775,21 +794,106 @@ pct_bad_serial(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/* The values of a shared-form state: found, checked, copied out, freed. */
+static PctAreaWatch *pct_watches = NULL;
+
+/* Drop one reference to a watch; the last one frees it. */
 static void
-pct_deserialize_shared(FunctionCallInfo fcinfo, PctState *st, int32 layout,
-					   const char *refp, Size reflen)
+pct_watch_release(PctAreaWatch *w)
+{
+	PctAreaWatch **p;
+
+	if (--w->refs > 0)
+		return;
+	for (p = &pct_watches; *p != NULL; p = &(*p)->next)
+		if (*p == w)
+		{
+			*p = w->next;
+			break;
+		}
+	pfree(w);
+}
+
+/* on_dsm_detach callback: the parallel query's shared memory is gone. */
+static void
+pct_watch_detach(dsm_segment *seg pg_attribute_unused(), Datum arg)
+{
+	PctAreaWatch *w = (PctAreaWatch *) DatumGetPointer(arg);
+
+	w->alive = false;
+	pct_watch_release(w);
+}
+
+/* The watch of a parallel context's segment, with one more reference. */
+static PctAreaWatch *
+pct_watch(dsm_segment *seg)
+{
+	PctAreaWatch *w;
+
+	for (w = pct_watches; w != NULL; w = w->next)
+		if (w->seg == seg && w->alive)
+			break;
+	if (w == NULL)
+	{
+		w = MemoryContextAllocZero(TopMemoryContext, sizeof(PctAreaWatch));
+		w->seg = seg;
+		w->alive = true;
+		w->refs = 1;
+		w->next = pct_watches;
+		pct_watches = w;
+		on_dsm_detach(seg, pct_watch_detach, PointerGetDatum(w));
+	}
+	w->refs++;
+	return w;
+}
+
+/* A chunk of shared memory a state reads from, freed with the state. */
+typedef struct PctSharedChunk
+{
+	PctAreaWatch *watch;
+	dsa_area   *area;
+	dsa_pointer dp;
+	MemoryContextCallback cb;
+} PctSharedChunk;
+
+/* Memory context callback: free the chunk if its area is still there. */
+static void
+pct_chunk_release(void *arg)
+{
+	PctSharedChunk *c = (PctSharedChunk *) arg;
+
+	if (c->watch->alive)
+	{
+		uint64		zero = 0;
+
+		memcpy(dsa_get_address(c->area, c->dp), &zero, sizeof(zero));
+		dsa_free(c->area, c->dp);
+	}
+	pct_watch_release(c->watch);
+}
+
+/*
+ * The values of a shared-form state: found and checked.  Values in the
+ * in-memory layout are used where they lie (an adopted run); narrower
+ * interval layouts are decoded into the state's buffer.  Either way the
+ * chunk is freed when the aggregate's memory is reset, if the Gather has
+ * not already dropped the whole area.
+ */
+static void
+pct_deserialize_shared(FunctionCallInfo fcinfo, MemoryContext ctx, PctState *st,
+					   int32 layout, int64 n, const char *refp, Size reflen)
 {
 	PctSharedRef ref;
 	PctAreaSearch search;
 	AggState   *agg;
+	ParallelExecutorInfo *pei;
+	PctSharedChunk *c;
 	char	   *src;
 	uint64		token;
 
 	if (reflen != sizeof(ref))
 		pct_bad_serial("The shared-memory reference has the wrong length.");
 	memcpy(&ref, refp, sizeof(ref));
-	if (ref.bytes != st->n * (int64) pct_wire_size(st->kind, layout) ||
+	if (ref.bytes != n * (int64) pct_wire_size(st->kind, layout) ||
 		!DsaPointerIsValid(ref.dp) || (ref.node_id < 0 && ref.area_tag == 0))
 		pct_bad_serial("The shared-memory reference does not match the number of values.");
 	if (fcinfo->context == NULL || !IsA(fcinfo->context, AggState))
@@ -799,25 +903,39 @@ pct_deserialize_shared(FunctionCallInfo fcinfo, PctState *st, int32 layout,
 	search.area_tag = ref.area_tag;
 	search.found = NULL;
 	(void) planstate_tree_walker(&agg->ss.ps, pct_area_walker, &search);
-	if (search.found == NULL)
+	pei = search.found;
+	if (pei == NULL || pei->pcxt == NULL || pei->pcxt->seg == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the shared memory of a parallel percentile state is gone"),
 				 errdetail("No Gather node below the aggregate holds the state's shared memory area."),
 				 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
-	src = dsa_get_address(search.found, ref.dp);
+	src = dsa_get_address(pei->area, ref.dp);
 	memcpy(&token, src, sizeof(token));
 	if (token != ref.token || token == 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("the shared memory of a parallel percentile state was already read"),
-				 errdetail("The plan read a gathered partial state a second time."),
+				 errmsg("the shared memory of a parallel percentile state was already released"),
+				 errdetail("The plan read a gathered partial state after the aggregate had finished with it."),
 				 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
 	cx_prefault_read(src, sizeof(uint64) + (Size) ref.bytes);
-	pct_decode(st, layout, src + sizeof(uint64), st->n);
-	token = 0;
-	memcpy(src, &token, sizeof(token));
-	dsa_free(search.found, ref.dp);
+
+	c = MemoryContextAlloc(ctx, sizeof(PctSharedChunk));
+	c->watch = pct_watch(pei->pcxt->seg);
+	c->area = pei->area;
+	c->dp = ref.dp;
+	c->cb.func = pct_chunk_release;
+	c->cb.arg = c;
+	MemoryContextRegisterResetCallback(ctx, &c->cb);
+
+	if (layout == 0)
+		pct_add_run(st, src + sizeof(uint64), n, true, c->watch);
+	else
+	{
+		pct_reserve(st, Max(n, 1));
+		pct_decode(st, layout, src + sizeof(uint64), n);
+		st->n = st->total = n;
+	}
 }
 
 /* Deserialize a state, validating every field, into the aggregate context. */
@@ -833,6 +951,7 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 				head;
 	int32		layout;
 	bool		shared;
+	MemoryContext ctx;
 	int			i;
 
 	if (len < sizeof(hdr))
@@ -855,22 +974,23 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 		(!shared && len != head + (Size) hdr.n * wsz) ||
 		(shared && len < head))
 		pct_bad_serial("The length does not match the number of values.");
-	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind,
-					   (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
+	ctx = pct_agg_context(fcinfo);
+	st = pct_state_new(ctx, hdr.kind, (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
 	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
 	if (hdr.npct > 0)
 		memcpy(st->pcts, p + sizeof(hdr), hdr.npct * sizeof(double));
 	for (i = 0; i < hdr.npct; i++)
 		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
 			pct_bad_serial("A fraction is outside [0, 1].");
-	/* one copy (or decoding) of the values: buf gets the in-memory layout */
-	pct_reserve(st, Max(hdr.n, 1));
-	st->n = hdr.n;
 	if (shared)
-		pct_deserialize_shared(fcinfo, st, layout, p + head, len - head);
+		pct_deserialize_shared(fcinfo, ctx, st, layout, hdr.n, p + head, len - head);
 	else
+	{
+		/* one copy (or decoding) of the values: buf gets the in-memory layout */
+		pct_reserve(st, Max(hdr.n, 1));
 		pct_decode(st, layout, p + head, hdr.n);
-	st->total = hdr.n;
+		st->n = st->total = hdr.n;
+	}
 	PG_RETURN_POINTER(st);
 }
 
@@ -991,6 +1111,12 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 	}
 	for (i = 0; i < st->nseg; i++)
 	{
+		if (st->segs[i].watch != NULL && !st->segs[i].watch->alive)
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the shared memory of a parallel percentile state is gone"),
+					 errdetail("The plan finished the aggregate after its Gather node had shut down."),
+					 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
 		segs[nseg].data = st->segs[i].data;
 		segs[nseg++].n = st->segs[i].n;
 	}
