@@ -62,17 +62,36 @@ cx_check_float_finite(double v, const char *what)
 				 errhint("Filter them out, or turn them into NULL.")));
 }
 
+#ifdef __linux__
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22
+#endif
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+/*
+ * Give advice over the inside of [p, p + len) aligned to `unit` bytes, when
+ * at least `min` bytes long (no-op where unsupported; errors are ignored, as
+ * advice is only advice).
+ */
+static void
+cx_advise(const void *p, Size len, uintptr_t unit, Size min, int advice)
+{
+	uintptr_t	start = ((uintptr_t) p + unit - 1) & ~(unit - 1);
+	uintptr_t	end = ((uintptr_t) p + len) & ~(unit - 1);
+
+	if (len >= min && end > start)
+		(void) madvise((void *) start, end - start, advice);
+}
+#endif
+
 /* Ask for transparent huge pages over the 2 MB-aligned inside of a buffer. */
 void
 cx_advise_huge(void *p, Size len)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-	const uintptr_t huge = 2 * 1024 * 1024;
-	uintptr_t	start = ((uintptr_t) p + huge - 1) & ~(huge - 1);
-	uintptr_t	end = ((uintptr_t) p + len) & ~(huge - 1);
-
-	if (len >= 2 * huge && end > start)
-		(void) madvise((void *) start, end - start, MADV_HUGEPAGE);
+	cx_advise(p, len, 2 * 1024 * 1024, 4 * 1024 * 1024, MADV_HUGEPAGE);
 #endif
 }
 
@@ -85,16 +104,8 @@ cx_advise_huge(void *p, Size len)
 void
 cx_prefault(void *p, Size len)
 {
-#if defined(__linux__)
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
-	const uintptr_t page = 4096;
-	uintptr_t	start = ((uintptr_t) p + page - 1) & ~(page - 1);
-	uintptr_t	end = ((uintptr_t) p + len) & ~(page - 1);
-
-	if (len >= 16 * page && end > start)
-		(void) madvise((void *) start, end - start, MADV_POPULATE_WRITE);
+#ifdef __linux__
+	cx_advise(p, len, 4096, 16 * 4096, MADV_POPULATE_WRITE);
 #endif
 }
 
@@ -102,16 +113,8 @@ cx_prefault(void *p, Size len)
 void
 cx_prefault_read(const void *p, Size len)
 {
-#if defined(__linux__)
-#ifndef MADV_POPULATE_READ
-#define MADV_POPULATE_READ 22
-#endif
-	const uintptr_t page = 4096;
-	uintptr_t	start = ((uintptr_t) p + page - 1) & ~(page - 1);
-	uintptr_t	end = ((uintptr_t) p + len) & ~(page - 1);
-
-	if (len >= 16 * page && end > start)
-		(void) madvise((void *) start, end - start, MADV_POPULATE_READ);
+#ifdef __linux__
+	cx_advise(p, len, 4096, 16 * 4096, MADV_POPULATE_READ);
 #endif
 }
 
