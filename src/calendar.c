@@ -83,6 +83,9 @@ static struct
 	int64		receipt_day;
 	int64		amount;
 	TimestampTz due;
+	/* start times in [lo, hi) have that receipt day (lo > hi: unknown) */
+	TimestampTz lo;
+	TimestampTz hi;
 }			cal_due_memo;
 static bool cal_stale = false;
 static bool cal_callback_registered = false;
@@ -482,17 +485,42 @@ cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *n
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 	{
-		int64		rday = cal_receipt_day(e, started);
+		int64		rday;
 
 		if (cal_due_memo.generation == cal_generation && cal_due_memo.entry == e &&
-			cal_due_memo.receipt_day == rday && cal_due_memo.amount == std->amount)
-			return cal_due_memo.due;
+			cal_due_memo.amount == std->amount)
+		{
+			/* same receipt day as the last item: no calendar arithmetic at all */
+			if (started >= cal_due_memo.lo && started < cal_due_memo.hi)
+				return cal_due_memo.due;
+			rday = cal_receipt_day(e, started);
+			if (rday == cal_due_memo.receipt_day)
+				return cal_due_memo.due;
+		}
+		else
+			rday = cal_receipt_day(e, started);
 		result = cal_end_of_day(e, cal_due_day(e, started, std->amount));
 		cal_due_memo.generation = cal_generation;
 		cal_due_memo.entry = e;
 		cal_due_memo.receipt_day = rday;
 		cal_due_memo.amount = std->amount;
 		cal_due_memo.due = result;
+		/* the local day of the receipt, when the receipt day is that day */
+		cal_due_memo.lo = 1;
+		cal_due_memo.hi = 0;
+		if (e->cutoff < 0 && rday > -POSTGRES_EPOCH_JDATE + 1 && rday < INT_MAX - POSTGRES_EPOCH_JDATE - 1)
+		{
+			TimestampTz lo = cal_end_of_day(e, rday - 1) + 1;
+			TimestampTz hi = cal_end_of_day(e, rday) + 1;
+
+			/* local days never go backwards: checking both ends checks all */
+			if (lo <= started && started < hi &&
+				cal_receipt_day(e, lo) == rday && cal_receipt_day(e, hi - 1) == rday)
+			{
+				cal_due_memo.lo = lo;
+				cal_due_memo.hi = hi;
+			}
+		}
 		return result;
 	}
 	if (TIMESTAMP_NOT_FINITE(started))

@@ -42,6 +42,8 @@
 #include "utils/relcache.h"
 #include "utils/syscache.h"
 
+#include "calendar.h"
+#include "standard.h"
 #include "track_core.h"
 
 #include <math.h>
@@ -70,10 +72,13 @@ typedef struct TrackConfig
 	Datum		status_datum[CXTR_NSTATUS];	/* text or enum OID per status */
 	Datum		standard;		/* cx.standard value */
 	char	   *standard_text;
-	Datum		calendar;		/* text */
+	char	   *calendar;		/* calendar name */
+	int			calendar_len;
 	double		at_risk;
-	FmgrInfo	due_at;			/* cx.due_at(timestamptz, cx.standard, text) */
 	FmgrInfo	key_out;
+	int			natts;			/* size of values / nulls */
+	Datum	   *values;			/* a row's columns, filled by the row trigger */
+	bool	   *nulls;
 	/* low-score tracking */
 	bool		has_scores;
 	AttrNumber	att_answer;
@@ -117,6 +122,7 @@ typedef struct LogEntry
 } LogEntry;
 
 static HTAB *track_cache = NULL;
+static TrackEntry *track_last = NULL;	/* the entry found last */
 static Oid	track_config_relids[2] = {InvalidOid, InvalidOid};
 static bool track_callbacks_registered = false;
 static bool track_counters_dirty = false;
@@ -126,6 +132,8 @@ static LogEntry *log_buf = NULL;
 static int	log_len = 0;
 static int	log_cap = 0;
 static SPIPlanPtr log_plan = NULL;
+
+static cxtr_status track_status_of(TrackConfig *cfg, Datum d, bool isnull);
 
 PG_FUNCTION_INFO_V1(cx_track_trigger);
 PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
@@ -324,7 +332,6 @@ track_load(Relation rel)
 								"t.started::pg_catalog.text, t.finished::pg_catalog.text, "
 								"t.status::pg_catalog.text, t.due::pg_catalog.text, "
 								"t.key::pg_catalog.text, t.calendar, t.at_risk, "
-								"'cx.due_at(timestamptz, cx.standard, text)'::pg_catalog.regprocedure::pg_catalog.oid, "
 								"pg_catalog.format('%I.%I', n.nspname, c.relname) "
 								"FROM cx.tracked t JOIN pg_catalog.pg_class c ON c.oid = t.tbl "
 								"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
@@ -356,10 +363,13 @@ track_load(Relation rel)
 		cfg->att_status = track_attnum(rel, status_col, InvalidOid);
 		cfg->att_due = track_attnum(rel, SPI_getvalue(tup, td, 6), TIMESTAMPTZOID);
 		cfg->att_key = track_attnum(rel, SPI_getvalue(tup, td, 7), InvalidOid);
-		cfg->calendar = CStringGetTextDatum(SPI_getvalue(tup, td, 8));
+		cfg->calendar = SPI_getvalue(tup, td, 8);
+		cfg->calendar_len = strlen(cfg->calendar);
 		cfg->at_risk = DatumGetFloat8(SPI_getbinval(tup, td, 9, &isnull));
-		fmgr_info_cxt(DatumGetObjectId(SPI_getbinval(tup, td, 10, &isnull)), &cfg->due_at, cxt);
-		cfg->relname = spi_text(tup, td, 11);
+		cfg->relname = spi_text(tup, td, 10);
+		cfg->natts = RelationGetDescr(rel)->natts;
+		cfg->values = palloc(cfg->natts * sizeof(Datum));
+		cfg->nulls = palloc(cfg->natts * sizeof(bool));
 
 		status_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_status - 1)->atttypid;
 		cfg->status_enum = type_is_enum(status_type);
@@ -449,6 +459,10 @@ track_lookup(Relation rel)
 	bool		found;
 	TrackConfig *cfg;
 
+	/* consecutive rows of one table: no hash lookup (entries never move) */
+	if (track_last != NULL && track_last->relid == relid &&
+		track_last->cfg && track_last->cfg->valid)
+		return track_last;
 	track_init();
 	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_ENTER, &found);
 	if (!found)
@@ -457,7 +471,7 @@ track_lookup(Relation rel)
 		e->notified = e->suppressed = 0;
 	}
 	if (e->cfg && e->cfg->valid)
-		return e;
+		return track_last = e;
 	cfg = track_load(rel);
 	/* lookups may have run invalidations: find the entry again */
 	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_ENTER, &found);
@@ -469,7 +483,7 @@ track_lookup(Relation rel)
 		MemoryContextSetParent(e->cfg->cxt, TopTransactionContext);
 	}
 	e->cfg = cfg;
-	return e;
+	return track_last = e;
 }
 
 /* Check that the flush statement trigger is present and enabled. */
@@ -863,6 +877,14 @@ track_stored_status(TrackConfig *cfg, HeapTuple tup, TupleDesc td)
 {
 	bool		isnull;
 	Datum		d = heap_getattr(tup, cfg->att_status, td, &isnull);
+
+	return track_status_of(cfg, d, isnull);
+}
+
+/* The status a status column's value stands for. */
+static cxtr_status
+track_status_of(TrackConfig *cfg, Datum d, bool isnull)
+{
 	int			i;
 
 	if (isnull)
@@ -934,9 +956,6 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 				cur,
 				old_st;
 	TimestampTz now = GetCurrentStatementStartTimestamp();
-	int			cols[2];
-	Datum		vals[2];
-	bool		nulls[2];
 
 	if (!cfg->has_standard)
 		ereport(ERROR,
@@ -945,31 +964,45 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 				 errdetail("The trigger cx_track is attached but cx.tracked has no row for the table."),
 				 errhint("Run cx.track on the table, or drop the trigger.")));
 
-	started = heap_getattr(tup, cfg->att_started, td, &started_null);
-	finished = heap_getattr(tup, cfg->att_finished, td, &finished_null);
+	/* one pass over the row's columns, one new tuple when something changes */
+	if (td->natts != cfg->natts)
+		elog(ERROR, "tracked table \"%s\" changed shape", RelationGetRelationName(rel));
+	heap_deform_tuple(tup, td, cfg->values, cfg->nulls);
+	started = cfg->values[cfg->att_started - 1];
+	started_null = cfg->nulls[cfg->att_started - 1];
+	finished = cfg->values[cfg->att_finished - 1];
+	finished_null = cfg->nulls[cfg->att_finished - 1];
 	if (!started_null)
 	{
-		due = FunctionCall3Coll(&cfg->due_at, InvalidOid, started, cfg->standard, cfg->calendar);
+		due = TimestampTzGetDatum(cx_calendar_due_at(DatumGetTimestampTz(started),
+													 DatumGetStandardP(cfg->standard),
+													 cfg->calendar, cfg->calendar_len));
 		st = cxtr_status_at(DatumGetTimestampTz(started), DatumGetTimestampTz(due),
 							finished_null, finished_null ? 0 : DatumGetTimestampTz(finished),
 							now, cfg->at_risk);
 	}
 
 	/* leave the tuple alone when both columns already hold the result */
-	cur = track_stored_status(cfg, tup, td);
-	(void) heap_getattr(tup, cfg->att_status, td, &cur_status_null);
-	cur_due = heap_getattr(tup, cfg->att_due, td, &cur_due_null);
+	cur_status_null = cfg->nulls[cfg->att_status - 1];
+	cur = track_status_of(cfg, cfg->values[cfg->att_status - 1], cur_status_null);
+	cur_due = cfg->values[cfg->att_due - 1];
+	cur_due_null = cfg->nulls[cfg->att_due - 1];
 	if (!(cur == st && (st != CXTR_NONE || cur_status_null) &&
 		  cur_due_null == started_null &&
 		  (started_null || DatumGetTimestampTz(cur_due) == DatumGetTimestampTz(due))))
 	{
-		cols[0] = cfg->att_status;
-		cols[1] = cfg->att_due;
-		vals[0] = st == CXTR_NONE ? (Datum) 0 : cfg->status_datum[st];
-		nulls[0] = st == CXTR_NONE;
-		vals[1] = due;
-		nulls[1] = started_null;
-		tup = heap_modify_tuple_by_cols(tup, td, 2, cols, vals, nulls);
+		HeapTuple	newtup;
+
+		cfg->values[cfg->att_status - 1] = st == CXTR_NONE ? (Datum) 0 : cfg->status_datum[st];
+		cfg->nulls[cfg->att_status - 1] = st == CXTR_NONE;
+		cfg->values[cfg->att_due - 1] = due;
+		cfg->nulls[cfg->att_due - 1] = started_null;
+		newtup = heap_form_tuple(td, cfg->values, cfg->nulls);
+		/* keep the identity of the row, as heap_modify_tuple does */
+		newtup->t_data->t_ctid = tup->t_data->t_ctid;
+		newtup->t_self = tup->t_self;
+		newtup->t_tableOid = tup->t_tableOid;
+		tup = newtup;
 	}
 
 	old_st = is_update ? track_stored_status(cfg, trig->tg_trigtuple, td) : CXTR_NONE;
@@ -982,6 +1015,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 			track_log_flush();
 		le = track_log_append();
 		le->tbl = cfg->relname;
+		/* from the tuple: a flush may have run triggers that reuse cfg->values */
 		le->key = track_key_text(tup, td, cfg->att_key, &cfg->key_out);
 		le->standard = cfg->standard_text;
 		le->standard_datum = cfg->standard;
