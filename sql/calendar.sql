@@ -244,5 +244,17 @@ RESET search_path;
 DELETE FROM cx.calendars WHERE name = 'hijack_test';
 DROP SCHEMA hijack CASCADE;
 
+-- due times of consecutive items (the per-day memo) equal add_business_days,
+-- every 7 minutes over a daylight-saving change and at each local midnight
+-- and one microsecond either side of it
+SELECT count(*) AS items,
+	   count(*) FILTER (WHERE cx.due_at(ts, '90% within 5 business days') IS DISTINCT FROM cx.add_business_days(ts, 5)) AS differ
+FROM generate_series(timestamptz '2026-03-06 00:00+00', timestamptz '2026-03-10 00:00+00', interval '7 minutes') ts;
+SELECT count(*) AS items,
+	   count(*) FILTER (WHERE cx.due_at(ts, '90% within 5 business days') IS DISTINCT FROM cx.add_business_days(ts, 5)) AS differ
+FROM generate_series(date '2026-03-05', date '2026-03-12', interval '1 day') d,
+	 (VALUES (-1), (0), (1)) o(us),
+	 LATERAL (SELECT (d::timestamp AT TIME ZONE 'America/New_York') + o.us * interval '1 microsecond' AS ts) x;
+
 -- leave the database as found, for the tests that follow
 DROP EXTENSION cx_metrics CASCADE;
