@@ -485,20 +485,16 @@ cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *n
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 	{
+		bool		memo = cal_due_memo.generation == cal_generation &&
+			cal_due_memo.entry == e && cal_due_memo.amount == std->amount;
 		int64		rday;
 
-		if (cal_due_memo.generation == cal_generation && cal_due_memo.entry == e &&
-			cal_due_memo.amount == std->amount)
-		{
-			/* same receipt day as the last item: no calendar arithmetic at all */
-			if (started >= cal_due_memo.lo && started < cal_due_memo.hi)
-				return cal_due_memo.due;
-			rday = cal_receipt_day(e, started);
-			if (rday == cal_due_memo.receipt_day)
-				return cal_due_memo.due;
-		}
-		else
-			rday = cal_receipt_day(e, started);
+		/* same receipt day as the last item: no calendar arithmetic at all */
+		if (memo && started >= cal_due_memo.lo && started < cal_due_memo.hi)
+			return cal_due_memo.due;
+		rday = cal_receipt_day(e, started);
+		if (memo && rday == cal_due_memo.receipt_day)
+			return cal_due_memo.due;
 		result = cal_end_of_day(e, cal_due_day(e, started, std->amount));
 		cal_due_memo.generation = cal_generation;
 		cal_due_memo.entry = e;
