@@ -104,11 +104,61 @@ SELECT * FROM cx.sweep('trk_apps');
 -- no stale status anywhere
 SELECT count(*) AS stale FROM trk_apps t WHERE cx_status IS DISTINCT FROM trk_expected(t);
 
--- the sweep query uses the sweep index
+-- the first sweep looked at every open row and left a mark no later than its start
+SELECT swept_to IS NOT NULL AND swept_to <= now() AS marked FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+
+-- later sweeps look only at instants from the mark on: with the mark two days
+-- back, a row gone stale one day ago is flipped, one three days ago is not
+-- (rows written with triggers off need since => '-infinity')
+UPDATE cx.tracked SET swept_to = now() - interval '2 days' WHERE tbl = 'trk_apps'::regclass;
+SET session_replication_role = replica;
+INSERT INTO trk_apps (id, received_at, cx_due, cx_status) VALUES
+	(303, now() - interval '11 days', now() - interval '1 day', 'at_risk'),	-- due inside the window
+	(304, now() - interval '13 days', now() - interval '3 days', 'at_risk'),	-- due before the mark
+	(305, now() - interval '8 days' - interval '12 hours', now() + interval '1 day' + interval '12 hours', 'on_track');	-- at risk inside the window
+RESET session_replication_role;
+SELECT * FROM cx.sweep('trk_apps');
+SELECT id, cx_status FROM trk_apps WHERE id IN (303, 304, 305) ORDER BY id;
+SELECT swept_to > now() - interval '2 days' AND swept_to <= now() AS mark_moved FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+SELECT * FROM cx.sweep('trk_apps', since => '-infinity');
+SELECT id, cx_status FROM trk_apps WHERE id IN (303, 304, 305) ORDER BY id;
+SELECT count(*) AS stale FROM trk_apps t WHERE cx_status IS DISTINCT FROM trk_expected(t);
+-- since later than the mark sweeps that window but keeps the mark
+SELECT now() - interval '5 days' AS mark5 \gset
+UPDATE cx.tracked SET swept_to = :'mark5' WHERE tbl = 'trk_apps'::regclass;
+SELECT * FROM cx.sweep('trk_apps', since => now() - interval '1 day');
+SELECT swept_to = :'mark5' AS mark_kept FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+-- bad sweep arguments and marks (their details name the times)
+\set VERBOSITY terse
+SELECT * FROM cx.sweep('trk_apps', since => now() + interval '1 day');
+UPDATE cx.tracked SET swept_to = now() + interval '1 hour' WHERE tbl = 'trk_apps'::regclass;
+\set VERBOSITY default
+-- the mark is not configuration: moving it does not make every backend reload
+SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'cx.tracked'::regclass AND tgname = 'tracked_changed';
+-- a role that may update the table sweeps it and moves its mark, but cannot
+-- change how it is tracked
+CREATE ROLE trk_sweeper;
+GRANT SELECT, UPDATE ON trk_apps TO trk_sweeper;
+GRANT INSERT, SELECT ON cx.breach_log TO trk_sweeper;
+GRANT USAGE ON SEQUENCE cx.breach_log_id_seq TO trk_sweeper;
+UPDATE cx.tracked SET swept_to = :'mark5' WHERE tbl = 'trk_apps'::regclass;
+SET ROLE trk_sweeper;
+SELECT * FROM cx.sweep('trk_apps');
+SELECT swept_to > :'mark5' AS sweeper_moved_mark FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+UPDATE cx.tracked SET at_risk = 0.5 WHERE tbl = 'trk_apps'::regclass;
+RESET ROLE;
+REVOKE ALL ON trk_apps FROM trk_sweeper;
+REVOKE ALL ON cx.breach_log FROM trk_sweeper;
+REVOKE ALL ON SEQUENCE cx.breach_log_id_seq FROM trk_sweeper;
+DROP ROLE trk_sweeper;
+
+-- the sweep query uses the sweep index (BRIN, both instants)
 SET enable_seqscan = off;
 EXPLAIN (COSTS OFF)
 SELECT ctid FROM trk_apps
-WHERE (CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END) < now()
+WHERE (cx_due >= now() - interval '1 hour' AND cx_due < now()
+	   OR cx.at_risk_time(received_at, cx_due, 0.8::float8) >= now() - interval '1 hour'
+		  AND cx.at_risk_time(received_at, cx_due, 0.8::float8) < now() AND cx_status = 'on_track')
   AND decided_at IS NULL AND cx_status IN ('on_track', 'at_risk');
 RESET enable_seqscan;
 

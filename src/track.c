@@ -30,7 +30,9 @@
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/array.h"
+#include "utils/backend_status.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -140,6 +142,7 @@ PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
 PG_FUNCTION_INFO_V1(cx_track_flush);
 PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
+PG_FUNCTION_INFO_V1(cx_track_sweep_horizon);
 
 /* Mark cached configurations stale when a tracked table or the registry changes. */
 static void
@@ -930,6 +933,29 @@ track_trigger_data(FunctionCallInfo fcinfo, const char *fname, bool row)
 	return td;
 }
 
+
+/*
+ * The instant a statement judges its rows at: the clock when its first
+ * tracked row is written (once per statement and transaction).  It is never
+ * before the writing transaction's start as other backends see it, which is
+ * what lets cx.sweep move its window forward (see cx_track_sweep_horizon).
+ */
+static TimestampTz
+track_eval_time(void)
+{
+	static LocalTransactionId lxid = InvalidLocalTransactionId;
+	static TimestampTz stmt = 0;
+	static TimestampTz at = 0;
+	TimestampTz cur = GetCurrentStatementStartTimestamp();
+
+	if (MyProc->lxid != lxid || cur != stmt)
+	{
+		lxid = MyProc->lxid;
+		stmt = cur;
+		at = Max(GetCurrentTimestamp(), cur);
+	}
+	return at;
+}
 /*
  * Row trigger of cx.track: compute the due time and the status of the row,
  * store both, and buffer a log entry (and a notification) for an event.
@@ -955,7 +981,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	cxtr_status st = CXTR_NONE,
 				cur,
 				old_st;
-	TimestampTz now = GetCurrentStatementStartTimestamp();
+	TimestampTz now = track_eval_time();
 
 	if (!cfg->has_standard)
 		ereport(ERROR,
@@ -1175,4 +1201,43 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
 				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", fraction),
 				 errhint("Use for example 0.8 to flag rows after 80%% of their allowance.")));
 	PG_RETURN_TIMESTAMPTZ(cxtr_at_risk_time(started, due, fraction));
+}
+
+/*
+ * The lower bound of the next sweep's window: the start of the oldest
+ * transaction of another backend of this database that may write tracked
+ * rows, or NULL when that cannot be known (activity tracking off, or
+ * prepared transactions, whose start is not recorded).  A transaction not
+ * visible to a sweep that reads this first judges its rows no earlier than
+ * its start, so rows it leaves stale have flip instants at or after it.
+ */
+Datum
+cx_track_sweep_horizon(PG_FUNCTION_ARGS)
+{
+	TimestampTz oldest = DT_NOEND;
+	int			n,
+				i;
+
+	if (!pgstat_track_activities)
+		PG_RETURN_NULL();
+	pgstat_clear_backend_activity_snapshot();
+	n = pgstat_fetch_stat_numbackends();
+	for (i = 1; i <= n; i++)
+	{
+		LocalPgBackendStatus *l = pgstat_fetch_stat_local_beentry(i);
+		PgBackendStatus *be;
+
+		if (l == NULL)
+			continue;
+		be = &l->backendStatus;
+		if (be->st_procpid == MyProcPid || be->st_databaseid != MyDatabaseId)
+			continue;
+		if (be->st_backendType != B_BACKEND && be->st_backendType != B_BG_WORKER)
+			continue;
+		if (be->st_xact_start_timestamp != 0 && be->st_xact_start_timestamp < oldest)
+			oldest = be->st_xact_start_timestamp;
+	}
+	/* leave the snapshot of pg_stat_activity as a later query expects it */
+	pgstat_clear_backend_activity_snapshot();
+	PG_RETURN_TIMESTAMPTZ(oldest);
 }

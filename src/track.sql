@@ -14,7 +14,10 @@ CREATE TABLE cx.tracked (
 	at_risk float8 NOT NULL CHECK (at_risk > 0 AND at_risk <= 1),
 	due_added boolean NOT NULL DEFAULT false,
 	sweep_index name NOT NULL,
-	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	-- cx.sweep's mark: every flip instant before it has been swept (NULL:
+	-- none yet, so the next sweep looks at every open row)
+	swept_to timestamptz
 );
 COMMENT ON TABLE cx.tracked IS 'Tables tracked against a service standard (maintained by cx.track / cx.untrack)';
 
@@ -66,6 +69,11 @@ CREATE POLICY tracked_read ON cx.tracked FOR SELECT USING (true);
 CREATE POLICY tracked_owner ON cx.tracked FOR ALL
 	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
 	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'));
+-- roles that may sweep a table (UPDATE on it) may move its sweep mark;
+-- cx._tracked_guard keeps the other columns to the owner
+CREATE POLICY tracked_sweep ON cx.tracked FOR UPDATE
+	USING (pg_catalog.has_table_privilege(tbl, 'UPDATE'))
+	WITH CHECK (pg_catalog.has_table_privilege(tbl, 'UPDATE'));
 CREATE POLICY tracked_read ON cx.tracked_scores FOR SELECT USING (true);
 CREATE POLICY tracked_owner ON cx.tracked_scores FOR ALL
 	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
@@ -86,31 +94,82 @@ CREATE FUNCTION cx.at_risk_time(started timestamptz, due timestamptz, fraction f
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'cx_track_at_risk_time';
 
--- Every backend reloads its cached configuration when the registry changes.
-CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked
+-- Every backend reloads its cached configuration when the registry changes
+-- (not when a sweep moves its mark).
+CREATE TRIGGER tracked_changed
+	AFTER INSERT OR UPDATE OF tbl, standard, started, finished, status, due, key, calendar, at_risk,
+		due_added, sweep_index, tracked_at OR DELETE OR TRUNCATE ON cx.tracked
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
+
+-- Only the owner of a tracked table changes how it is tracked; the sweep
+-- mark is never in the future.
+CREATE FUNCTION cx._tracked_guard() RETURNS trigger
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NEW.swept_to > statement_timestamp() THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('swept_to of table %s must not be in the future', NEW.tbl),
+			DETAIL = format('%s is after the statement time %s.', NEW.swept_to, statement_timestamp()),
+			HINT = 'cx.sweep moves the mark; set it to NULL to make the next sweep look at every open row.';
+	END IF;
+	IF to_jsonb(NEW) - 'swept_to' IS DISTINCT FROM to_jsonb(OLD) - 'swept_to'
+	   AND NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = OLD.tbl), 'USAGE') THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('must be owner of table %s to change how it is tracked', OLD.tbl),
+			HINT = 'Roles that may update the table may only move its sweep mark (swept_to).';
+	END IF;
+	RETURN NEW;
+END
+$$;
+CREATE TRIGGER tracked_guard BEFORE UPDATE ON cx.tracked
+	FOR EACH ROW EXECUTE FUNCTION cx._tracked_guard();
+
+-- The start of the oldest transaction of another backend of this database,
+-- or NULL when unknown (see cx.sweep).
+CREATE FUNCTION cx._sweep_horizon() RETURNS timestamptz
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_track_sweep_horizon';
 CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
 
--- The sweep key of a tracked table: the instant its status next changes
--- with time alone (the at-risk instant while on_track, the due time while
--- at_risk).  cx.track indexes it; cx.sweep queries it with the same text.
-CREATE FUNCTION cx._track_sweep_key(started name, due name, status name, at_risk float8)
+-- The sweep index of a tracked table: a BRIN index (cheap to keep up on
+-- insert, and not on the status column, so the sweep's flips are HOT) over
+-- the due time and the at-risk instant, the two instants at which an open
+-- row's status changes with time alone.
+CREATE FUNCTION cx._track_sweep_index(started name, due name, at_risk float8)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT format('(CASE WHEN %I = %L THEN cx.at_risk_time(%I, %I, %s::float8) ELSE %I END)',
-				  status, 'on_track', started, due, at_risk::text, due)
+	SELECT format('USING brin (%1$I timestamptz_minmax_multi_ops, cx.at_risk_time(%2$I, %1$I, %3$s::float8) timestamptz_minmax_multi_ops)'
+				  ' WITH (pages_per_range = 32, autosummarize = on)', due, started, at_risk::text)
 $$;
 
--- The sweep predicate of a tracked table: open, and not yet breached.
-CREATE FUNCTION cx._track_sweep_pred(finished name, status name)
+-- The sweep window of a tracked table: open rows, not yet breached, whose
+-- status changes with time at an instant in [$1, $2) (the due time, or the
+-- at-risk instant of a row still on track).
+CREATE FUNCTION cx._track_sweep_window(started name, finished name, status name, due name, at_risk float8)
 	RETURNS text
 	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT format('%I IS NULL AND %I IN (%L, %L)', finished, status, 'on_track', 'at_risk')
+	SELECT format('(%4$I >= $1 AND %4$I < $2 OR cx.at_risk_time(%1$I, %4$I, %5$s::float8) >= $1'
+				  ' AND cx.at_risk_time(%1$I, %4$I, %5$s::float8) < $2 AND %3$I = %6$L)'
+				  ' AND %2$I IS NULL AND %3$I IN (%6$L, %7$L)',
+				  started, finished, status, due, at_risk::text, 'on_track', 'at_risk')
+$$;
+
+-- The instant that puts a row into the sweep window (see above).
+CREATE FUNCTION cx._track_sweep_instant(started name, status name, due name, at_risk float8)
+	RETURNS text
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT format('CASE WHEN %2$I = %5$L AND cx.at_risk_time(%1$I, %3$I, %4$s::float8) >= $1'
+				  ' THEN cx.at_risk_time(%1$I, %3$I, %4$s::float8) ELSE %3$I END',
+				  started, status, due, at_risk::text, 'on_track')
 $$;
 
 -- Check that a column exists and has one of the wanted types; return its type.
@@ -297,9 +356,7 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
 		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
 	END IF;
-	EXECUTE format('CREATE INDEX %I ON %s (%s) WHERE %s', idx, tbl,
-				   cx._track_sweep_key(started, due, status, at_risk),
-				   cx._track_sweep_pred(finished, status));
+	EXECUTE format('CREATE INDEX %I ON %s %s', idx, tbl, cx._track_sweep_index(started, due, at_risk));
 	IF backfill THEN
 		sql := format('UPDATE %s SET %I = %I', tbl, status, status);
 		PERFORM set_config('search_path', caller_path, true);
@@ -426,7 +483,17 @@ $$;
 
 -- The body of cx.sweep; caller_path is the caller's search_path, in force
 -- while the UPDATE fires the tables' other triggers.
-CREATE FUNCTION cx._sweep(tbl regclass, caller_path text)
+--
+-- Each table has a mark, cx.tracked.swept_to: every open row whose status
+-- changes with time before it has been flipped.  A sweep flips the rows whose
+-- instant lies in [mark, now) (or [since, now)), found through the BRIN sweep
+-- index, and moves the mark to the earliest of: its own start; the start of
+-- the oldest transaction of another backend of this database (a transaction
+-- it cannot see judges its rows no earlier than its start); the instant of
+-- any row of the window it skipped because another transaction held it
+-- locked.  It keeps the mark when that horizon is unknown (prepared
+-- transactions, track_activities off, not READ COMMITTED).
+CREATE FUNCTION cx._sweep(tbl regclass, since timestamptz, caller_path text)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -435,21 +502,48 @@ CREATE FUNCTION cx._sweep(tbl regclass, caller_path text)
 DECLARE
 	t cx.tracked;
 	n bigint;
-	sql text;
+	lo timestamptz;
+	now_at timestamptz := statement_timestamp();
+	horizon timestamptz;
+	pending timestamptz;
+	win text;
 BEGIN
+	IF since > now_at OR since = 'infinity' THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'since must not be in the future',
+			DETAIL = format('since is %s, the statement time %s.', since, now_at),
+			HINT = 'Use since => ''-infinity'' to look at every open row.';
+	END IF;
 	FOR t IN SELECT * FROM cx.tracked r WHERE _sweep.tbl IS NULL OR r.tbl = _sweep.tbl ORDER BY r.tbl::oid LOOP
-		IF NOT has_table_privilege(t.tbl, 'SELECT, UPDATE') THEN
+		IF NOT (has_table_privilege(t.tbl, 'SELECT') AND has_table_privilege(t.tbl, 'UPDATE')) THEN
 			RAISE NOTICE 'cx.sweep skips table %: no SELECT and UPDATE privilege', t.tbl;
 			CONTINUE;
 		END IF;
-		sql := format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-					  'SELECT ctid FROM %1$s WHERE %3$s < $1 AND %4$s FOR UPDATE SKIP LOCKED))',
-					  t.tbl, t.status, cx._track_sweep_key(t.started, t.due, t.status, t.at_risk),
-					  cx._track_sweep_pred(t.finished, t.status));
+		-- one sweep of a table at a time: another one waits here, then
+		-- starts from the mark this one leaves
+		SELECT * INTO t FROM cx.tracked r WHERE r.tbl = t.tbl FOR UPDATE;
+		CONTINUE WHEN NOT FOUND;
+		lo := coalesce(since, t.swept_to, '-infinity');
+		IF current_setting('transaction_isolation') = 'read committed'
+		   AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.database = current_database()) THEN
+			horizon := cx._sweep_horizon();
+		ELSE
+			horizon := NULL;
+		END IF;
+		win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
 		PERFORM set_config('search_path', caller_path, true);
-		EXECUTE sql USING statement_timestamp();
+		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
+					   'SELECT ctid FROM %1$s WHERE %3$s FOR UPDATE SKIP LOCKED))', t.tbl, t.status, win)
+			USING lo, now_at;
 		GET DIAGNOSTICS n = ROW_COUNT;
 		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+		-- a window that started at the mark (or covered everything) moves it
+		IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
+			EXECUTE format('SELECT min(%s) FROM %s WHERE %s',
+						   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
+				USING lo, now_at INTO pending;
+			UPDATE cx.tracked r SET swept_to = least(now_at, horizon, pending) WHERE r.tbl = t.tbl;
+		END IF;
 		tracked := t.tbl;
 		flipped := n;
 		RETURN NEXT;
@@ -457,14 +551,15 @@ BEGIN
 END
 $$;
 
--- Flip open rows whose at-risk or due time passed since their last write;
--- returns the rows flipped per table.  Locked rows are skipped (their
--- writer's trigger computes the same status).
-CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL)
+-- Flip open rows whose at-risk or due instant passed since the last sweep
+-- (or since the given instant; '-infinity' looks at every open row);
+-- returns the rows flipped per table.  Locked rows are skipped and left to
+-- the next sweep.
+CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE sql
 	AS $$
-	SELECT * FROM cx._sweep($1, pg_catalog.current_setting('search_path'))
+	SELECT * FROM cx._sweep($1, $2, pg_catalog.current_setting('search_path'))
 $$;
 
 -- Forget the registry rows of tracked tables that are dropped.
