@@ -60,7 +60,7 @@ if [ "$bgw" != on ] && [ -z "$listen" ] && [ "${chost#/}" = "$chost" ]; then
 	note "pg_cron can run jobs neither in background workers nor over TCP (cron.host=$chost, listen_addresses empty): job run not tested; set cron.use_background_workers = on"
 	exit 0
 fi
-cx_psql -d "$db" -Atc "SELECT cron.schedule('cx-sweep-now', '* * * * *', 'SELECT cx.sweep(''trk_cron_apps'')')" >/dev/null
+cx_psql -d "$db" -Atc "SELECT cron.schedule('cx-sweep-now', '* * * * *', 'SELECT cx.sweep(''trk_cron_apps'', since => ''-infinity'')')" >/dev/null
 status=
 for _ in $(seq 1 75); do
 	status=$(cx_psql -d "$db" -Atc "SELECT cx_status FROM trk_cron_apps WHERE id = 1")

@@ -24,6 +24,7 @@ FROM generate_series(1, 300) i;
 CREATE TABLE survey (id int PRIMARY KEY, nps int);
 SELECT cx.track_scores('survey', answer => 'nps', threshold => 6);
 INSERT INTO survey SELECT i, i % 11 FROM generate_series(1, 50) i;
+SELECT cx.sweep();
 SQL
 
 "$PG_BINDIR/pg_dump" -Fc -d "$src" -f "$dump" 2>/dev/null || { echo "FAIL track_dump: pg_dump"; exit 1; }
@@ -40,7 +41,7 @@ same() { # what, SQL → PASS when both databases give the same answer
 	b=$(cx_psql -d "$dst" -Atc "$2" 2>&1)
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "PASS track_dump: $1"; else echo "FAIL track_dump: $1: '$a' vs '$b'"; fi
 }
-same "registry restored" "SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s', tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index), ';') FROM cx.tracked"
+same "registry and sweep mark restored" "SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s %s', tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index, swept_to IS NOT NULL AND swept_to = (SELECT max(swept_to) FROM cx.tracked)), ';') FROM cx.tracked"
 same "scores registry restored" "SELECT string_agg(format('%s %s %s %s %s %s', tbl, answer, threshold, scale_min, scale_max, key), ';') FROM cx.tracked_scores"
 same "breach log restored" "SELECT count(*) || ' ' || md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', id, tbl, key, standard, started, due, finished, old_status, new_status, score), ',' ORDER BY id)) FROM cx.breach_log"
 same "tracked rows restored" "SELECT md5(string_agg(format('%s|%s|%s', id, st, cx_due), ',' ORDER BY id)) FROM agency.apps"
@@ -53,7 +54,7 @@ INSERT INTO survey VALUES (100, 2);
 SET session_replication_role = replica;
 INSERT INTO agency.apps (id, received_at, cx_due, st) VALUES (10002, now() - interval '11 days', now() - interval '1 day', 'on_track');
 RESET session_replication_role;
-SELECT flipped FROM cx.sweep();
+SELECT flipped FROM cx.sweep(since => '-infinity');
 SELECT string_agg(key || ':' || coalesce(old_status, '') || '>' || new_status, ',' ORDER BY id)
 FROM cx.breach_log WHERE key IN ('10001', '10002') OR (tbl = 'public.survey' AND key = '100');
 SELECT (SELECT min(id) FROM cx.breach_log WHERE key IN ('10001', '10002') OR (tbl = 'public.survey' AND key = '100'))
