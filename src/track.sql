@@ -489,9 +489,9 @@ $$;
 -- instant lies in [mark, now) (or [since, now)), found through the BRIN sweep
 -- index, and moves the mark to the earliest of: its own start; the start of
 -- the oldest transaction of another backend of this database (a transaction
--- it cannot see judges its rows no earlier than its start); the instant of
--- any row of the window it skipped because another transaction held it
--- locked.  It keeps the mark when that horizon is unknown (prepared
+-- it cannot see judges its rows no earlier than its start); and, when it
+-- skipped a row of the window (held by another transaction, or changed since
+-- the window was read), the earliest instant of the window.  It keeps the mark when that horizon is unknown (prepared
 -- transactions, track_activities off, not READ COMMITTED).
 CREATE FUNCTION cx._sweep(tbl regclass, since timestamptz, caller_path text)
 	RETURNS TABLE (tracked regclass, flipped bigint)
@@ -505,8 +505,10 @@ DECLARE
 	lo timestamptz;
 	now_at timestamptz := statement_timestamp();
 	horizon timestamptz;
-	pending timestamptz;
+	first_at timestamptz;
+	cands tid[];
 	win text;
+	saved text[];
 BEGIN
 	IF since > now_at OR since = 'infinity' THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -531,18 +533,36 @@ BEGIN
 			horizon := NULL;
 		END IF;
 		win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
-		PERFORM set_config('search_path', caller_path, true);
-		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-					   'SELECT ctid FROM %1$s WHERE %3$s FOR UPDATE SKIP LOCKED))', t.tbl, t.status, win)
-			USING lo, now_at;
-		GET DIAGNOSTICS n = ROW_COUNT;
-		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
-		-- a window that started at the mark (or covered everything) moves it
+		-- the rows of the window, and the earliest instant among them,
+		-- through the sweep index in one process, even before the table is
+		-- analyzed (the window is small; the planner's guess may not be)
+		saved := ARRAY[current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
+					   current_setting('jit')];
+		PERFORM set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+				set_config('jit', 'off', true);
+		EXECUTE format('SELECT array_agg(ctid), min(%s) FROM %s WHERE %s',
+					   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
+			USING lo, now_at INTO cands, first_at;
+		PERFORM set_config('enable_seqscan', saved[1], true), set_config('max_parallel_workers_per_gather', saved[2], true),
+				set_config('jit', saved[3], true);
+		n := 0;
+		IF cands IS NOT NULL THEN
+			-- flip those no other transaction holds (rechecked under the lock)
+			PERFORM set_config('search_path', caller_path, true);
+			EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
+						   'SELECT ctid FROM %1$s WHERE ctid = ANY ($3) AND %3$s FOR UPDATE SKIP LOCKED))',
+						   t.tbl, t.status, win)
+				USING lo, now_at, cands;
+			GET DIAGNOSTICS n = ROW_COUNT;
+			PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+		END IF;
+		-- a window that started at the mark (or covered everything) moves
+		-- it; when a row of the window was skipped, no further than the
+		-- earliest instant of the window
 		IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
-			EXECUTE format('SELECT min(%s) FROM %s WHERE %s',
-						   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
-				USING lo, now_at INTO pending;
-			UPDATE cx.tracked r SET swept_to = least(now_at, horizon, pending) WHERE r.tbl = t.tbl;
+			UPDATE cx.tracked r
+			SET swept_to = least(now_at, horizon, CASE WHEN n < cardinality(cands) THEN first_at END)
+			WHERE r.tbl = t.tbl;
 		END IF;
 		tracked := t.tbl;
 		flipped := n;

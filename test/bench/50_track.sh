@@ -57,10 +57,9 @@ SELECT cx.track('track_apps', $track_std, started => 'received_at', finished => 
 SELECT cx.track('track_hist', $track_std, started => 'received_at', finished => 'decided_at', status => 'cx_status');
 -- floors, no trigger: the status and due values stored (track_wide), and
 -- those plus the sweep index (track_idx), to show where the cost goes
-CREATE INDEX ON track_idx ((CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END))
-	WHERE decided_at IS NULL AND cx_status IN ('on_track', 'at_risk');
-CREATE INDEX ON track_plpgsql ((CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END))
-	WHERE decided_at IS NULL AND cx_status IN ('on_track', 'at_risk');
+-- the sweep index cx.track creates, on the floor and the PL/pgSQL tables
+SELECT format('CREATE INDEX ON %s %s', t, cx._track_sweep_index('received_at', 'cx_due', 0.8))
+FROM unnest(ARRAY['track_idx', 'track_plpgsql']) t \gexec
 -- the same tracking written in PL/pgSQL: due time, status, log and notify per event
 CREATE FUNCTION track_plpgsql_trigger() RETURNS trigger LANGUAGE plpgsql AS \$\$
 DECLARE
@@ -180,8 +179,13 @@ else
 fi
 cx_psql -c "TRUNCATE track_hist, track_hist_plain, track_apps, track_plain, track_wide, track_idx, track_plpgsql; TRUNCATE cx.breach_log" >/dev/null
 
-# 4. the sweep of a big tracked table with newly overdue rows
-if [ "$(cx_psql -Atc "SELECT count(*) FROM cx.tracked WHERE tbl = to_regclass('track_big')")" != 1 ] ||
+# 4. the sweep of a big tracked table with newly overdue rows.  The standard
+# is in elapsed days, so rows fall due at any instant (business-day due times
+# fall at the end of a day), and rows can be made to fall due just after the
+# previous sweep.
+big_std="'90% within 42 days'"
+if [ "$(cx_psql -Atc "SELECT count(*) FROM cx.tracked WHERE tbl = to_regclass('track_big') AND standard::text = $big_std
+		AND EXISTS (SELECT 1 FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.relname = sweep_index AND a.amname = 'brin')")" != 1 ] ||
 	[ "$(cx_psql -Atc "SELECT count(*) FROM track_big")" != "$track_big" ]; then
 	cx_say "creating track_big with $track_big rows (two years, statuses computed in bulk, then tracked)"
 	cx_psql >/dev/null <<SQL
@@ -197,51 +201,66 @@ SELECT i, 'line ' || (i % 12), 'web', r, d,
 			WHEN now() > cx.at_risk_time(r, due, 0.8) THEN 'at_risk'
 			ELSE 'on_track' END,
 	   due
-FROM (SELECT i, r, cx.due_at(r, $track_std, 'us_federal') AS due,
+FROM (SELECT i, r, cx.due_at(r, $big_std, 'us_federal') AS due,
 			 CASE WHEN i % 5 = 0 AND r > now() - interval '40 days' THEN NULL
 				  WHEN r + interval '60 days' < now() AND i % 3 = 0 THEN r + interval '60 days'
 				  WHEN r + interval '20 days' < now() THEN r + interval '20 days' END AS d
 	  FROM (SELECT i, now() - interval '730 days' + i * (interval '729 days' / $track_big) AS r
 			FROM generate_series(1, $track_big) i) g) s;
 SELECT setval('track_big_id_seq', $track_big);
-SELECT cx.track('track_big', $track_std, started => 'received_at', finished => 'decided_at',
+SELECT cx.track('track_big', $big_std, started => 'received_at', finished => 'decided_at',
 				status => 'cx_status', backfill => false);
 VACUUM (FREEZE, ANALYZE) track_big;
 SQL
 fi
-# newly overdue: on-track rows received 50 days ago, whose status was last written
-# while they were on track (written with triggers off)
-track_stale="SET session_replication_role = replica;
-UPDATE track_big SET received_at = now() - interval '50 days' - (id % 1000) * interval '1 minute', cx_status = 'on_track',
-	cx_due = cx.due_at(now() - interval '50 days' - (id % 1000) * interval '1 minute', $track_std, 'us_federal')
+# the first sweep of a freshly tracked table looks at every open row and
+# leaves the mark; later sweeps look from the mark on
+cx_psql -Atc "SELECT cx.sweep('track_big')" >/dev/null
+# newly overdue: open rows that fall due in the half second before the
+# setup's end, after the previous sweep, whose status was written while they
+# were on track (written with triggers off)
+track_stale="SELECT pg_sleep(1);
+SET session_replication_role = replica;
+UPDATE track_big SET received_at = now() - interval '42 days' - (id % 1000) * interval '0.5 ms', cx_status = 'on_track',
+	cx_due = now() - (id % 1000) * interval '0.5 ms'
 WHERE id IN (SELECT id FROM track_big WHERE decided_at IS NULL AND cx_status IN ('on_track', 'at_risk', 'breached')
 				ORDER BY id DESC LIMIT $track_over);
 RESET session_replication_role;
 VACUUM track_big;"
+# the window of rows the next sweep looks at: from the table's mark to now
+track_window() {
+	local m
+	m=$(cx_psql -Atc "SELECT swept_to FROM cx.tracked WHERE tbl = 'track_big'::regclass")
+	echo "(cx_due >= '$m' AND cx_due < statement_timestamp()
+	OR cx.at_risk_time(received_at, cx_due, 0.8::float8) >= '$m'
+	   AND cx.at_risk_time(received_at, cx_due, 0.8::float8) < statement_timestamp() AND cx_status = 'on_track')
+  AND decided_at IS NULL AND cx_status IN ('on_track', 'at_risk')"
+}
 echo "  sweep of track_big ($track_big rows, $track_over newly overdue; plan of the row selection):"
 printf '%s\n' "$track_stale" | cx_psql >/dev/null
-cx_psql -At <<'SQL' | sed 's/^/    /'
+cx_psql -At <<SQL | sed 's/^/    /'
+SET enable_seqscan = off;
+SET max_parallel_workers_per_gather = 0;
 EXPLAIN (COSTS OFF)
-SELECT ctid FROM track_big
-WHERE (CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END) < statement_timestamp()
-  AND decided_at IS NULL AND cx_status IN ('on_track', 'at_risk') FOR UPDATE SKIP LOCKED;
+SELECT ctid FROM track_big WHERE $(track_window);
 SQL
 flipped=$(cx_psql -Atc "SELECT flipped FROM cx.sweep('track_big')")
 t_sweep=$(track_ms "$track_stale" "SELECT cx.sweep('track_big');" 5)
 # floor: the same rows flipped by a bare UPDATE with triggers off (no trigger, no log)
 t_floor=$(track_ms "$track_stale
 SET session_replication_role = replica;" "UPDATE track_big SET cx_status = CASE WHEN cx_status = 'on_track' AND now() <= cx_due THEN 'at_risk' ELSE 'breached' END
-WHERE ctid = ANY (ARRAY(SELECT ctid FROM track_big
-	WHERE (CASE WHEN cx_status = 'on_track' THEN cx.at_risk_time(received_at, cx_due, 0.8::float8) ELSE cx_due END) < statement_timestamp()
-	  AND decided_at IS NULL AND cx_status IN ('on_track', 'at_risk') FOR UPDATE SKIP LOCKED));" 5)
-t_seqsweep=$(PGOPTIONS="-c enable_indexscan=off -c enable_bitmapscan=off" track_ms "$track_stale" "SELECT cx.sweep('track_big');" 3)
+WHERE ctid = ANY (ARRAY(SELECT ctid FROM track_big WHERE $(track_window) FOR UPDATE SKIP LOCKED));" 5)
+# the same flips, trigger and log, rows found by a sequential scan (cx.sweep
+# itself always asks the index)
+t_seqsweep=$(PGOPTIONS="-c enable_indexscan=off -c enable_bitmapscan=off" track_ms "$track_stale" "UPDATE track_big SET cx_status = cx_status
+WHERE ctid = ANY (ARRAY(SELECT ctid FROM track_big WHERE $(track_window) FOR UPDATE SKIP LOCKED));" 3)
 t_seq=$(bench_ms "SELECT count(*) FROM track_big;" 5)
 t_seq1=$(PGOPTIONS="-c max_parallel_workers_per_gather=0" bench_ms "SELECT count(*) FROM track_big;" 5)
 bench_row "sequential scan, parallel (reference)" "$t_seq"
 bench_row "sequential scan, one process" "$t_seq1" "parallel" "$t_seq"
-bench_row "the same sweep driven by a sequential scan" "$t_seqsweep" "parallel scan" "$t_seq"
+bench_row "the same flips and log, rows found by a sequential scan" "$t_seqsweep" "parallel scan" "$t_seq"
 bench_row "floor: the same flips, triggers off, no log" "$t_floor" "parallel scan" "$t_seq" "serial scan" "$t_seq1"
 bench_row "cx.sweep ($flipped rows flipped and logged)" "$t_sweep" "parallel scan" "$t_seq" "serial scan" "$t_seq1" "seq-scan sweep" "$t_seqsweep" "floor" "$t_floor"
 track_bar "sweep / parallel sequential scan (count(*))" "$(track_ratio "$t_sweep" "$t_seq")" "<=" 0.05
-track_bar "sweep / the same sweep driven by a sequential scan" "$(track_ratio "$t_sweep" "$t_seqsweep")" "<=" 0.05
+track_bar "sweep / the same flips with rows found by a sequential scan" "$(track_ratio "$t_sweep" "$t_seqsweep")" "<=" 0.05
 cx_psql -c "TRUNCATE cx.breach_log" >/dev/null
