@@ -301,6 +301,17 @@ spi_text(HeapTuple tup, TupleDesc td, int col)
 	return s ? pstrdup(s) : NULL;
 }
 
+/* The output function of a key column, for the log's text key. */
+static void
+track_key_output(Relation rel, AttrNumber attnum, FmgrInfo *out, MemoryContext cxt)
+{
+	Oid			outfn;
+	bool		varlena;
+
+	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid, &outfn, &varlena);
+	fmgr_info_cxt(outfn, out, cxt);
+}
+
 /* Read the configuration of a table from the registry (SPI, once). */
 static TrackConfig *
 track_load(Relation rel)
@@ -349,9 +360,6 @@ track_load(Relation rel)
 		int16		typlen;
 		bool		typbyval;
 		Oid			status_type;
-		Oid			key_type;
-		Oid			outfn;
-		bool		varlena;
 		char	   *status_col;
 		int			i;
 
@@ -394,9 +402,7 @@ track_load(Relation rel)
 			else
 				cfg->status_datum[i] = CStringGetTextDatum(name);
 		}
-		key_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_key - 1)->atttypid;
-		getTypeOutputInfo(key_type, &outfn, &varlena);
-		fmgr_info_cxt(outfn, &cfg->key_out, cxt);
+		track_key_output(rel, cfg->att_key, &cfg->key_out, cxt);
 		MemoryContextSwitchTo(old);
 	}
 
@@ -414,9 +420,6 @@ track_load(Relation rel)
 		HeapTuple	tup = SPI_tuptable->vals[0];
 		TupleDesc	td = SPI_tuptable->tupdesc;
 		char	   *at;
-		Oid			key_type;
-		Oid			outfn;
-		bool		varlena;
 
 		old = MemoryContextSwitchTo(cxt);
 		cfg->has_scores = true;
@@ -440,9 +443,7 @@ track_load(Relation rel)
 		cfg->att_skey = track_attnum(rel, SPI_getvalue(tup, td, 5), InvalidOid);
 		at = SPI_getvalue(tup, td, 6);
 		cfg->att_at = at ? track_attnum(rel, at, TIMESTAMPTZOID) : InvalidAttrNumber;
-		key_type = TupleDescAttr(RelationGetDescr(rel), cfg->att_skey - 1)->atttypid;
-		getTypeOutputInfo(key_type, &outfn, &varlena);
-		fmgr_info_cxt(outfn, &cfg->skey_out, cxt);
+		track_key_output(rel, cfg->att_skey, &cfg->skey_out, cxt);
 		if (cfg->relname == NULL)
 			cfg->relname = spi_text(tup, td, 7);
 		MemoryContextSwitchTo(old);
@@ -933,7 +934,6 @@ track_trigger_data(FunctionCallInfo fcinfo, const char *fname, bool row)
 	return td;
 }
 
-
 /*
  * The instant a statement judges its rows at: the clock when its first
  * tracked row is written (once per statement and transaction).  It is never
@@ -956,6 +956,7 @@ track_eval_time(void)
 	}
 	return at;
 }
+
 /*
  * Row trigger of cx.track: compute the due time and the status of the row,
  * store both, and buffer a log entry (and a notification) for an event.
@@ -1206,8 +1207,9 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
 /*
  * The lower bound of the next sweep's window: the start of the oldest
  * transaction of another backend of this database that may write tracked
- * rows, or NULL when that cannot be known (activity tracking off, or
- * prepared transactions, whose start is not recorded).  A transaction not
+ * rows ('infinity' when there is none), or NULL when activity tracking is
+ * off.  (Prepared transactions, whose start is not recorded, are checked by
+ * cx.sweep itself.)  A transaction not
  * visible to a sweep that reads this first judges its rows no earlier than
  * its start, so rows it leaves stale have flip instants at or after it.
  */

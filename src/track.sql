@@ -100,6 +100,8 @@ CREATE TRIGGER tracked_changed
 	AFTER INSERT OR UPDATE OF tbl, standard, started, finished, status, due, key, calendar, at_risk,
 		due_added, sweep_index, tracked_at OR DELETE OR TRUNCATE ON cx.tracked
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
+CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
+	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
 
 -- Only the owner of a tracked table changes how it is tracked; the sweep
 -- mark is never in the future.
@@ -126,13 +128,11 @@ $$;
 CREATE TRIGGER tracked_guard BEFORE UPDATE ON cx.tracked
 	FOR EACH ROW EXECUTE FUNCTION cx._tracked_guard();
 
--- The start of the oldest transaction of another backend of this database,
--- or NULL when unknown (see cx.sweep).
+-- The start of the oldest transaction of another backend of this database
+-- ('infinity' when there is none), or NULL when unknown (see cx.sweep).
 CREATE FUNCTION cx._sweep_horizon() RETURNS timestamptz
-	LANGUAGE C VOLATILE STRICT
+	LANGUAGE C VOLATILE
 	AS 'MODULE_PATHNAME', 'cx_track_sweep_horizon';
-CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
 
 -- The sweep index of a tracked table: a BRIN index (cheap to keep up on
 -- insert, and not on the status column, so the sweep's flips are HOT) over
@@ -170,6 +170,20 @@ CREATE FUNCTION cx._track_sweep_instant(started name, status name, due name, at_
 	SELECT format('CASE WHEN %2$I = %5$L AND cx.at_risk_time(%1$I, %3$I, %4$s::float8) >= $1'
 				  ' THEN cx.at_risk_time(%1$I, %3$I, %4$s::float8) ELSE %3$I END',
 				  started, status, due, at_risk::text, 'on_track')
+$$;
+
+-- Attach the statement trigger that writes a table's buffered log entries
+-- (shared by cx.track and cx.track_scores), unless it is there already.
+CREATE FUNCTION cx._track_add_flush(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
+	END IF;
+END
 $$;
 
 -- Check that a column exists and has one of the wanted types; return its type.
@@ -353,9 +367,7 @@ BEGIN
 	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx);
 
 	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
-	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
-		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
-	END IF;
+	PERFORM cx._track_add_flush(tbl);
 	EXECUTE format('CREATE INDEX %I ON %s %s', idx, tbl, cx._track_sweep_index(started, due, at_risk));
 	IF backfill THEN
 		sql := format('UPDATE %s SET %I = %I', tbl, status, status);
@@ -453,9 +465,7 @@ BEGIN
 	INSERT INTO cx.tracked_scores (tbl, answer, threshold, scale_min, scale_max, key, at)
 	VALUES (tbl, answer, threshold, scale_min, scale_max, k, at);
 	EXECUTE format('CREATE TRIGGER cx_track_scores BEFORE INSERT OR UPDATE OF %I ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_scores_trigger()', answer, tbl);
-	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
-		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
-	END IF;
+	PERFORM cx._track_add_flush(tbl);
 END
 $$;
 
@@ -491,8 +501,9 @@ $$;
 -- the oldest transaction of another backend of this database (a transaction
 -- it cannot see judges its rows no earlier than its start); and, when it
 -- skipped a row of the window (held by another transaction, or changed since
--- the window was read), the earliest instant of the window.  It keeps the mark when that horizon is unknown (prepared
--- transactions, track_activities off, not READ COMMITTED).
+-- the window was read), the earliest instant of the window.  It keeps the
+-- mark when that horizon is unknown (prepared transactions, track_activities
+-- off, not READ COMMITTED).
 CREATE FUNCTION cx._sweep(tbl regclass, since timestamptz, caller_path text)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE plpgsql
