@@ -199,6 +199,19 @@ SELECT cx.untrack_scores('trk_survey');
 INSERT INTO trk_survey VALUES (7, now(), 1);
 SELECT count(*) AS after_untrack FROM cx.breach_log WHERE tbl = 'public.trk_survey';
 
+-- a table tracked both ways keeps the log's statement trigger until both are gone
+CREATE TABLE trk_both (id int PRIMARY KEY, opened timestamptz, closed timestamptz, state text, nps smallint);
+SELECT cx.track('trk_both', 'within 5 days', started => 'opened', finished => 'closed', status => 'state');
+SELECT cx.track_scores('trk_both', answer => 'nps');
+SELECT cx.untrack('trk_both');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'trk_both'::regclass ORDER BY tgname;
+SELECT cx.track('trk_both', 'within 5 days', started => 'opened', finished => 'closed', status => 'state');
+SELECT cx.untrack_scores('trk_both');
+SELECT tgname FROM pg_trigger WHERE tgrelid = 'trk_both'::regclass ORDER BY tgname;
+SELECT cx.untrack('trk_both');
+SELECT count(*) AS triggers FROM pg_trigger WHERE tgrelid = 'trk_both'::regclass;
+DROP TABLE trk_both;
+
 -- configuration changes reach the trigger without reconnecting
 SELECT cx.untrack('trk_calls');
 SELECT cx.track('trk_calls', 'within 1 hour', started => 'opened', finished => 'closed',

@@ -186,6 +186,21 @@ BEGIN
 END
 $$;
 
+-- Drop a table's statement trigger that writes the log once neither
+-- cx.track nor cx.track_scores registers the table any more.
+CREATE FUNCTION cx._track_drop_flush(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track_drop_flush.tbl)
+	   AND NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = _track_drop_flush.tbl) THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
+	END IF;
+END
+$$;
+
 -- Check that a column exists and has one of the wanted types; return its type.
 CREATE FUNCTION cx._track_column(tbl regclass, col name, what text, types regtype[])
 	RETURNS regtype
@@ -411,9 +426,6 @@ BEGIN
 			HINT = 'See the tracked tables with SELECT * FROM cx.tracked.';
 	END IF;
 	EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
-	IF NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = untrack.tbl) THEN
-		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
-	END IF;
 	EXECUTE format('DROP INDEX IF EXISTS %I.%I',
 				   (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
 				   t.sweep_index);
@@ -421,6 +433,7 @@ BEGIN
 		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.due);
 	END IF;
 	DELETE FROM cx.tracked r WHERE r.tbl = untrack.tbl;
+	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
 
@@ -484,10 +497,8 @@ BEGIN
 			HINT = 'See them with SELECT * FROM cx.tracked_scores.';
 	END IF;
 	EXECUTE format('DROP TRIGGER IF EXISTS cx_track_scores ON %s', tbl);
-	IF NOT EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = untrack_scores.tbl) THEN
-		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
-	END IF;
 	DELETE FROM cx.tracked_scores s WHERE s.tbl = untrack_scores.tbl;
+	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
 
