@@ -266,6 +266,87 @@ ALTER TABLE trk_apps DISABLE TRIGGER cx_track_flush;
 INSERT INTO trk_apps (received_at) VALUES (now() - interval '50 days');
 ALTER TABLE trk_apps ENABLE TRIGGER cx_track_flush;
 
+-- cx.track gives the status and due columns defaults (a column's own is
+-- kept), so a new row arrives with room for both and the trigger writes
+-- them in place; the rows, an index on the due time, and the statuses of
+-- rows that a WHEN clause of another trigger read first (which the trigger
+-- then forms anew) must all agree with the reference
+CREATE TABLE trk_place (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz,
+						cx_status text, note text, state trk_state, due_by timestamptz DEFAULT '-infinity');
+CREATE TABLE trk_place_e (LIKE trk_place INCLUDING ALL);
+SELECT cx.track('trk_place', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+SELECT cx.track('trk_place_e', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'state', due => 'due_by');
+SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS default_expr
+FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum JOIN pg_class c ON c.oid = d.adrelid
+WHERE d.adrelid IN ('trk_place'::regclass, 'trk_place_e'::regclass) ORDER BY 1, a.attnum;
+SELECT tbl, status_default, due_default FROM cx.tracked WHERE tbl IN ('trk_place'::regclass, 'trk_place_e'::regclass) ORDER BY 1;
+CREATE INDEX trk_place_due ON trk_place (cx_due);
+CREATE INDEX trk_place_e_due ON trk_place_e (due_by, state);
+CREATE FUNCTION trk_never() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'fired'; END $$;
+CREATE FUNCTION trk_place_rows(base int) RETURNS TABLE (id int, received_at timestamptz, decided_at timestamptz) LANGUAGE sql AS $$
+	VALUES (base + 1, now() - interval '1 day', NULL::timestamptz),
+		   (base + 2, now() - interval '9 days', NULL),
+		   (base + 3, now() - interval '12 days', NULL),
+		   (base + 4, now() - interval '12 days', now() - interval '5 days'),
+		   (base + 5, now() - interval '12 days', now() - interval '1 day'),
+		   (base + 6, NULL, NULL)
+$$;
+INSERT INTO trk_place (id, received_at, decided_at) SELECT * FROM trk_place_rows(0);
+INSERT INTO trk_place_e (id, received_at, decided_at) SELECT * FROM trk_place_rows(0);
+-- values given for the two columns are replaced
+INSERT INTO trk_place (id, received_at, cx_status, cx_due) VALUES
+	(7, now() - interval '12 days', 'on_track', '2000-01-01'), (8, now() - interval '1 day', 'xx', 'infinity');
+-- a WHEN clause that reads the new row, up to the due, before cx_track runs
+-- (it never fires)
+CREATE TRIGGER a_reads BEFORE INSERT OR UPDATE ON trk_place FOR EACH ROW WHEN (NEW.cx_due IS NULL) EXECUTE FUNCTION trk_never();
+CREATE TRIGGER a_reads BEFORE INSERT OR UPDATE ON trk_place_e FOR EACH ROW WHEN (NEW.due_by IS NULL) EXECUTE FUNCTION trk_never();
+INSERT INTO trk_place (id, received_at, decided_at) SELECT * FROM trk_place_rows(10);
+INSERT INTO trk_place_e (id, received_at, decided_at) SELECT * FROM trk_place_rows(10);
+DROP TRIGGER a_reads ON trk_place;
+DROP TRIGGER a_reads ON trk_place_e;
+UPDATE trk_place SET note = 'touched' WHERE id IN (1, 3, 11);
+UPDATE trk_place SET decided_at = now() WHERE id IN (2, 12);
+UPDATE trk_place_e SET decided_at = now() WHERE id IN (2, 12);
+CREATE FUNCTION trk_place_check(st text, received_at timestamptz, decided_at timestamptz, due timestamptz) RETURNS boolean LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN received_at IS NULL THEN st IS NULL AND due IS NULL
+		ELSE due = cx.due_at(received_at, 'within 10 days', 'us_federal') AND st = CASE
+			WHEN decided_at IS NOT NULL THEN CASE WHEN decided_at <= due THEN 'met' ELSE 'missed' END
+			WHEN statement_timestamp() > due THEN 'breached'
+			WHEN extract(epoch FROM statement_timestamp()) >
+				 extract(epoch FROM received_at) + 0.8 * extract(epoch FROM due - received_at) THEN 'at_risk'
+			ELSE 'on_track' END END
+$$;
+SELECT p.id, p.cx_status, trk_place_check(p.cx_status, p.received_at, p.decided_at, p.cx_due) AS text_ok,
+	   e.state, trk_place_check(e.state::text, e.received_at, e.decided_at, e.due_by) AS enum_ok
+FROM trk_place p LEFT JOIN trk_place_e e USING (id) ORDER BY p.id;
+-- the index entries hold the stored values, never the defaults
+SET enable_seqscan = off;
+SET enable_bitmapscan = off;
+SELECT count(*) AS text_indexed FROM trk_place WHERE cx_due > '-infinity' AND cx_due < 'infinity';
+SELECT count(*) AS text_indexed_default FROM trk_place WHERE cx_due = 'infinity';
+SELECT count(*) AS enum_indexed FROM trk_place_e WHERE due_by > '-infinity' AND due_by < 'infinity';
+SELECT state, count(*) AS enum_indexed FROM trk_place_e WHERE due_by > '-infinity' AND due_by < 'infinity' GROUP BY state ORDER BY state;
+SELECT count(*) AS enum_indexed_default FROM trk_place_e WHERE due_by IN ('infinity', '-infinity');
+RESET enable_seqscan;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SELECT count(*) AS text_stored FROM trk_place WHERE cx_due > '-infinity' AND cx_due < 'infinity';
+SELECT count(*) AS enum_stored FROM trk_place_e WHERE due_by > '-infinity' AND due_by < 'infinity';
+SELECT state, count(*) AS enum_stored FROM trk_place_e WHERE due_by > '-infinity' AND due_by < 'infinity' GROUP BY state ORDER BY state;
+RESET enable_bitmapscan;
+RESET enable_indexscan;
+RESET enable_indexonlyscan;
+-- untrack drops the defaults it set while they are unchanged
+ALTER TABLE trk_place ALTER COLUMN cx_status SET DEFAULT 'new';
+SELECT cx.untrack('trk_place');
+SELECT cx.untrack('trk_place_e');
+SELECT c.relname, a.attname, pg_get_expr(d.adbin, d.adrelid) AS default_expr
+FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum JOIN pg_class c ON c.oid = d.adrelid
+WHERE d.adrelid IN ('trk_place'::regclass, 'trk_place_e'::regclass) ORDER BY 1, a.attnum;
+DROP TABLE trk_place, trk_place_e;
+DROP FUNCTION trk_never, trk_place_rows, trk_place_check;
+
 -- untrack leaves no trigger, index, registry row or added column behind
 SELECT cx.untrack('trk_apps');
 SELECT cx.untrack('trk_calls');

@@ -957,6 +957,104 @@ track_eval_time(void)
 	return at;
 }
 
+/* The columns of a row the tracking trigger reads, and where two are stored. */
+typedef struct TrackRow
+{
+	Datum		started;
+	Datum		finished;
+	Datum		status;
+	Datum		due;
+	bool		started_null;
+	bool		finished_null;
+	bool		status_null;
+	bool		due_null;
+	char	   *status_at;		/* the stored status, NULL when null */
+	char	   *due_at;			/* the stored due time, NULL when null */
+} TrackRow;
+
+/*
+ * Read the started, finished, status and due columns of a row in one pass
+ * over its columns (up to the last of the four), as heap_deform_tuple does,
+ * noting where the status and due are stored.
+ */
+static void
+track_read_row(TrackConfig *cfg, HeapTuple tup, TupleDesc td, TrackRow *r)
+{
+	HeapTupleHeader th = tup->t_data;
+	char	   *tp = (char *) th + th->t_hoff;
+	bool		hasnulls = HeapTupleHasNulls(tup);
+	int			tnatts = HeapTupleHeaderGetNatts(th);
+	int			last = Max(Max(cfg->att_started, cfg->att_finished), Max(cfg->att_status, cfg->att_due));
+	uint32		off = 0;
+	int			i;
+
+	memset(r, 0, sizeof(*r));	/* every field is set below: the loop meets all four */
+	for (i = 0; i < last; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(td, i);
+		Datum		d = (Datum) 0;
+		bool		isnull = true;
+		char	   *at = NULL;
+
+		if (i >= tnatts)
+			d = getmissingattr(td, i + 1, &isnull);		/* added since the row was written */
+		else if (!(hasnulls && att_isnull(i, th->t_bits)))
+		{
+			if (att->attlen == -1)
+				off = att_align_pointer(off, att->attalign, -1, tp + off);
+			else
+				off = att_align_nominal(off, att->attalign);
+			at = tp + off;
+			d = fetchatt(att, at);
+			isnull = false;
+			off = att_addlength_pointer(off, att->attlen, at);
+		}
+		if (i + 1 == cfg->att_started)
+			r->started = d, r->started_null = isnull;
+		else if (i + 1 == cfg->att_finished)
+			r->finished = d, r->finished_null = isnull;
+		else if (i + 1 == cfg->att_status)
+			r->status = d, r->status_null = isnull, r->status_at = at;
+		else if (i + 1 == cfg->att_due)
+			r->due = d, r->due_null = isnull, r->due_at = at;
+	}
+}
+
+/*
+ * Write the status and due values over the ones the row already holds, when
+ * that keeps its layout: both stored and not null (the defaults cx.track
+ * gives the columns see to that on insert), and the status of the same
+ * stored size (an enum, or text of the same length; the due is a
+ * timestamp).  PostgreSQL then stores the row as it is, without the new row
+ * the trigger would otherwise form and PostgreSQL's copy of it.  Only a row
+ * that its slot owns and has not yet taken apart is written, so nothing
+ * else holds its old values; false otherwise, with the row untouched.
+ */
+static bool
+track_write_in_place(TrackConfig *cfg, TupleTableSlot *slot, HeapTuple tup,
+					 TrackRow *r, Datum status, TimestampTz due)
+{
+	if (r->status_at == NULL || r->due_at == NULL || slot == NULL ||
+		!(TTS_IS_HEAPTUPLE(slot) || TTS_IS_BUFFERTUPLE(slot)) ||
+		!TTS_SHOULDFREE(slot) || slot->tts_nvalid != 0 ||
+		((HeapTupleTableSlot *) slot)->tuple != tup)
+		return false;
+	if (cfg->status_enum)
+		*(Oid *) r->status_at = DatumGetObjectId(status);
+	else
+	{
+		char	   *p = r->status_at;
+		Size		len = VARSIZE_ANY_EXHDR(DatumGetPointer(status));
+
+		if (VARATT_IS_SHORT(p) ? VARSIZE_SHORT(p) - VARHDRSZ_SHORT != len :
+			!VARATT_IS_4B_U(p) || VARSIZE_4B(p) - VARHDRSZ != len)
+			return false;
+		memcpy(VARDATA_ANY(p), VARDATA_ANY(DatumGetPointer(status)), len);
+	}
+	memcpy(r->due_at, &due, sizeof(due));
+	return true;
+}
+
 /*
  * Row trigger of cx.track: compute the due time and the status of the row,
  * store both, and buffer a log entry (and a notification) for an event.
@@ -971,14 +1069,10 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	HeapTuple	tup = is_update ? trig->tg_newtuple : trig->tg_trigtuple;
 	TrackEntry *e = track_lookup(rel);
 	TrackConfig *cfg = e->cfg;
+	TrackRow	row;
 	Datum		started,
 				finished,
-				cur_due,
 				due = (Datum) 0;
-	bool		started_null,
-				finished_null,
-				cur_due_null,
-				cur_status_null;
 	cxtr_status st = CXTR_NONE,
 				cur,
 				old_st;
@@ -991,39 +1085,40 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 				 errdetail("The trigger cx_track is attached but cx.tracked has no row for the table."),
 				 errhint("Run cx.track on the table, or drop the trigger.")));
 
-	/* one pass over the row's columns, one new tuple when something changes */
+	/* one pass over the row's columns; the row written in place if it can be */
 	if (td->natts != cfg->natts)
 		elog(ERROR, "tracked table \"%s\" changed shape", RelationGetRelationName(rel));
-	heap_deform_tuple(tup, td, cfg->values, cfg->nulls);
-	started = cfg->values[cfg->att_started - 1];
-	started_null = cfg->nulls[cfg->att_started - 1];
-	finished = cfg->values[cfg->att_finished - 1];
-	finished_null = cfg->nulls[cfg->att_finished - 1];
-	if (!started_null)
+	track_read_row(cfg, tup, td, &row);
+	started = row.started;
+	finished = row.finished;
+	if (!row.started_null)
 	{
 		due = TimestampTzGetDatum(cx_calendar_due_at(DatumGetTimestampTz(started),
 													 DatumGetStandardP(cfg->standard),
 													 cfg->calendar, cfg->calendar_len));
 		st = cxtr_status_at(DatumGetTimestampTz(started), DatumGetTimestampTz(due),
-							finished_null, finished_null ? 0 : DatumGetTimestampTz(finished),
+							row.finished_null, row.finished_null ? 0 : DatumGetTimestampTz(finished),
 							now, cfg->at_risk);
 	}
 
-	/* leave the tuple alone when both columns already hold the result */
-	cur_status_null = cfg->nulls[cfg->att_status - 1];
-	cur = track_status_of(cfg, cfg->values[cfg->att_status - 1], cur_status_null);
-	cur_due = cfg->values[cfg->att_due - 1];
-	cur_due_null = cfg->nulls[cfg->att_due - 1];
-	if (!(cur == st && (st != CXTR_NONE || cur_status_null) &&
-		  cur_due_null == started_null &&
-		  (started_null || DatumGetTimestampTz(cur_due) == DatumGetTimestampTz(due))))
+	/* leave the row alone when both columns already hold the result */
+	cur = track_status_of(cfg, row.status, row.status_null);
+	if ((cur == st && (st != CXTR_NONE || row.status_null) &&
+		 row.due_null == row.started_null &&
+		 (row.started_null || DatumGetTimestampTz(row.due) == DatumGetTimestampTz(due))) ||
+		(st != CXTR_NONE &&
+		 track_write_in_place(cfg, is_update ? trig->tg_newslot : trig->tg_trigslot, tup, &row,
+							  cfg->status_datum[st], DatumGetTimestampTz(due))))
+		;						/* nothing more to do */
+	else
 	{
 		HeapTuple	newtup;
 
+		heap_deform_tuple(tup, td, cfg->values, cfg->nulls);
 		cfg->values[cfg->att_status - 1] = st == CXTR_NONE ? (Datum) 0 : cfg->status_datum[st];
 		cfg->nulls[cfg->att_status - 1] = st == CXTR_NONE;
 		cfg->values[cfg->att_due - 1] = due;
-		cfg->nulls[cfg->att_due - 1] = started_null;
+		cfg->nulls[cfg->att_due - 1] = row.started_null;
 		newtup = heap_form_tuple(td, cfg->values, cfg->nulls);
 		/* keep the identity of the row, as heap_modify_tuple does */
 		newtup->t_data->t_ctid = tup->t_data->t_ctid;
@@ -1050,8 +1145,8 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		le->started_null = false;
 		le->due = DatumGetTimestampTz(due);
 		le->due_null = false;
-		le->finished = finished_null ? 0 : DatumGetTimestampTz(finished);
-		le->finished_null = finished_null;
+		le->finished = row.finished_null ? 0 : DatumGetTimestampTz(finished);
+		le->finished_null = row.finished_null;
 		le->old_status = (int8) old_st;
 		le->new_status = (int8) st;
 		track_notify(e, cfg->relname, le->key, st, false, le->due, true, 0);

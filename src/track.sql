@@ -14,6 +14,10 @@ CREATE TABLE cx.tracked (
 	at_risk float8 NOT NULL CHECK (at_risk > 0 AND at_risk <= 1),
 	due_added boolean NOT NULL DEFAULT false,
 	sweep_index name NOT NULL,
+	-- the defaults cx.track gave the status and due columns (NULL: the
+	-- column had its own), removed by cx.untrack while unchanged
+	status_default text,
+	due_default text,
 	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	-- cx.sweep's mark: every flip instant before it has been swept (NULL:
 	-- none yet, so the next sweep looks at every open row)
@@ -170,6 +174,49 @@ CREATE FUNCTION cx._track_sweep_instant(started name, status name, due name, at_
 	SELECT format('CASE WHEN %2$I = %5$L AND cx.at_risk_time(%1$I, %3$I, %4$s::float8) >= $1'
 				  ' THEN cx.at_risk_time(%1$I, %3$I, %4$s::float8) ELSE %3$I END',
 				  started, status, due, at_risk::text, 'on_track')
+$$;
+
+-- The default expression of a column, NULL when it has none.
+CREATE FUNCTION cx._track_default(tbl regclass, col name)
+	RETURNS text
+	LANGUAGE sql STABLE STRICT
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT pg_get_expr(d.adbin, d.adrelid)
+	FROM pg_attrdef d JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+	WHERE d.adrelid = tbl AND a.attname = col
+$$;
+
+-- Give a column a default unless it has one; returns the default set, or
+-- NULL.  cx.track gives the status and due columns defaults so that a new
+-- row arrives with room for both and the trigger writes them in place.
+CREATE FUNCTION cx._track_set_default(tbl regclass, col name, val text)
+	RETURNS text
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF cx._track_default(tbl, col) IS NOT NULL
+	   OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
+				  AND (a.attidentity <> '' OR a.attgenerated <> '')) THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %L', tbl, col, val);
+	RETURN cx._track_default(tbl, col);
+END
+$$;
+
+-- Drop a default that cx.track set, unless it was changed since.
+CREATE FUNCTION cx._track_drop_default(tbl regclass, col name, expr text)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF expr IS NOT NULL AND cx._track_default(tbl, col) = expr THEN
+		EXECUTE format('ALTER TABLE %s ALTER COLUMN %I DROP DEFAULT', tbl, col);
+	END IF;
+END
 $$;
 
 -- Attach the statement trigger that writes a table's buffered log entries
@@ -378,8 +425,10 @@ BEGIN
 	END IF;
 
 	idx := left(format('%s_%s_sweep', (SELECT relname FROM pg_class WHERE oid = tbl), due), 63);
-	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index)
-	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx);
+	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index,
+							status_default, due_default)
+	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
+			cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'));
 
 	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
 	PERFORM cx._track_add_flush(tbl);
@@ -431,7 +480,10 @@ BEGIN
 				   t.sweep_index);
 	IF t.due_added THEN
 		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.due);
+	ELSE
+		PERFORM cx._track_drop_default(tbl, t.due, t.due_default);
 	END IF;
+	PERFORM cx._track_drop_default(tbl, t.status, t.status_default);
 	DELETE FROM cx.tracked r WHERE r.tbl = untrack.tbl;
 	PERFORM cx._track_drop_flush(tbl);
 END

@@ -42,6 +42,7 @@ same() { # what, SQL → PASS when both databases give the same answer
 	if [ -n "$a" ] && [ "$a" = "$b" ]; then echo "PASS track_dump: $1"; else echo "FAIL track_dump: $1: '$a' vs '$b'"; fi
 }
 same "registry and sweep mark restored" "SELECT string_agg(format('%s %s %s %s %s %s %s %s %s %s %s', tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index, swept_to IS NOT NULL AND swept_to = (SELECT max(swept_to) FROM cx.tracked)), ';') FROM cx.tracked"
+same "column defaults set by cx.track restored, and recorded for cx.untrack" "SELECT string_agg(format('%s %s %s %s', t.tbl, t.status_default, t.due_default, cx._track_default(t.tbl, t.status) = t.status_default AND cx._track_default(t.tbl, t.due) = t.due_default), ';') FROM cx.tracked t"
 same "scores registry restored" "SELECT string_agg(format('%s %s %s %s %s %s', tbl, answer, threshold, scale_min, scale_max, key), ';') FROM cx.tracked_scores"
 same "breach log restored" "SELECT count(*) || ' ' || md5(string_agg(format('%s|%s|%s|%s|%s|%s|%s|%s|%s|%s', id, tbl, key, standard, started, due, finished, old_status, new_status, score), ',' ORDER BY id)) FROM cx.breach_log"
 same "tracked rows restored" "SELECT md5(string_agg(format('%s|%s|%s', id, st, cx_due), ',' ORDER BY id)) FROM agency.apps"
