@@ -293,9 +293,9 @@ cx_sketch_send(PG_FUNCTION_ARGS)
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
-/* A new dense sketch with the given ranges (in the current memory context). */
+/* A new dense sketch with room for the given range sizes (in the current memory context). */
 static CxskHeader *
-dense_alloc(int32 nb pg_attribute_unused(), int32 ns, int32 pb pg_attribute_unused(), int32 ps)
+dense_alloc(int32 ns, int32 ps)
 {
 	size_t		sz = cxsk_dense_size(ns, ps);
 	CxskHeader *h = palloc(sz);
@@ -308,7 +308,7 @@ dense_alloc(int32 nb pg_attribute_unused(), int32 ns, int32 pb pg_attribute_unus
 static CxskHeader *
 dense_copy(const CxskHeader *src, int32 nb, int32 ns, int32 pb, int32 ps)
 {
-	CxskHeader *h = dense_alloc(nb, ns, pb, ps);
+	CxskHeader *h = dense_alloc(ns, ps);
 
 	cxsk_to_dense(src, h, nb, ns, pb, ps);
 	SET_VARSIZE(h, cxsk_dense_size(ns, ps));
@@ -355,7 +355,7 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 
 		check_alpha(alpha);
 		cxsk_dense_first_range(cxsk_mult(alpha), x, &nb, &ns, &pb, &ps);
-		h = dense_alloc(nb, ns, pb, ps);
+		h = dense_alloc(ns, ps);
 		cxsk_dense_init(h, alpha, isint, nb, ns, pb, ps);
 	}
 	else

@@ -70,6 +70,7 @@ typedef struct TrackConfig
 	AttrNumber	att_status;
 	AttrNumber	att_due;
 	AttrNumber	att_key;
+	AttrNumber	att_last;		/* the last of started, finished, status, due */
 	bool		status_enum;
 	Datum		status_datum[CXTR_NSTATUS];	/* text or enum OID per status */
 	Datum		standard;		/* cx.standard value */
@@ -374,6 +375,7 @@ track_load(Relation rel)
 		cfg->att_status = track_attnum(rel, status_col, InvalidOid);
 		cfg->att_due = track_attnum(rel, SPI_getvalue(tup, td, 6), TIMESTAMPTZOID);
 		cfg->att_key = track_attnum(rel, SPI_getvalue(tup, td, 7), InvalidOid);
+		cfg->att_last = Max(Max(cfg->att_started, cfg->att_finished), Max(cfg->att_status, cfg->att_due));
 		cfg->calendar = SPI_getvalue(tup, td, 8);
 		cfg->calendar_len = strlen(cfg->calendar);
 		cfg->at_risk = DatumGetFloat8(SPI_getbinval(tup, td, 9, &isnull));
@@ -984,12 +986,11 @@ track_read_row(TrackConfig *cfg, HeapTuple tup, TupleDesc td, TrackRow *r)
 	char	   *tp = (char *) th + th->t_hoff;
 	bool		hasnulls = HeapTupleHasNulls(tup);
 	int			tnatts = HeapTupleHeaderGetNatts(th);
-	int			last = Max(Max(cfg->att_started, cfg->att_finished), Max(cfg->att_status, cfg->att_due));
 	uint32		off = 0;
 	int			i;
 
-	memset(r, 0, sizeof(*r));	/* every field is set below: the loop meets all four */
-	for (i = 0; i < last; i++)
+	memset(r, 0, sizeof(*r));	/* the loop sets all four; this keeps compilers sure */
+	for (i = 0; i < cfg->att_last; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(td, i);
 		Datum		d = (Datum) 0;
@@ -1070,9 +1071,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	TrackEntry *e = track_lookup(rel);
 	TrackConfig *cfg = e->cfg;
 	TrackRow	row;
-	Datum		started,
-				finished,
-				due = (Datum) 0;
+	Datum		due = (Datum) 0;
 	cxtr_status st = CXTR_NONE,
 				cur,
 				old_st;
@@ -1089,15 +1088,13 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	if (td->natts != cfg->natts)
 		elog(ERROR, "tracked table \"%s\" changed shape", RelationGetRelationName(rel));
 	track_read_row(cfg, tup, td, &row);
-	started = row.started;
-	finished = row.finished;
 	if (!row.started_null)
 	{
-		due = TimestampTzGetDatum(cx_calendar_due_at(DatumGetTimestampTz(started),
+		due = TimestampTzGetDatum(cx_calendar_due_at(DatumGetTimestampTz(row.started),
 													 DatumGetStandardP(cfg->standard),
 													 cfg->calendar, cfg->calendar_len));
-		st = cxtr_status_at(DatumGetTimestampTz(started), DatumGetTimestampTz(due),
-							row.finished_null, row.finished_null ? 0 : DatumGetTimestampTz(finished),
+		st = cxtr_status_at(DatumGetTimestampTz(row.started), DatumGetTimestampTz(due),
+							row.finished_null, row.finished_null ? 0 : DatumGetTimestampTz(row.finished),
 							now, cfg->at_risk);
 	}
 
@@ -1141,11 +1138,11 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		le->key = track_key_text(tup, td, cfg->att_key, &cfg->key_out);
 		le->standard = cfg->standard_text;
 		le->standard_datum = cfg->standard;
-		le->started = DatumGetTimestampTz(started);
+		le->started = DatumGetTimestampTz(row.started);
 		le->started_null = false;
 		le->due = DatumGetTimestampTz(due);
 		le->due_null = false;
-		le->finished = row.finished_null ? 0 : DatumGetTimestampTz(finished);
+		le->finished = row.finished_null ? 0 : DatumGetTimestampTz(row.finished);
 		le->finished_null = row.finished_null;
 		le->old_status = (int8) old_st;
 		le->new_status = (int8) st;
@@ -1304,9 +1301,9 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
  * transaction of another backend of this database that may write tracked
  * rows ('infinity' when there is none), or NULL when activity tracking is
  * off.  (Prepared transactions, whose start is not recorded, are checked by
- * cx.sweep itself.)  A transaction not
- * visible to a sweep that reads this first judges its rows no earlier than
- * its start, so rows it leaves stale have flip instants at or after it.
+ * cx.sweep itself.)  A transaction not visible to a sweep that reads this
+ * first judges its rows no earlier than its start, so rows it leaves stale
+ * have flip instants at or after it.
  */
 Datum
 cx_track_sweep_horizon(PG_FUNCTION_ARGS)

@@ -196,9 +196,9 @@ CREATE FUNCTION cx._track_set_default(tbl regclass, col name, val text)
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	IF cx._track_default(tbl, col) IS NOT NULL
-	   OR EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col
-				  AND (a.attidentity <> '' OR a.attgenerated <> '')) THEN
+	-- a generated column has a default expression too (identity columns are
+	-- integers, never a status or due column)
+	IF cx._track_default(tbl, col) IS NOT NULL THEN
 		RETURN NULL;
 	END IF;
 	EXECUTE format('ALTER TABLE %s ALTER COLUMN %I SET DEFAULT %L', tbl, col, val);

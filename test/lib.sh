@@ -104,3 +104,13 @@ cx_cluster_stop() {
 }
 
 cx_psql() { "$PG_BINDIR/psql" -X -v ON_ERROR_STOP=1 -q "$@"; }
+
+# A new empty database for a test script (a leftover one is dropped first);
+# reports FAIL for the script and exits when it cannot be created.
+cx_fresh_db() { # db test
+	cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null ||
+		{ echo "FAIL $2: create database"; exit 1; }
+}
+
+# Drop a test script's database (for its EXIT trap).
+cx_drop_db() { cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" >/dev/null 2>&1; }

@@ -6,10 +6,9 @@
 set -u
 . "$(dirname "$0")/../lib.sh"
 db=cx_t_track_cache
-trap 'cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1' EXIT
+trap 'cx_drop_db "$db"' EXIT
 
-cx_psql -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null ||
-	{ echo "FAIL track_cache: create database"; exit 1; }
+cx_fresh_db "$db" track_cache
 cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL track_cache: setup"; exit 1; }
 CREATE EXTENSION cx_metrics;
 CREATE TABLE apps (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
