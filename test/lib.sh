@@ -7,11 +7,13 @@ CX_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PG_MAJOR=${PG_MAJOR:-15}
 PG_BINDIR=${PG_BINDIR:-/usr/lib/postgresql/$PG_MAJOR/bin}
 CX_PORT=${CX_PORT:-55432}
+# tells apart the logs of runs against different installations
+CX_TAG=$(printf '%s' "$PG_BINDIR" | cksum | cut -d' ' -f1)
 
-# One make test / demo / bench at a time per machine: they install into the
-# same PostgreSQL installation.
+# One make test / demo / bench at a time per PostgreSQL installation: they
+# install into it.
 cx_lock() {
-	exec 9>/tmp/cx_metrics.lock
+	exec 9>"/tmp/cx_metrics.$CX_TAG.lock"
 	flock 9
 }
 
@@ -53,14 +55,14 @@ cx_try_packages() {
 cx_build_install() {
 	local pgc="$PG_BINDIR/pg_config" jobs
 	jobs=$(nproc 2>/dev/null || echo 2)
-	make -C "$CX_ROOT" -s -j"$jobs" PG_CONFIG="$pgc" >/tmp/cx_build.log 2>&1 \
-		|| { cat /tmp/cx_build.log >&2; cx_say "build failed"; return 1; }
+	make -C "$CX_ROOT" -s -j"$jobs" PG_CONFIG="$pgc" >/tmp/cx_build.$CX_TAG.log 2>&1 \
+		|| { cat /tmp/cx_build.$CX_TAG.log >&2; cx_say "build failed"; return 1; }
 	if [ "$(id -u)" -ne 0 ] && [ ! -w "$("$pgc" --pkglibdir)" ]; then
 		cx_say "cannot write $("$pgc" --pkglibdir): run as root, or 'sudo make install' first"
 		return 1
 	fi
-	make -C "$CX_ROOT" -s install PG_CONFIG="$pgc" >>/tmp/cx_build.log 2>&1 \
-		|| { cat /tmp/cx_build.log >&2; cx_say "install failed"; return 1; }
+	make -C "$CX_ROOT" -s install PG_CONFIG="$pgc" >>/tmp/cx_build.$CX_TAG.log 2>&1 \
+		|| { cat /tmp/cx_build.$CX_TAG.log >&2; cx_say "install failed"; return 1; }
 }
 
 # Run a command as the cluster owner (postgres when we are root).
