@@ -17,7 +17,8 @@ MODULE_big = $(EXTENSION)
 # pure computations live in src/*_core.c (no PostgreSQL headers): unit tested alone
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
-DATA = $(wildcard upgrade/$(EXTENSION)--*--*.sql)
+# released install scripts (kept as released) and the upgrade scripts between them
+DATA = $(wildcard upgrade/$(EXTENSION)--*.sql)
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin
 
 WERROR ?= -Werror
