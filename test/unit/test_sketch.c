@@ -74,11 +74,15 @@ sk_new(double alpha, int isint)
 static CxskHeader *
 sk_add(CxskHeader *h, double x)
 {
-	int64_t		us = (int64_t) x;
+	int64_t		us = 0;
 	int			r;
 
+	/* only interval sketches take microseconds (numbers may exceed int64) */
 	if (h->flags & CXSK_F_INTERVAL)
+	{
+		us = (int64_t) x;
 		x = (double) us;
+	}
 	while ((r = cxsk_dense_add(h, x, us)) == 0)
 	{
 		int32_t		nb,
