@@ -10,6 +10,7 @@
 #include "cx_metrics.h"
 
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "common/hashfn.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -31,23 +32,85 @@ PG_FUNCTION_INFO_V1(cx_meets_final);
 #define ATT_UNIT	4
 #define ATT_CAL		5
 
+/* Reject an attainment state that no attainment aggregate can have built. */
+static pg_noinline void
+att_bad_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid attainment state"),
+			 errdetail("%s", detail),
+			 errhint("The state is bigint[6] = {items, within, target ppm, amount, unit, calendar hash}, starting at {0,0,0,0,0,0}.")));
+}
+
 /* Check and return the counters of an attainment state array. */
 static int64 *
 att_counters(ArrayType *arr)
 {
+	int64	   *c;
+
 	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != ATT_N || ARR_HASNULL(arr) ||
 		ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a %d-element bigint array as attainment state", ATT_N);
-	return (int64 *) ARR_DATA_PTR(arr);
+		att_bad_state("The state must be a one-dimensional bigint array of six non-null elements.");
+	c = (int64 *) ARR_DATA_PTR(arr);
+	if (c[ATT_ITEMS] < 0 || c[ATT_WITHIN] < 0 || c[ATT_WITHIN] > c[ATT_ITEMS])
+		att_bad_state("The counts must satisfy 0 <= within <= items.");
+	if (c[ATT_UNIT] == 0)
+	{
+		if (c[ATT_ITEMS] != 0 || c[ATT_PPM] != 0 || c[ATT_AMOUNT] != 0 || c[ATT_CAL] != 0)
+			att_bad_state("A state without a standard must be all zeros.");
+	}
+	else
+	{
+		cxstd_standard std;
+
+		if (c[ATT_PPM] < PG_INT32_MIN || c[ATT_PPM] > PG_INT32_MAX ||
+			c[ATT_AMOUNT] < PG_INT32_MIN || c[ATT_AMOUNT] > PG_INT32_MAX ||
+			c[ATT_UNIT] < PG_INT32_MIN || c[ATT_UNIT] > PG_INT32_MAX)
+			att_bad_state("The standard of the state is not a valid standard.");
+		std.target_ppm = (int32) c[ATT_PPM];
+		std.amount = (int32) c[ATT_AMOUNT];
+		std.unit = (int32) c[ATT_UNIT];
+		if (cxstd_validate(&std) != CXSTD_OK)
+			att_bad_state("The standard of the state is not a valid standard.");
+		if (std.unit != CXSTD_BUSINESS_DAYS && c[ATT_CAL] != 0)
+			att_bad_state("An elapsed-time standard has no calendar.");
+	}
+	return c;
 }
 
-/* The state of argument 0, writable in place inside an aggregate. */
+/* Raise the error for an item count that no longer fits in a bigint. */
+static pg_noinline void
+att_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("attainment count out of range"),
+			 errdetail("The number of items does not fit in a bigint.")));
+}
+
+/* Count one item (within the allowance or not). */
+static inline void
+att_count(int64 *c, bool within)
+{
+	if (unlikely(c[ATT_ITEMS] == PG_INT64_MAX))
+		att_overflow();
+	c[ATT_ITEMS]++;
+	c[ATT_WITHIN] += within;
+}
+
+/* The state of argument 0, checked, writable in place inside an aggregate. */
 static ArrayType *
 att_state(FunctionCallInfo fcinfo)
 {
+	ArrayType  *arr;
+
 	if (AggCheckCallContext(fcinfo, NULL))
-		return PG_GETARG_ARRAYTYPE_P(0);
-	return PG_GETARG_ARRAYTYPE_P_COPY(0);
+		arr = PG_GETARG_ARRAYTYPE_P(0);
+	else
+		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
+	(void) att_counters(arr);
+	return arr;
 }
 
 /* Record the standard (and calendar) of the group, or check it is the same. */
@@ -83,19 +146,15 @@ att_interval_usecs(const Interval *iv)
 		(int128) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
 }
 
-/* cx.attainment / cx.meets (duration interval, std) transition. */
+/* cx.attainment / cx.meets (duration interval, std) transition (STRICT: NULL rows are skipped). */
 Datum
 cx_attain_interval_trans(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = att_state(fcinfo);
-	int64	   *c = att_counters(arr);
-	Interval   *dur;
-	cxstd_standard *std;
+	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
+	Interval   *dur = PG_GETARG_INTERVAL_P(1);
+	cxstd_standard *std = PG_GETARG_STANDARD_P(2);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_ARRAYTYPE_P(arr);
-	dur = PG_GETARG_INTERVAL_P(1);
-	std = PG_GETARG_STANDARD_P(2);
 	cx_check_interval_finite(dur, "duration");
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 		ereport(ERROR,
@@ -104,17 +163,16 @@ cx_attain_interval_trans(PG_FUNCTION_ARGS)
 				 errdetail("Business days depend on when an item started, not only on how long it took."),
 				 errhint("Use the form with start and finish times: cx.attainment(started, finished, standard).")));
 	att_set_standard(c, std, 0);
-	c[ATT_ITEMS]++;
-	c[ATT_WITHIN] += att_interval_usecs(dur) <= (int128) cxstd_allowance_usecs(std);
+	att_count(c, att_interval_usecs(dur) <= (int128) cxstd_allowance_usecs(std));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
-/* cx.attainment / cx.meets (started, finished, std [, calendar]) transition. */
+/* cx.attainment / cx.meets (started, finished, std [, calendar]) transition (STRICT). */
 Datum
 cx_attain_span_trans(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = att_state(fcinfo);
-	int64	   *c = att_counters(arr);
+	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
 	TimestampTz started,
 				finished;
 	cxstd_standard *std;
@@ -122,9 +180,6 @@ cx_attain_span_trans(PG_FUNCTION_ARGS)
 	int			callen = 10;
 	bool		within;
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) ||
-		(PG_NARGS() > 4 && PG_ARGISNULL(4)))
-		PG_RETURN_ARRAYTYPE_P(arr);
 	started = PG_GETARG_TIMESTAMPTZ(1);
 	finished = PG_GETARG_TIMESTAMPTZ(2);
 	std = PG_GETARG_STANDARD_P(3);
@@ -148,8 +203,7 @@ cx_attain_span_trans(PG_FUNCTION_ARGS)
 					 errdetail("Attainment is measured between finite start and finish times.")));
 		within = (int128) finished - (int128) started <= (int128) cxstd_allowance_usecs(std);
 	}
-	c[ATT_ITEMS]++;
-	c[ATT_WITHIN] += within;
+	att_count(c, within);
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
@@ -158,7 +212,7 @@ Datum
 cx_attain_combine(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = att_state(fcinfo);
-	int64	   *ca = att_counters(a);
+	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
 	int64	   *cb = att_counters(PG_GETARG_ARRAYTYPE_P(1));
 
 	if (cb[ATT_UNIT] != 0)
@@ -180,8 +234,9 @@ cx_attain_combine(PG_FUNCTION_ARGS)
 			att_set_standard(ca, &std, cb[ATT_CAL]);
 		}
 	}
-	ca[ATT_ITEMS] += cb[ATT_ITEMS];
-	ca[ATT_WITHIN] += cb[ATT_WITHIN];
+	if (pg_add_s64_overflow(ca[ATT_ITEMS], cb[ATT_ITEMS], &ca[ATT_ITEMS]) ||
+		pg_add_s64_overflow(ca[ATT_WITHIN], cb[ATT_WITHIN], &ca[ATT_WITHIN]))
+		att_overflow();
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 

@@ -85,12 +85,14 @@ COMMENT ON FUNCTION cx.due_at(timestamptz, cx.standard, text) IS 'due time under
 -- Attainment: the share of items that met a standard's allowance, and
 -- whether that share reaches the target.  State {items, within, target ppm,
 -- amount, unit, calendar hash}; the standard must be the same on every row.
+-- The state is checked on every call; the transitions are STRICT (rows with
+-- a NULL argument are skipped; the state starts at '{0,0,0,0,0,0}').
 CREATE FUNCTION cx._attain_trans(bigint[], interval, cx.standard) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_interval_trans' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'cx_attain_interval_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard, text) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE PARALLEL SAFE;
+	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx._attain_combine(bigint[], bigint[]) RETURNS bigint[]
 	AS 'MODULE_PATHNAME', 'cx_attain_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION cx._attain_final(bigint[]) RETURNS double precision

@@ -11,6 +11,7 @@
 
 #include "utils/guc.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 
 PG_MODULE_MAGIC;
 
@@ -60,6 +61,20 @@ cx_check_float_finite(double v, const char *what)
 				 errmsg("%s must be finite, not %s", what, v > 0 ? "Infinity" : "-Infinity"),
 				 errdetail("Infinite values have no position on a cycle-time or score scale."),
 				 errhint("Filter them out, or turn them into NULL.")));
+}
+
+/* Refuse a direct call of an aggregate support function. */
+void
+cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg)
+{
+	Oid			fn = fcinfo->flinfo ? fcinfo->flinfo->fn_oid : InvalidOid;
+
+	ereport(ERROR,
+			(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+			 errmsg("function %s can only be called by its aggregate",
+					OidIsValid(fn) ? format_procedure(fn) : "(unknown)"),
+			 errdetail("It is a support function of %s and keeps its state in the aggregate's memory.", agg),
+			 errhint("Call %s instead.", agg)));
 }
 
 #ifdef __linux__

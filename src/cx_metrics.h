@@ -35,6 +35,12 @@ extern void cx_interval_not_finite(const Interval *iv, const char *what) pg_attr
 extern void cx_check_float_finite(double v, const char *what);
 
 /*
+ * Refuse a call of an aggregate's support function from outside its
+ * aggregate (agg names the aggregate to use instead).
+ */
+extern void cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg) pg_attribute_noreturn();
+
+/*
  * Ask the kernel for transparent huge pages over a large buffer (no-op where
  * unsupported).  First-touch page faults dominate the cost of filling large
  * aggregate states on some virtual machines.

@@ -18,6 +18,7 @@
 #include "access/parallel.h"
 #include "miscadmin.h"
 #include "catalog/pg_type.h"
+#include "common/int.h"
 #include "executor/execParallel.h"
 #include "nodes/execnodes.h"
 #include "nodes/nodeFuncs.h"
@@ -176,7 +177,7 @@ pct_agg_context(FunctionCallInfo fcinfo)
 	MemoryContext aggcontext;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
-		elog(ERROR, "cx_metrics aggregate function called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, "cx.percentile or cx.percentile_disc");
 	return aggcontext;
 }
 
@@ -751,7 +752,7 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	int32		layout = 0;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "cx_pct_serialize called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, "cx.percentile or cx.percentile_disc");
 	pct_flatten(st);
 	if (st->buf == NULL)
 		pct_reserve(st, 1);
@@ -1194,7 +1195,7 @@ pct_final_state(FunctionCallInfo fcinfo)
 	PctState   *st;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "cx_metrics aggregate final function called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, "cx.percentile or cx.percentile_disc");
 	if (PG_ARGISNULL(0))
 		return NULL;
 	st = (PctState *) PG_GETARG_POINTER(0);
@@ -1293,14 +1294,40 @@ cx_pct_interval_disc_multi_final(PG_FUNCTION_ARGS)
 	return pct_final_multi(fcinfo, false);
 }
 
-/* The two counters of a share_within state, after checking its shape. */
+/* Reject a share_within state that no cx.share_within aggregate can have built. */
+static pg_noinline void
+share_bad_state(const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid cx.share_within state"),
+			 errdetail("%s", detail),
+			 errhint("The state is bigint[2] = {items, items within the limit}, starting at {0,0}.")));
+}
+
+/* The two counters of a share_within state, after checking its shape and values. */
 static int64 *
 share_counts(ArrayType *arr)
 {
+	int64	   *c;
+
 	if (ARR_NDIM(arr) != 1 || ARR_DIMS(arr)[0] != 2 || ARR_HASNULL(arr) ||
 		ARR_ELEMTYPE(arr) != INT8OID)
-		elog(ERROR, "expected a 2-element bigint array as share_within state");
-	return (int64 *) ARR_DATA_PTR(arr);
+		share_bad_state("The state must be a one-dimensional bigint array of two non-null elements.");
+	c = (int64 *) ARR_DATA_PTR(arr);
+	if (c[0] < 0 || c[1] < 0 || c[1] > c[0])
+		share_bad_state("The counts must satisfy 0 <= within <= items.");
+	return c;
+}
+
+/* Raise the error for a share_within count that no longer fits in a bigint. */
+static pg_noinline void
+share_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("cx.share_within count out of range"),
+			 errdetail("The number of items does not fit in a bigint.")));
 }
 
 /*
@@ -1320,45 +1347,45 @@ share_state(FunctionCallInfo fcinfo)
 	return arr;
 }
 
-/* cx.share_within(float8, float8) transition. */
+/* Count one item (within the limit or not). */
+static inline void
+share_count(int64 *c, bool within)
+{
+	if (unlikely(c[0] == PG_INT64_MAX))
+		share_overflow();
+	c[0]++;
+	c[1] += within;
+}
+
+/* cx.share_within(float8, float8) transition (STRICT: NULL rows are skipped). */
 Datum
 cx_share_within_float8(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = share_state(fcinfo);
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
-	double		x,
-				limit;
+	double		x = PG_GETARG_FLOAT8(1),
+				limit = PG_GETARG_FLOAT8(2);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_ARRAYTYPE_P(arr);
-	x = PG_GETARG_FLOAT8(1);
-	limit = PG_GETARG_FLOAT8(2);
 	if (unlikely(isnan(x) || isinf(x)))
 		cx_check_float_finite(x, "cycle time");
 	if (unlikely(isnan(limit) || isinf(limit)))
 		cx_check_float_finite(limit, "limit");
-	c[0]++;
-	c[1] += (x <= limit);
+	share_count(c, x <= limit);
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
-/* cx.share_within(interval, interval) transition. */
+/* cx.share_within(interval, interval) transition (STRICT: NULL rows are skipped). */
 Datum
 cx_share_within_interval(PG_FUNCTION_ARGS)
 {
 	ArrayType  *arr = share_state(fcinfo);
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
-	Interval   *x,
-			   *limit;
+	Interval   *x = PG_GETARG_INTERVAL_P(1),
+			   *limit = PG_GETARG_INTERVAL_P(2);
 
-	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_ARRAYTYPE_P(arr);
-	x = PG_GETARG_INTERVAL_P(1);
-	limit = PG_GETARG_INTERVAL_P(2);
 	cx_check_interval_finite(x, "cycle time");
 	cx_check_interval_finite(limit, "limit");
-	c[0]++;
-	c[1] += cxsel_interval_key((CxInterval *) x) <= cxsel_interval_key((CxInterval *) limit);
+	share_count(c, cxsel_interval_key((CxInterval *) x) <= cxsel_interval_key((CxInterval *) limit));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 
@@ -1369,8 +1396,10 @@ cx_share_within_combine(PG_FUNCTION_ARGS)
 	ArrayType  *a = share_state(fcinfo);
 	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
 	int64	   *cb = share_counts(PG_GETARG_ARRAYTYPE_P(1));
-	ca[0] += cb[0];
-	ca[1] += cb[1];
+
+	if (pg_add_s64_overflow(ca[0], cb[0], &ca[0]) ||
+		pg_add_s64_overflow(ca[1], cb[1], &ca[1]))
+		share_overflow();
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
@@ -1379,6 +1408,7 @@ Datum
 cx_share_within_final(PG_FUNCTION_ARGS)
 {
 	int64	   *c = share_counts(PG_GETARG_ARRAYTYPE_P(0));
+
 	if (c[0] == 0)
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8((double) c[1] / (double) c[0]);

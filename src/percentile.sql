@@ -118,14 +118,16 @@ CREATE AGGREGATE cx.percentile_disc(interval, double precision[]) (
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
--- share_within: fraction of items with x <= limit.  State {items, within}.
+-- share_within: fraction of items with x <= limit.  State {items, within},
+-- checked on every call.  The transition is STRICT: rows with a NULL value or
+-- limit are skipped (the state starts at '{0,0}', never NULL).
 CREATE FUNCTION cx._share_within_trans(bigint[], double precision, double precision)
 RETURNS bigint[] AS 'MODULE_PATHNAME', 'cx_share_within_float8'
-LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+LANGUAGE C STRICT PARALLEL SAFE;
 
 CREATE FUNCTION cx._share_within_trans(bigint[], interval, interval)
 RETURNS bigint[] AS 'MODULE_PATHNAME', 'cx_share_within_interval'
-LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+LANGUAGE C STRICT PARALLEL SAFE;
 
 CREATE FUNCTION cx._share_within_combine(bigint[], bigint[])
 RETURNS bigint[] AS 'MODULE_PATHNAME', 'cx_share_within_combine'

@@ -63,15 +63,30 @@ cxr_check_shape(const CxrTally *t)
 
 	if (sz < CXR_HDRSZ + CXR_MIN_POINTS * sizeof(int64) ||
 		(sz - CXR_HDRSZ) % sizeof(int64) != 0)
-		elog(ERROR, "corrupt cx.ratings value: size %zu", (size_t) sz);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt cx.ratings value"),
+				 errdetail("The value is %zu bytes long, which no tally has.", (size_t) sz)));
 	n = CXR_NPOINTS(t);
 	if (t->version != CXR_VERSION || t->flags != 0 || n > CXR_MAX_POINTS ||
 		(int) t->low + n - 1 > CXR_SCALE_MAX || t->skipped < 0)
-		elog(ERROR, "corrupt cx.ratings value: version %d, %d points from %d",
-			 t->version, n, t->low);
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupt cx.ratings value"),
+				 errdetail("Version %d, flags %d, %d points from %d.", t->version, t->flags, n, t->low)));
 }
 
-/* Detoast argument n as a tally and describe it in *v. */
+/* Raise the error for counts whose total no longer fits in a bigint. */
+static pg_noinline void
+cxr_overflow(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("ratings count out of range"),
+			 errdetail("The number of answers does not fit in a bigint.")));
+}
+
+/* Detoast argument n as a tally and describe it in *v (then check its counts too). */
 static CxrTally *
 cxr_arg(FunctionCallInfo fcinfo, int n, CxrView *v)
 {
@@ -80,6 +95,10 @@ cxr_arg(FunctionCallInfo fcinfo, int n, CxrView *v)
 	cxr_check_shape(t);
 	if (v)
 	{
+		int64		total;
+
+		if (cxr_total(t->counts, CXR_NPOINTS(t), &total) != 0)
+			cxr_overflow();
 		v->low = t->low;
 		v->npoints = CXR_NPOINTS(t);
 		v->skipped = t->skipped;
@@ -138,6 +157,8 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 
 	if (PG_ARGISNULL(1))
 	{
+		if (unlikely(st->skipped == PG_INT64_MAX))
+			cxr_overflow();
 		st->skipped++;
 		return;
 	}
@@ -145,6 +166,8 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 	idx = (uint32) answer - (uint32) (int32) st->low;
 	if (unlikely(idx >= (uint32) npoints))
 		cxr_out_of_scale(answer, st->low, st->low + npoints - 1);
+	if (unlikely(st->counts[idx] == PG_INT64_MAX))
+		cxr_overflow();
 	st->counts[idx]++;
 }
 
@@ -164,41 +187,16 @@ cxr_first_state(FunctionCallInfo fcinfo, int32 low, int32 high)
 	int			npoints;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
-		elog(ERROR, "ratings transition function called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, "cx.ratings, cx.csat, cx.nps or cx.mean_score");
 	npoints = cxr_scale_points(low, high);
 	return cxr_new(aggctx, low, npoints);
 }
 
 /* Raise the error for a transition function called outside an aggregate. */
 static pg_noinline void
-cxr_not_in_agg(void)
+cxr_not_in_agg(FunctionCallInfo fcinfo)
 {
-	elog(ERROR, "ratings transition function called in non-aggregate context");
-}
-
-/*
- * The transition state: created on the first row, afterwards the same
- * tally, updated in place.  The per-row path allocates nothing and calls
- * nothing.
- */
-static inline CxrTally *
-cxr_state(FunctionCallInfo fcinfo, int32 low, int32 high)
-{
-	if (unlikely(PG_ARGISNULL(0)))
-		return cxr_first_state(fcinfo, low, high);
-	if (unlikely(!CXR_IN_AGG(fcinfo)))
-		cxr_not_in_agg();
-	return (CxrTally *) PG_GETARG_POINTER(0);
-}
-
-/* Raise the error for a NULL scale bound. */
-static pg_noinline void
-cxr_null_scale(void)
-{
-	ereport(ERROR,
-			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-			 errmsg("rating scale bounds must not be null"),
-			 errhint("Declare the scale of the question, for example cx.ratings(answer, 1, 5).")));
+	cx_not_in_aggregate(fcinfo, "cx.ratings, cx.csat, cx.nps or cx.mean_score");
 }
 
 /* Raise the error for a scale that differs from the group's first row. */
@@ -211,6 +209,59 @@ cxr_scale_changed(const CxrTally *st, int32 low, int32 high)
 					st->low, CXR_HIGH(st), low, high),
 			 errdetail("One tally counts answers to questions on one scale."),
 			 errhint("Group by the question, or pass the scale as constants.")));
+}
+
+/*
+ * Check a state the transition function did not create (an aggregate's
+ * initial value): its shape, and its scale against low..high.
+ */
+static pg_noinline void
+cxr_check_state(const CxrTally *st, int32 low, int32 high)
+{
+	int64		total;
+
+	if (VARATT_IS_EXTENDED(st))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid cx.ratings transition state"),
+				 errdetail("The state is not a plain in-memory tally.")));
+	cxr_check_shape(st);
+	if (low != st->low || high != CXR_HIGH(st))
+		cxr_scale_changed(st, low, high);
+	if (cxr_total(st->counts, CXR_NPOINTS(st), &total) != 0)
+		cxr_overflow();
+}
+
+/*
+ * The transition state: created on the first row, afterwards the same
+ * tally, updated in place.  The per-row path allocates nothing and calls
+ * nothing but compares the state's size with the scale's (a state handed
+ * in by an aggregate's initial value may be on any scale).
+ */
+static inline CxrTally *
+cxr_state(FunctionCallInfo fcinfo, int32 low, int32 high)
+{
+	CxrTally   *st;
+
+	if (unlikely(PG_ARGISNULL(0)))
+		return cxr_first_state(fcinfo, low, high);
+	if (unlikely(!CXR_IN_AGG(fcinfo)))
+		cxr_not_in_agg(fcinfo);
+	st = (CxrTally *) PG_GETARG_POINTER(0);
+	if (unlikely(VARATT_IS_EXTENDED(st) || st->low != low ||
+				 VARSIZE(st) != CXR_HDRSZ + (int64) ((int64) high - low + 1) * (int64) sizeof(int64)))
+		cxr_check_state(st, low, high);
+	return st;
+}
+
+/* Raise the error for a NULL scale bound. */
+static pg_noinline void
+cxr_null_scale(void)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+			 errmsg("rating scale bounds must not be null"),
+			 errhint("Declare the scale of the question, for example cx.ratings(answer, 1, 5).")));
 }
 
 /* cx.ratings(answer, low, high) transition: count one answer, in place. */
@@ -574,7 +625,8 @@ cxr_box_percent(const CxrView *v, int k)
 
 	if (n == 0)
 		return NAN;
-	return 100.0 * (double) x / (double) n;
+	/* ratio first: x <= n, so the rounded share stays within [0, 100] */
+	return 100.0 * ((double) x / (double) n);
 }
 
 /* CSAT: percent of answers in the positive set (points above the midpoint). */

@@ -281,7 +281,11 @@ cxr_mean(const CxrView *v)
 		return NAN;
 	for (i = 1; i < v->npoints; i++)
 		s += (double) v->counts[i] * i;
-	return v->low + s / (double) n;
+	s /= (double) n;
+	/* rounding of huge counts must not leave the scale */
+	if (s > v->npoints - 1)
+		s = v->npoints - 1;
+	return v->low + s;
 }
 
 /* Sample variance (n - 1 denominator); NaN when n < 2. */
@@ -348,7 +352,8 @@ cxr_nps(const CxrView *v)
 		return NAN;
 	pro = cxr_top_count(v, 2);
 	det = cxr_bottom_count(v, 7);
-	return 100.0 * ((double) pro - (double) det) / (double) n;
+	/* |pro - det| <= n, so the rounded ratio stays in [-1, 1] and the score in [-100, 100] */
+	return 100.0 * ((double) (pro - det) / (double) n);
 }
 
 /* Per-answer variance of the NPS, 100^2 [(p + d) - (p - d)^2]; NaN when n = 0. */
@@ -363,7 +368,8 @@ cxr_nps_variance(const CxrView *v)
 		return NAN;
 	p = (double) cxr_top_count(v, 2) / (double) n;
 	d = (double) cxr_bottom_count(v, 7) / (double) n;
-	return 10000.0 * ((p + d) - (p - d) * (p - d));
+	/* never negative, whatever the rounding of huge counts */
+	return fmax(0.0, 10000.0 * ((p + d) - (p - d) * (p - d)));
 }
 
 /* Standard normal cumulative distribution function. */

@@ -73,8 +73,71 @@ sketch_arg(FunctionCallInfo fcinfo, int n)
 	CxskHeader *h = (CxskHeader *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
 
 	if (!cxsk_check_layout(h, VARSIZE(h)))
-		elog(ERROR, "corrupted cycle-time sketch");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("corrupted cycle-time sketch"),
+				 errdetail("The size or header of the value matches no sketch layout.")));
 	return h;
+}
+
+/*
+ * The transition state of argument 0: the aggregate's own value, or its
+ * initial value (checked like any argument, as it came from the user).
+ */
+static inline CxskHeader *
+sketch_state(FunctionCallInfo fcinfo, bool isint)
+{
+	struct varlena *v = PG_GETARG_RAW_VARLENA_P(0);
+	CxskHeader *h;
+
+	if (unlikely(VARATT_IS_EXTENDED(v)))
+		v = pg_detoast_datum(v);
+	h = (CxskHeader *) v;
+	if (unlikely(!cxsk_check_layout(h, VARSIZE(h))))
+		h = sketch_arg(fcinfo, 0);	/* reports the corruption */
+	if (unlikely(IS_INTERVAL(h) != isint || h->count < 0 || h->zeros < 0 || h->zeros > h->count))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid %s transition state", kind_name(isint)),
+				 errdetail("The state holds a sketch of %s or impossible counts.",
+						   IS_INTERVAL(h) ? "intervals" : "numbers")));
+	return h;
+}
+
+/*
+ * Reject a sketch whose exact fields contradict each other: one value is
+ * its own minimum, maximum and sum; two values (of an interval sketch) are
+ * the minimum and the maximum, and add up to the sum.
+ */
+static void
+sketch_check_fields(const CxskHeader *h, bool isint, bool binary)
+{
+	bool		ok = true;
+
+	if (isint && h->count <= 2)
+	{
+		int128		sum = ((int128) h->sum_hi << 64) | (int128) h->sum_lo;
+
+		if (h->count == 1)
+			ok = h->min.i == h->max.i && sum == (int128) h->min.i;
+		else
+			ok = sum == (int128) h->min.i + (int128) h->max.i;
+	}
+	else if (!isint && h->count == 1)
+	{
+		double		hi,
+					lo;
+
+		memcpy(&hi, &h->sum_hi, sizeof(hi));
+		memcpy(&lo, &h->sum_lo, sizeof(lo));
+		ok = h->min.d == h->max.d && hi + lo == h->min.d;
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(binary ? ERRCODE_INVALID_BINARY_REPRESENTATION : ERRCODE_INVALID_TEXT_REPRESENTATION),
+				 errmsg(binary ? "invalid binary data for type %s" : "invalid input syntax for type %s",
+						kind_name(isint)),
+				 errdetail("The minimum, maximum and sum contradict the count: one value is its own minimum, maximum and sum, and two values add up to the sum.")));
 }
 
 /* Compact form of h (h itself when already compact). */
@@ -164,6 +227,7 @@ sketch_in(const char *str, bool isint)
 				 errmsg("invalid input syntax for type %s", kind_name(isint)),
 				 errdetail("The text describes a sketch of %s.", isint ? "numbers" : "intervals"),
 				 errhint("Use type %s for it.", kind_name(!isint))));
+	sketch_check_fields(h, isint, false);
 	SET_VARSIZE(h, len);
 	PG_RETURN_POINTER(h);
 }
@@ -246,6 +310,7 @@ sketch_recv(StringInfo buf, bool isint)
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type %s", kind_name(isint)),
 				 errdetail("The data describes a sketch of %s.", isint ? "numbers" : "intervals")));
+	sketch_check_fields(h, isint, true);
 	SET_VARSIZE(h, len);
 	PG_RETURN_POINTER(h);
 }
@@ -337,7 +402,7 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 	int			r;
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "cycle-time sketch transition function called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, isint ? "cx.cycle_sketch" : "cx.number_sketch");
 	if (PG_NARGS() > 2)
 	{
 		if (PG_ARGISNULL(2))
@@ -360,7 +425,7 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 	}
 	else
 	{
-		h = (CxskHeader *) PG_GETARG_POINTER(0);
+		h = sketch_state(fcinfo, isint);
 		if (h->alpha != alpha)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -435,7 +500,7 @@ cx_sketch_combine(PG_FUNCTION_ARGS)
 	char		err[CXSK_ERRLEN];
 
 	if (!AggCheckCallContext(fcinfo, NULL))
-		elog(ERROR, "cycle-time sketch combine function called in non-aggregate context");
+		cx_not_in_aggregate(fcinfo, "cx.rollup");
 	if (PG_ARGISNULL(1))
 	{
 		if (PG_ARGISNULL(0))
@@ -445,7 +510,7 @@ cx_sketch_combine(PG_FUNCTION_ARGS)
 	o = sketch_arg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
 		PG_RETURN_POINTER(dense_copy(o, o->neg.base, o->neg.span, o->pos.base, o->pos.span));
-	h = (CxskHeader *) PG_GETARG_POINTER(0);
+	h = sketch_state(fcinfo, IS_INTERVAL(o));
 	if (!cxsk_mergeable(h, o, err))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -459,14 +524,25 @@ cx_sketch_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(h);
 }
 
-/* Final function: the compact form of the state. */
+/*
+ * Final function: the compact form of the state.  Also callable on a stored
+ * sketch (detoasted and checked like any argument).
+ */
 Datum
 cx_sketch_final(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = (CxskHeader *) PG_GETARG_POINTER(0);
+	CxskHeader *h = sketch_arg(fcinfo, 0);
 	CxskHeader *c;
-	size_t		len = cxsk_compact_size(h);
+	size_t		len;
 
+	if (!(h->flags & CXSK_F_DENSE))
+	{
+		/* already compact: a copy, never the argument itself */
+		c = palloc(VARSIZE(h));
+		memcpy(c, h, VARSIZE(h));
+		PG_RETURN_POINTER(c);
+	}
+	len = cxsk_compact_size(h);
 	c = palloc(len);
 	cxsk_compact(h, c);
 	SET_VARSIZE(c, len);
@@ -521,7 +597,10 @@ interval_sketch_arg(FunctionCallInfo fcinfo, int n)
 	CxskHeader *h = sketch_arg(fcinfo, n);
 
 	if (!IS_INTERVAL(h))
-		elog(ERROR, "time unit given for a sketch of numbers");
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("time unit given for a sketch of numbers"),
+				 errhint("Time units apply to cx.cycle_sketch values only.")));
 	return h;
 }
 

@@ -9,6 +9,10 @@
 
 -- ---- src/percentile.sql
 
+-- share_within transitions: STRICT (NULL rows skipped, a NULL state refused)
+ALTER FUNCTION cx._share_within_trans(bigint[], double precision, double precision) STRICT;
+ALTER FUNCTION cx._share_within_trans(bigint[], interval, interval) STRICT;
+
 -- ---- src/sketch.sql
 
 -- ---- src/ratings.sql
@@ -16,6 +20,11 @@
 -- ---- src/standard.sql
 
 -- ---- src/calendar.sql
+
+-- attainment transitions: STRICT (NULL rows skipped, a NULL state refused)
+ALTER FUNCTION cx._attain_trans(bigint[], interval, cx.standard) STRICT;
+ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) STRICT;
+ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard, text) STRICT;
 
 -- ---- src/track.sql
 
