@@ -27,6 +27,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/rel.h"
 
 #include "calendar.h"
@@ -652,6 +653,18 @@ cx_us_federal_holidays(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+static void cal_not_trigger(FunctionCallInfo fcinfo) pg_attribute_noreturn();
+
+/* Refuse a direct call of a trigger function. */
+static void
+cal_not_trigger(FunctionCallInfo fcinfo)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("function %s can only be called as a trigger",
+					fcinfo->flinfo ? format_procedure(fcinfo->flinfo->fn_oid) : "(unknown)")));
+}
+
 /* Statement trigger on cx.calendars and cx.holidays: tell every backend to drop its cache. */
 Datum
 cx_calendar_invalidate(PG_FUNCTION_ARGS)
@@ -659,7 +672,7 @@ cx_calendar_invalidate(PG_FUNCTION_ARGS)
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "cx_calendar_invalidate: not called by trigger manager");
+		cal_not_trigger(fcinfo);
 	CacheInvalidateRelcacheByRelid(RelationGetRelid(trigdata->tg_relation));
 	return PointerGetDatum(NULL);
 }
@@ -673,7 +686,17 @@ cx_calendars_check(PG_FUNCTION_ARGS)
 	HeapTuple	newtup = NULL;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
-		elog(ERROR, "cx_calendars_check: not called by trigger manager");
+		cal_not_trigger(fcinfo);
+	/* only ever attached to cx.calendars, as its row and truncate triggers */
+	if (RelationGetRelid(trigdata->tg_relation) !=
+		get_relname_relid("calendars", get_namespace_oid("cx", false)) ||
+		(!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) && !TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event)) ||
+		!TRIGGER_FIRED_BEFORE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function cx.calendars_check() checks rows of cx.calendars only"),
+				 errdetail("It was fired by a trigger on \"%s\".", RelationGetRelationName(trigdata->tg_relation)),
+				 errhint("Do not attach it to other tables.")));
 	desc = trigdata->tg_relation->rd_att;
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 		ereport(ERROR,
