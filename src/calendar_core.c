@@ -6,6 +6,7 @@
 #include "calendar_core.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define CXCAL_ALL_DAYS	0x7Fu
 /* cal_add_fast met closures for too many rounds: bisect instead */
@@ -196,17 +197,42 @@ cal_lower_bound(const cxcal_calendar *cal, int64_t day)
 	return lo;
 }
 
-/* Rebuild the closure list for years lo..hi. */
+/* Index of the first user closure >= day. */
+static size_t
+cal_user_lower_bound(const cxcal_calendar *cal, int64_t day)
+{
+	size_t		lo = 0,
+				hi = cal->n_user;
+
+	while (lo < hi)
+	{
+		size_t		mid = lo + (hi - lo) / 2;
+
+		if (cal->user_days[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The closures on working days of the years lo..hi, sorted and unique, in
+ * a new array of *n days.  The cost is proportional to the years and to the
+ * user closures in them.
+ */
 static cxcal_status
-cal_build(cxcal_calendar *cal, int64_t lo, int64_t hi)
+cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
 {
 	int64_t		first = cxcal_days_from_civil(lo, 1, 1);
 	int64_t		end = cxcal_days_from_civil(hi + 1, 1, 1);
-	size_t		cap = (size_t) (hi - lo + 2) * CXCAL_N_FEDERAL + cal->n_user + 1;
+	size_t		ufirst = cal_user_lower_bound(cal, first),
+				uend = cal_user_lower_bound(cal, end);
+	size_t		cap = (size_t) (hi - lo + 2) * CXCAL_N_FEDERAL + (uend - ufirst) + 1;
 	int64_t    *days;
-	size_t		n = 0,
+	size_t		k = 0,
 				i,
-				out;
+				o;
 	int64_t		y;
 
 	days = cal->alloc(cal->alloc_ctx, cap * sizeof(int64_t));
@@ -218,44 +244,104 @@ cal_build(cxcal_calendar *cal, int64_t lo, int64_t hi)
 		for (y = lo; y <= hi + 1; y++)
 		{
 			cxcal_holiday h[CXCAL_N_FEDERAL];
-			int			k,
+			int			j,
 						m = cxcal_us_federal_holidays(y, h);
 
-			for (k = 0; k < m; k++)
-				if (h[k].day >= first && h[k].day < end && !cal_is_weekend(cal, h[k].day))
-					days[n++] = h[k].day;
+			for (j = 0; j < m; j++)
+				if (h[j].day >= first && h[j].day < end && !cal_is_weekend(cal, h[j].day))
+					days[k++] = h[j].day;
 		}
 	}
-	for (i = 0; i < cal->n_user; i++)
-	{
-		int64_t		d = cal->user_days[i];
-
-		if (d >= first && d < end && !cal_is_weekend(cal, d))
-			days[n++] = d;
-	}
-	qsort(days, n, sizeof(int64_t), cal_cmp_int64);
-	for (i = 0, out = 0; i < n; i++)
-		if (out == 0 || days[out - 1] != days[i])
-			days[out++] = days[i];
-	if (cal->closed && cal->release)
-		cal->release(cal->alloc_ctx, cal->closed);
-	cal->closed = days;
-	cal->n_closed = out;
-	cal->covered = 1;
-	cal->year_lo = lo;
-	cal->year_hi = hi;
-	cal->cover_lo = first;
-	cal->cover_hi = end;
+	for (i = ufirst; i < uend; i++)
+		if (!cal_is_weekend(cal, cal->user_days[i]))
+			days[k++] = cal->user_days[i];
+	qsort(days, k, sizeof(int64_t), cal_cmp_int64);
+	for (i = 0, o = 0; i < k; i++)
+		if (o == 0 || days[o - 1] != days[i])
+			days[o++] = days[i];
+	*out = days;
+	*n = o;
 	return CXCAL_OK;
 }
 
-/* Make sure the closure list covers day. */
+/*
+ * Extend the closure list to the years lo..hi (a superset of what it
+ * covers): only the new years are computed, and joined to the list.
+ */
+static cxcal_status
+cal_extend(cxcal_calendar *cal, int64_t lo, int64_t hi)
+{
+	int64_t    *before = NULL,
+			   *after = NULL,
+			   *days;
+	size_t		nb = 0,
+				na = 0;
+	cxcal_status st;
+
+	if (!cal->covered)
+	{
+		st = cal_collect(cal, lo, hi, &days, &nb);
+		if (st != CXCAL_OK)
+			return st;
+		cal->closed = days;
+		cal->n_closed = nb;
+	}
+	else
+	{
+		if (lo < cal->year_lo &&
+			(st = cal_collect(cal, lo, cal->year_lo - 1, &before, &nb)) != CXCAL_OK)
+			return st;
+		if (hi > cal->year_hi &&
+			(st = cal_collect(cal, cal->year_hi + 1, hi, &after, &na)) != CXCAL_OK)
+		{
+			if (before && cal->release)
+				cal->release(cal->alloc_ctx, before);
+			return st;
+		}
+		days = cal->alloc(cal->alloc_ctx, (nb + cal->n_closed + na + 1) * sizeof(int64_t));
+		if (days == NULL)
+			return CXCAL_NO_MEMORY;
+		/* the segments are disjoint ranges of days, in order */
+		if (nb > 0)
+			memcpy(days, before, nb * sizeof(int64_t));
+		if (cal->n_closed > 0)
+			memcpy(days + nb, cal->closed, cal->n_closed * sizeof(int64_t));
+		if (na > 0)
+			memcpy(days + nb + cal->n_closed, after, na * sizeof(int64_t));
+		if (cal->release)
+		{
+			if (before)
+				cal->release(cal->alloc_ctx, before);
+			if (after)
+				cal->release(cal->alloc_ctx, after);
+			if (cal->closed)
+				cal->release(cal->alloc_ctx, cal->closed);
+		}
+		cal->closed = days;
+		cal->n_closed = nb + cal->n_closed + na;
+	}
+	cal->covered = 1;
+	cal->year_lo = lo;
+	cal->year_hi = hi;
+	cal->cover_lo = cxcal_days_from_civil(lo, 1, 1);
+	cal->cover_hi = cxcal_days_from_civil(hi + 1, 1, 1);
+	return CXCAL_OK;
+}
+
+/*
+ * Make sure the closure list covers day.  A first call covers 30 years on
+ * either side; a later miss extends the side it falls on past the day by
+ * at least 10 years and by half the years already covered, so that a scan
+ * over many years misses a logarithmic number of times and every year is
+ * computed once.
+ */
 static cxcal_status
 cal_cover(cxcal_calendar *cal, int64_t day)
 {
 	int64_t		y,
 				lo,
-				hi;
+				hi,
+				grow;
 	int			m,
 				d;
 
@@ -268,8 +354,13 @@ cal_cover(cxcal_calendar *cal, int64_t day)
 	cxcal_civil_from_days(day, &y, &m, &d);
 	if (cal->covered)
 	{
-		lo = y - 10 < cal->year_lo ? y - 10 : cal->year_lo;
-		hi = y + 10 > cal->year_hi ? y + 10 : cal->year_hi;
+		grow = (cal->year_hi - cal->year_lo + 1) / 2;
+		lo = cal->year_lo;
+		hi = cal->year_hi;
+		if (day < cal->cover_lo)
+			lo = (y - 10 < lo - grow ? y - 10 : lo - grow);
+		else
+			hi = (y + 10 > hi + grow ? y + 10 : hi + grow);
 	}
 	else
 	{
@@ -280,7 +371,7 @@ cal_cover(cxcal_calendar *cal, int64_t day)
 		lo = CXCAL_YEAR_MIN;
 	if (hi > CXCAL_YEAR_MAX)
 		hi = CXCAL_YEAR_MAX;
-	return cal_build(cal, lo, hi);
+	return cal_extend(cal, lo, hi);
 }
 
 /* Release the closure list built by the calendar functions. */

@@ -367,6 +367,78 @@ test_known_cases(void)
 	cxcal_free(&cal);
 }
 
+/*
+ * A long-lived calendar whose closure list grows by misses far apart, in
+ * both directions, answers like a fresh calendar for every day (the list
+ * is extended, not rebuilt, so every segment must join exactly).
+ */
+static void
+test_cache_growth(void)
+{
+	cxcal_calendar warm,
+				cold;
+	int64_t		user[6];
+	int			i,
+				bad = 0,
+				badcount = 0;
+	int64_t		ylo = INT64_MAX,
+				yhi = INT64_MIN;
+
+	user[0] = cxcal_days_from_civil(1899, 12, 29);
+	user[1] = cxcal_days_from_civil(1999, 12, 31);
+	user[2] = cxcal_days_from_civil(2000, 1, 3);
+	user[3] = cxcal_days_from_civil(2026, 1, 5);
+	user[4] = cxcal_days_from_civil(2070, 6, 1);
+	user[5] = cxcal_days_from_civil(9999, 12, 31);
+	memset(&warm, 0, sizeof(warm));
+	warm.weekend_mask = 0x60;
+	warm.federal = 1;
+	warm.user_days = user;
+	warm.n_user = 6;
+	warm.alloc = t_alloc;
+	warm.release = t_release;
+	for (i = 0; i < 4000; i++)
+	{
+		/* days a year apart, alternately later and earlier, plus random ones */
+		int64_t		day = (i % 2 ? 1 : -1) * (int64_t) (i / 2) * 365 +
+			(i % 7 == 0 ? (int64_t) (rnd() % 3000000) - 1500000 : 0);
+		int			a = -1,
+					b = -1;
+		int64_t		na = -1,
+					nb = -1,
+					y;
+		int			m,
+					d;
+		cxcal_status sa,
+					sb;
+
+		cxcal_civil_from_days(day, &y, &m, &d);
+		if (y < ylo)
+			ylo = y;
+		if (y > yhi)
+			yhi = y;
+		cold = warm;
+		cold.closed = NULL;
+		cold.n_closed = 0;
+		cold.covered = 0;
+		sa = cxcal_is_business_day(&warm, day, &a);
+		sb = cxcal_is_business_day(&cold, day, &b);
+		if (sa != sb || sa != CXCAL_OK || a != b)
+			bad++;
+		sa = cxcal_count(&warm, day - 400, day + 400, &na);
+		sb = cxcal_count(&cold, day - 400, day + 400, &nb);
+		if (sa != sb || sa != CXCAL_OK || na != nb)
+			badcount++;
+		cxcal_free(&cold);
+	}
+	CHECK(bad == 0, "a growing closure list answers like a fresh one (%d mismatches)", bad);
+	CHECK(badcount == 0, "counts over a growing closure list match a fresh one (%d mismatches)", badcount);
+	CHECK(warm.year_hi - warm.year_lo <= (yhi - ylo) * 3 / 2 + 100,
+		  "the list covers at most about 1.5 times the years asked for (%lld of %lld)",
+		  (long long) (warm.year_hi - warm.year_lo), (long long) (yhi - ylo));
+	cxcal_free(&warm);
+}
+
 int
 main(void)
 {
@@ -375,5 +447,6 @@ main(void)
 	test_federal_rules();
 	test_random_calendars();
 	test_known_cases();
+	test_cache_growth();
 	return unit_done();
 }
