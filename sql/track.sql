@@ -135,8 +135,8 @@ UPDATE cx.tracked SET swept_to = now() + interval '1 hour' WHERE tbl = 'trk_apps
 \set VERBOSITY default
 -- the mark is not configuration: moving it does not make every backend reload
 SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'cx.tracked'::regclass AND tgname = 'tracked_changed';
--- a role that may update the table sweeps it and moves its mark, but cannot
--- change how it is tracked
+-- a role that may update the table sweeps it (as the table's owner, which
+-- moves the mark), but cannot change the registry row
 CREATE ROLE trk_sweeper;
 GRANT SELECT, UPDATE ON trk_apps TO trk_sweeper;
 GRANT INSERT, SELECT ON cx.breach_log TO trk_sweeper;
@@ -145,7 +145,10 @@ UPDATE cx.tracked SET swept_to = :'mark5' WHERE tbl = 'trk_apps'::regclass;
 SET ROLE trk_sweeper;
 SELECT * FROM cx.sweep('trk_apps');
 SELECT swept_to > :'mark5' AS sweeper_moved_mark FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+-- the registry row is the owner's: the sweeper's updates find no row
 UPDATE cx.tracked SET at_risk = 0.5 WHERE tbl = 'trk_apps'::regclass;
+UPDATE cx.tracked SET swept_to = statement_timestamp() WHERE tbl = 'trk_apps'::regclass;
+SELECT at_risk, swept_to < statement_timestamp() AS mark_kept FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
 RESET ROLE;
 REVOKE ALL ON trk_apps FROM trk_sweeper;
 REVOKE ALL ON cx.breach_log FROM trk_sweeper;
