@@ -145,7 +145,8 @@ static MemoryContext log_cxt = NULL;
 static LogEntry *log_buf = NULL;
 static int	log_len = 0;
 static int	log_cap = 0;
-static SPIPlanPtr log_plan = NULL;
+/* the SPI INSERT into the log, without and with the relid column of 0.2.0 */
+static SPIPlanPtr log_plan[2] = {NULL, NULL};
 
 static cxtr_status track_status_of(TrackConfig *cfg, Datum d, bool isnull);
 
@@ -584,9 +585,12 @@ track_array(Datum *d, bool *nulls, int n, Oid elemtype)
 											  typlen, typbyval, typalign));
 }
 
-/* Write the buffered entries into cx.breach_log with one SPI INSERT. */
+/*
+ * Write the buffered entries into cx.breach_log with one SPI INSERT
+ * (with_relid: the log has the relid column, as it has since 0.2.0).
+ */
 static void
-track_log_flush_spi(void)
+track_log_flush_spi(bool with_relid)
 {
 #define CX_LOG_SPI_ARGS 12
 	int			n = log_len,
@@ -665,17 +669,29 @@ track_log_flush_spi(void)
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %d", ret);
 	level = cx_pin_search_path();
-	if (log_plan == NULL)
+	if (log_plan[with_relid] == NULL)
 	{
 		Oid			argtypes[CX_LOG_SPI_ARGS];
 		SPIPlanPtr	plan;
 
 		for (c = 0; c < CX_LOG_SPI_ARGS; c++)
 			argtypes[c] = get_array_type(elemtypes[c]);
-		plan = SPI_prepare("INSERT INTO cx.breach_log (id, tbl, key, standard, started, due, "
+		plan = SPI_prepare(with_relid ?
+						   "INSERT INTO cx.breach_log (id, tbl, key, standard, started, due, "
 						   "finished, old_status, new_status, score, logged_at, relid) "
 						   "SELECT u.id, u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
 						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at, u.relid "
+						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
+						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
+						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
+						   "pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11), "
+						   "pg_catalog.unnest($12)) "
+						   "AS u(id, tbl, key, std, started, due, finished, old_status, "
+						   "new_status, score, logged_at, relid)" :
+						   "INSERT INTO cx.breach_log (id, tbl, key, standard, started, due, "
+						   "finished, old_status, new_status, score, logged_at) "
+						   "SELECT u.id, u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
+						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at "
 						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
 						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
 						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
@@ -688,9 +704,9 @@ track_log_flush_spi(void)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
-		log_plan = plan;
+		log_plan[with_relid] = plan;
 	}
-	ret = SPI_execute_plan(log_plan, args, NULL, false, 0);
+	ret = SPI_execute_plan(log_plan[with_relid], args, NULL, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "writing cx.breach_log failed: %s", SPI_result_code_string(ret));
 	cx_unpin_search_path(level);
@@ -703,6 +719,17 @@ track_log_flush_spi(void)
 
 #define CX_LOG_NATTS 12
 #define CX_LOG_BATCH 1000
+
+/* Whether the log has the relid column of 0.2.0 (before its update script ran, not). */
+static bool
+track_log_has_relid(Relation rel)
+{
+	TupleDesc	td = RelationGetDescr(rel);
+
+	return td->natts >= CX_LOG_NATTS &&
+		!TupleDescAttr(td, CX_LOG_NATTS - 1)->attisdropped &&
+		strcmp(NameStr(TupleDescAttr(td, CX_LOG_NATTS - 1)->attname), "relid") == 0;
+}
 
 /*
  * Whether cx.breach_log can be written directly: it still has the columns
@@ -722,7 +749,7 @@ track_log_direct_ok(Relation rel)
 	bool		ok = true;
 	int			i;
 
-	if (td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
+	if (!track_log_has_relid(rel) || td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
 		rel->rd_rel->relforcerowsecurity || (td->constr && td->constr->has_generated_stored))
 		return false;
 	for (i = 0; i < CX_LOG_NATTS; i++)
@@ -813,8 +840,10 @@ track_log_flush(void)
 	rel = table_open(logrel, RowExclusiveLock);
 	if (!track_log_direct_ok(rel))
 	{
+		bool		with_relid = track_log_has_relid(rel);
+
 		table_close(rel, RowExclusiveLock);
-		track_log_flush_spi();
+		track_log_flush_spi(with_relid);
 	}
 	else
 	{
@@ -1654,4 +1683,17 @@ cx_track_backfill(PG_FUNCTION_ARGS)
 	if (isnull)
 		PG_RETURN_NULL();
 	PG_RETURN_DATUM(r);
+}
+
+/*
+ * cx._sweep_horizon() of release 0.1.0, kept so that its install script
+ * loads: answers "unknown" (the old sweep then keeps its mark), since the
+ * horizon told every role when other roles' transactions started.  Release
+ * 0.2.0 computes it inside cx.sweep and has no such SQL function.
+ */
+PG_FUNCTION_INFO_V1(cx_track_sweep_horizon);
+Datum
+cx_track_sweep_horizon(PG_FUNCTION_ARGS pg_attribute_unused())
+{
+	PG_RETURN_NULL();
 }
