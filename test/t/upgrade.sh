@@ -67,7 +67,7 @@ SELECT count(*) FROM cx.sweep('apps', since => '-infinity');
 SQL
 )
 	want="1:missed,2:on_track,3:breached
-1:->breached:true,1:breached>missed:true,3:->breached:true
+1:->breached:true,3:->breached:true,1:breached>missed:true
 1"
 	if [ "$got" = "$want" ]; then
 		echo "PASS upgrade: tracking after the update from $from (trigger, log with table oids, sweep)"
