@@ -103,6 +103,8 @@ BEGIN
 		restricted := true;
 	END;
 	INSERT INTO public.cx_sec_ran VALUES (current_user, escalated, restricted);
+	-- a setting for the rest of the session of whoever runs this
+	PERFORM set_config('work_mem', '77kB', false);
 	RETURN NEW;
 END
 $$;
@@ -144,6 +146,8 @@ INSERT INTO public.sec_apps VALUES (5, pg_catalog.now() OPERATOR(pg_catalog.-) i
 RESET session_replication_role;
 SELECT tracked::text, flipped FROM cx.sweep(since => '-infinity');
 SELECT tracked::text, flipped FROM cx.sweep('public.sec_apps');
+-- the owner's code left nothing in the superuser's session
+SELECT pg_catalog.current_setting('work_mem') OPERATOR(pg_catalog.<>) '77kB' AS settings_kept, pg_catalog.current_setting('search_path') AS search_path;
 INSERT INTO cx.calendars (name, weekend) VALUES ('sec_cal', '{6,7}');
 INSERT INTO cx.holidays VALUES ('sec_cal', '2026-12-24', 'closure');
 SELECT cx.business_days('2026-12-21 10:00+00', '2026-12-31 10:00+00', 'sec_cal') AS bdays,

@@ -204,9 +204,14 @@ cx_pin_search_path(void)
 	return level;
 }
 
-/* Restore the search_path that cx_pin_search_path replaced. */
+/*
+ * Leave the nesting level of cx_pin_search_path, undoing every setting
+ * changed since, including a plain SET by code that ran inside (as VACUUM
+ * does after running a table owner's code), so nothing of it stays in the
+ * caller's session.
+ */
 void
 cx_unpin_search_path(int level)
 {
-	AtEOXact_GUC(true, level);
+	AtEOXact_GUC(false, level);
 }

@@ -51,8 +51,8 @@ extern void cx_prefault_read(const void *p, Size len);
 
 /*
  * Run the extension's own queries under search_path "pg_catalog, pg_temp"
- * (a GUC nesting level, restored by cx_unpin_search_path, or by the
- * transaction's abort on error).
+ * (a GUC nesting level; cx_unpin_search_path undoes every setting changed
+ * inside it, as does the abort of the transaction on error).
  */
 extern int	cx_pin_search_path(void);
 extern void cx_unpin_search_path(int level);
