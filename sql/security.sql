@@ -200,3 +200,23 @@ DROP TABLE public.sec_apps, public.cx_sec_ran, public.cx_sec_logged, public.cx_s
 DROP FUNCTION public.sec_apps_code(), public.cx_sec_log_code();
 DROP OWNED BY cx_sec_owner;
 DROP ROLE cx_sec_owner;
+-- the hijacking objects go too (other tests run in this database)
+DO $$
+DECLARE
+	o record;
+BEGIN
+	FOR o IN SELECT oid::regoperator AS op FROM pg_operator
+			 WHERE oprnamespace = 'public'::regnamespace AND oprcode::text LIKE 'cx_sec_op%' LOOP
+		EXECUTE format('DROP OPERATOR %s', o.op);
+	END LOOP;
+	FOR o IN SELECT oid::regprocedure AS fn FROM pg_proc
+			 WHERE pronamespace = 'public'::regnamespace
+			   AND (proname LIKE 'cx_sec_%' OR proname IN ('now', 'statement_timestamp', 'has_table_privilege', 'pg_has_role',
+															'current_setting', 'set_config', 'unnest', 'to_regclass', 'isfinite',
+															'format', 'left', 'octet_length', 'least')) LOOP
+		EXECUTE format('DROP FUNCTION %s', o.fn);
+	END LOOP;
+END
+$$;
+SELECT count(*) AS hijacks_left FROM pg_proc WHERE pronamespace = 'public'::regnamespace;
+SELECT pg_catalog.setval('cx.breach_log_id_seq', 1, false);
