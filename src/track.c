@@ -585,6 +585,40 @@ track_array(Datum *d, bool *nulls, int n, Oid elemtype)
 											  typlen, typbyval, typalign));
 }
 
+/* Columns of the log the SQL path writes, as arrays. */
+#define CX_LOG_SPI_ARGS 12
+
+/*
+ * The INSERT of the log's rows from one array per column ($1 .. $12 in the
+ * order of the log's columns); with_relid: into the relid column of 0.2.0
+ * too.
+ */
+static char *
+track_log_insert_sql(bool with_relid)
+{
+	static const char *const cols[CX_LOG_SPI_ARGS] = {"id", "tbl", "key", "standard", "started",
+	"due", "finished", "old_status", "new_status", "score", "logged_at", "relid"};
+	int			ncols = with_relid ? CX_LOG_SPI_ARGS : CX_LOG_SPI_ARGS - 1;
+	StringInfoData q;
+	int			c;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "INSERT INTO cx.breach_log (");
+	for (c = 0; c < ncols; c++)
+		appendStringInfo(&q, "%s%s", c ? ", " : "", cols[c]);
+	appendStringInfoString(&q, ") SELECT ");
+	for (c = 0; c < ncols; c++)
+		appendStringInfo(&q, "%su.%s%s", c ? ", " : "", cols[c], c == 3 ? "::cx.standard" : "");
+	appendStringInfoString(&q, " FROM ROWS FROM (");
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
+		appendStringInfo(&q, "%spg_catalog.unnest($%d)", c ? ", " : "", c + 1);
+	appendStringInfoString(&q, ") AS u(");
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
+		appendStringInfo(&q, "%s%s", c ? ", " : "", cols[c]);
+	appendStringInfoChar(&q, ')');
+	return q.data;
+}
+
 /*
  * Write the buffered entries into cx.breach_log with one SPI INSERT
  * (with_relid: the log has the relid column, as it has since 0.2.0).
@@ -592,7 +626,6 @@ track_array(Datum *d, bool *nulls, int n, Oid elemtype)
 static void
 track_log_flush_spi(bool with_relid)
 {
-#define CX_LOG_SPI_ARGS 12
 	int			n = log_len,
 				i,
 				c,
@@ -676,30 +709,7 @@ track_log_flush_spi(bool with_relid)
 
 		for (c = 0; c < CX_LOG_SPI_ARGS; c++)
 			argtypes[c] = get_array_type(elemtypes[c]);
-		plan = SPI_prepare(with_relid ?
-						   "INSERT INTO cx.breach_log (id, tbl, key, standard, started, due, "
-						   "finished, old_status, new_status, score, logged_at, relid) "
-						   "SELECT u.id, u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
-						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at, u.relid "
-						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
-						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
-						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
-						   "pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11), "
-						   "pg_catalog.unnest($12)) "
-						   "AS u(id, tbl, key, std, started, due, finished, old_status, "
-						   "new_status, score, logged_at, relid)" :
-						   "INSERT INTO cx.breach_log (id, tbl, key, standard, started, due, "
-						   "finished, old_status, new_status, score, logged_at) "
-						   "SELECT u.id, u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
-						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at "
-						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
-						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
-						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
-						   "pg_catalog.unnest($9), pg_catalog.unnest($10), pg_catalog.unnest($11), "
-						   "pg_catalog.unnest($12)) "
-						   "AS u(id, tbl, key, std, started, due, finished, old_status, "
-						   "new_status, score, logged_at, relid)",
-						   CX_LOG_SPI_ARGS, argtypes);
+		plan = SPI_prepare(track_log_insert_sql(with_relid), CX_LOG_SPI_ARGS, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
