@@ -75,6 +75,8 @@ CREATE POLICY tracked_gone ON cx.tracked_scores FOR DELETE
 ALTER TABLE cx.breach_log ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON cx.breach_log TO PUBLIC;
 GRANT SELECT, DELETE ON cx.breach_log TO @extowner@ WITH GRANT OPTION;
+-- (pg_dump by the installer reads the sequence's position)
+GRANT SELECT ON SEQUENCE cx.breach_log_id_seq TO @extowner@;
 CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
 	USING (COALESCE(pg_catalog.has_table_privilege(relid, 'SELECT'),
 				   pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));

@@ -168,3 +168,12 @@ check "the writer's sweep ran the owner's trigger as the owner" cx_p_installer \
 	"SELECT count(*) = 3 AND bool_and(who = 'cx_p_installer') FROM runs"
 check "the installer can purge its table's log rows" cx_p_installer \
 	"WITH d AS (DELETE FROM cx.breach_log WHERE tbl = 'public.apps' RETURNING 1) SELECT count(*) > 0 FROM d"
+
+# the installer can dump its database (the log: the rows it may read)
+as cx_p_installer -c "INSERT INTO apps VALUES ('888', now() - interval '1 day', NULL)" >/dev/null
+if "$PG_BINDIR/pg_dump" -U cx_p_installer --enable-row-security -d "$db" -f "$out" 2>/dev/null &&
+	grep -q "^COPY cx.breach_log " "$out" && grep -q "	888	" "$out"; then
+	echo "PASS privileges: the installer dumps the database, with the log rows it may read (--enable-row-security)"
+else
+	echo "FAIL privileges: pg_dump by the installer"
+fi
