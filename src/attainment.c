@@ -43,9 +43,13 @@ att_bad_state(const char *detail)
 			 errhint("The state is bigint[6] = {items, within, target ppm, amount, unit, calendar hash}, starting at {0,0,0,0,0,0}.")));
 }
 
-/* Check and return the counters of an attainment state array. */
+/*
+ * Check and return the counters of an attainment state array.  The
+ * standard it records is checked unless it equals known, a standard already
+ * checked (the row's own, on the per-row path).
+ */
 static int64 *
-att_counters(ArrayType *arr)
+att_counters_known(ArrayType *arr, const cxstd_standard *known)
 {
 	int64	   *c;
 
@@ -60,7 +64,8 @@ att_counters(ArrayType *arr)
 		if (c[ATT_ITEMS] != 0 || c[ATT_PPM] != 0 || c[ATT_AMOUNT] != 0 || c[ATT_CAL] != 0)
 			att_bad_state("A state without a standard must be all zeros.");
 	}
-	else
+	else if (known == NULL || c[ATT_PPM] != known->target_ppm ||
+			 c[ATT_AMOUNT] != known->amount || c[ATT_UNIT] != known->unit)
 	{
 		cxstd_standard std;
 
@@ -76,7 +81,16 @@ att_counters(ArrayType *arr)
 		if (std.unit != CXSTD_BUSINESS_DAYS && c[ATT_CAL] != 0)
 			att_bad_state("An elapsed-time standard has no calendar.");
 	}
+	else if (known->unit != CXSTD_BUSINESS_DAYS && c[ATT_CAL] != 0)
+		att_bad_state("An elapsed-time standard has no calendar.");
 	return c;
+}
+
+/* Check and return the counters of an attainment state array. */
+static int64 *
+att_counters(ArrayType *arr)
+{
+	return att_counters_known(arr, NULL);
 }
 
 /* Raise the error for an item count that no longer fits in a bigint. */
@@ -99,9 +113,12 @@ att_count(int64 *c, bool within)
 	c[ATT_WITHIN] += within;
 }
 
-/* The state of argument 0, checked, writable in place inside an aggregate. */
+/*
+ * The state of argument 0, checked (known: a checked standard, or NULL),
+ * writable in place inside an aggregate.
+ */
 static ArrayType *
-att_state(FunctionCallInfo fcinfo)
+att_state(FunctionCallInfo fcinfo, const cxstd_standard *known)
 {
 	ArrayType  *arr;
 
@@ -109,7 +126,7 @@ att_state(FunctionCallInfo fcinfo)
 		arr = PG_GETARG_ARRAYTYPE_P(0);
 	else
 		arr = PG_GETARG_ARRAYTYPE_P_COPY(0);
-	(void) att_counters(arr);
+	(void) att_counters_known(arr, known);
 	return arr;
 }
 
@@ -150,10 +167,10 @@ att_interval_usecs(const Interval *iv)
 Datum
 cx_attain_interval_trans(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = att_state(fcinfo);
+	cxstd_standard *std = PG_GETARG_STANDARD_P(2);
+	ArrayType  *arr = att_state(fcinfo, std);
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
 	Interval   *dur = PG_GETARG_INTERVAL_P(1);
-	cxstd_standard *std = PG_GETARG_STANDARD_P(2);
 
 	cx_check_interval_finite(dur, "duration");
 	if (std->unit == CXSTD_BUSINESS_DAYS)
@@ -171,7 +188,7 @@ cx_attain_interval_trans(PG_FUNCTION_ARGS)
 Datum
 cx_attain_span_trans(PG_FUNCTION_ARGS)
 {
-	ArrayType  *arr = att_state(fcinfo);
+	ArrayType  *arr = att_state(fcinfo, PG_GETARG_STANDARD_P(3));
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
 	TimestampTz started,
 				finished;
@@ -211,7 +228,7 @@ cx_attain_span_trans(PG_FUNCTION_ARGS)
 Datum
 cx_attain_combine(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = att_state(fcinfo);
+	ArrayType  *a = att_state(fcinfo, NULL);
 	int64	   *ca = (int64 *) ARR_DATA_PTR(a);
 	int64	   *cb = att_counters(PG_GETARG_ARRAYTYPE_P(1));
 
