@@ -138,6 +138,13 @@ FROM (VALUES ('v1 interval alpha=0.01 count=1 zeros=0 min_us=86400000000 max_us=
 SELECT cx._pct_float8_trans(NULL, 1.0::float8, 0.5::float8);
 SELECT cx._pct_float8_cont_final(NULL);
 
+-- fraction arrays computed per row must be the same on every row, even when
+-- each row's array is built at the same address (only a constant of the
+-- query is the same datum on every row)
+SELECT cx.percentile(x::float8, ARRAY[p]) FROM (VALUES (1, 0.5::float8), (2, 0.9), (3, 0.1)) v(x, p);
+SELECT cx.percentile(x * interval '1 day', ARRAY[p, 0.5]) FROM (VALUES (1, 0.5::float8), (2, 0.9)) v(x, p);
+SELECT cx.percentile(x::float8, ARRAY[p, 0.9]) AS same_fractions FROM (VALUES (1, 0.5::float8), (2, 0.5), (3, 0.5)) v(x, p);
+
 -- ratings counts beyond 2^53: shares stay within 0..100, intervals ordered
 SELECT cx.nps(r) AS nps, (cx.nps_ci(r)).low <= (cx.nps_ci(r)).high AS ci_ordered,
 	   (cx.nps_ci(r)).high <= 100 AS ci_in_range, cx.csat(r) AS csat, cx.top_box(r, 2) AS top2,

@@ -111,7 +111,8 @@ typedef struct PctState
 	bool		pnull;			/* scalar fraction was NULL */
 	int32		npct;			/* number of fractions */
 	double	   *pcts;			/* fractions, NaN marks a NULL element */
-	Datum		pdatum;			/* last fraction-array datum seen (fast check) */
+	Datum		pdatum;			/* the constant fraction-array datum (fast check) */
+	bool		pconst;			/* is the fraction array a constant of the query? */
 	char	   *buf;			/* [varlena header][PctSerialHeader][pcts][values] */
 	CxBigBuf	big;			/* backs buf once it is large */
 	Size		hdrlen;			/* bytes of buf before the values */
@@ -349,6 +350,19 @@ pct_trans_scalar(FunctionCallInfo fcinfo, int32 kind)
 	return st;
 }
 
+/* Is argument n (0-based, of the aggregate) of the calling aggregate a constant? */
+static bool
+pct_arg_is_const(FunctionCallInfo fcinfo, int n)
+{
+	Aggref	   *ar = AggGetAggref(fcinfo);
+	TargetEntry *te;
+
+	if (ar == NULL || list_length(ar->args) <= n)
+		return false;
+	te = (TargetEntry *) list_nth(ar->args, n);
+	return IsA(te->expr, Const);
+}
+
 /* Common transition work for the array forms: the state to append to. */
 static PctState *
 pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
@@ -366,10 +380,15 @@ pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
 	{
 		st = pct_state_from_array(fcinfo, kind, DatumGetArrayTypeP(pd));
 		st->pdatum = pd;
+		st->pconst = pct_arg_is_const(fcinfo, 1);
 	}
-	else if (unlikely(pd != st->pdatum))
+	else if (!st->pconst || pd != st->pdatum)
 	{
-		/* a different datum: compare contents (a constant array is the same datum) */
+		/*
+		 * Compare contents: only a constant array is the same datum on every
+		 * row (a computed one may be rebuilt at the same address with other
+		 * fractions).
+		 */
 		ArrayType  *arr = DatumGetArrayTypeP(pd);
 		Datum	   *elems;
 		bool	   *nulls;
@@ -384,7 +403,6 @@ pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
 			if (nulls[i] != isnan(st->pcts[i]) ||
 				(!nulls[i] && DatumGetFloat8(elems[i]) != st->pcts[i]))
 				pct_same_fractions_error();
-		st->pdatum = pd;
 	}
 	return st;
 }
