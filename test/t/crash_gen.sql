@@ -21,6 +21,45 @@ DECLARE
 	k int := 0;
 	call text;
 BEGIN
+	-- composite (row) argument types without samples of their own get rows
+	-- built from the samples of their attributes: typical values, all NULL,
+	-- and each attribute taking each of its samples in turn
+	FOR s IN
+		SELECT DISTINCT t.oid AS typ, t.typrelid
+		FROM pg_proc p
+		JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+		CROSS JOIN LATERAL unnest(string_to_array(p.proargtypes::text, ' ')::oid[]) AS u(typ)
+		JOIN pg_type t ON t.oid = u.typ
+		WHERE d.refclassid = 'pg_extension'::regclass
+		  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cx_metrics')
+		  AND t.typtype = 'c' AND NOT EXISTS (SELECT FROM samples x WHERE x.typ = t.oid)
+	LOOP
+		SELECT array_agg((SELECT format('CAST(%s AS %s)', x.expr, format_type(at.atttypid, NULL))
+						  FROM samples x WHERE x.typ = at.atttypid ORDER BY x.ord LIMIT 1) ORDER BY at.attnum),
+			   array_agg(format('CAST(NULL AS %s)', format_type(at.atttypid, NULL)) ORDER BY at.attnum)
+		INTO typical, argv
+		FROM pg_attribute at WHERE at.attrelid = s.typrelid AND at.attnum > 0 AND NOT at.attisdropped;
+		IF array_position(typical, NULL) IS NOT NULL THEN
+			CONTINUE;			-- an attribute type without samples: reported as missing
+		END IF;
+		INSERT INTO samples VALUES
+			(s.typ, 1, format('ROW(%s)', array_to_string(typical, ', '))),
+			(s.typ, 2, format('ROW(%s)', array_to_string(argv, ', ')));
+		i := 0;
+		FOR a IN
+			SELECT at.attnum, format('CAST(%s AS %s)', x.expr, format_type(at.atttypid, NULL)) AS e
+			FROM pg_attribute at JOIN samples x ON x.typ = at.atttypid
+			WHERE at.attrelid = s.typrelid AND at.attnum > 0 AND NOT at.attisdropped AND x.ord > 1
+			ORDER BY at.attnum, x.ord
+		LOOP
+			i := i + 1;
+			argv := typical;
+			argv[(SELECT count(*) FROM pg_attribute z WHERE z.attrelid = s.typrelid AND z.attnum > 0
+				  AND z.attnum <= a.attnum AND NOT z.attisdropped)] := a.e;
+			INSERT INTO samples VALUES (s.typ, 2 + i, format('ROW(%s)', array_to_string(argv, ', ')));
+		END LOOP;
+	END LOOP;
+
 	FOR f IN
 		SELECT p.oid, p.oid::regprocedure::text AS sig, p.prokind, p.prorettype,
 			   string_to_array(p.proargtypes::text, ' ')::oid[] AS types, quote_ident(n.nspname) || '.' || quote_ident(p.proname) AS fname

@@ -97,6 +97,7 @@ FROM (VALUES
 	('regclass', ARRAY['''pg_temp.tv''', '''pg_class''', '''cx.calendars''', '''-''', '4294967295::oid']),
 	('regtype[]', ARRAY['''{timestamptz}''', '''{}''', '''{text,integer}''', '''{{timestamptz}}''', '''{NULL}''']),
 	('boolean', ARRAY['true', 'false']),
+	('oid', ARRAY['''pg_temp.tv''::regclass::oid', '0', '''pg_class''::regclass::oid', '''cx.breach_log''::regclass::oid', '4294967295']),
 	('bytea', ARRAY['''\x''', '''\x00''', '''\x0100000000''', 't.b_ext', 'decode(repeat(''ff'', 100), ''hex'')'])
 ) AS v(t, exprs),
 	LATERAL unnest(v.exprs) WITH ORDINALITY AS s(expr, ord);
