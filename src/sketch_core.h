@@ -196,4 +196,20 @@ extern CxskHeader *cxsk_from_parts(const CxskHeader *fields, const uint8_t *negb
 								   const uint8_t *posbytes, void *(*alloc) (size_t),
 								   size_t *len, char *err);
 
+/* Bytes of the binary (send) form of a compact sketch. */
+extern size_t cxsk_send_size(const CxskHeader *h);
+
+/* Write the binary form of compact sketch h into out (cxsk_send_size(h) bytes). */
+extern void cxsk_send(const CxskHeader *h, uint8_t *out);
+
+/*
+ * Decode the binary form (all len bytes of it): returns a compact, validated
+ * sketch allocated with alloc (length in *outlen), or NULL with a message.
+ */
+extern CxskHeader *cxsk_recv(const uint8_t *buf, size_t len, void *(*alloc) (size_t),
+							 size_t *outlen, char *err);
+
+/* Microseconds per time unit named by word (any case); 0 if unknown. */
+extern double cxsk_unit_us(const char *word);
+
 #endif
