@@ -656,7 +656,7 @@ cx_sketch_mean_unit(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
 	double		u = unit_us(PG_GETARG_TEXT_PP(1));
-	int128		s = ((int128) h->sum_hi << 64) | h->sum_lo;
+	int128		s = cxsk_sum_us(h);
 
 	/* full precision: sum / count / unit, not the rounded microseconds */
 	PG_RETURN_FLOAT8((double) s / (double) h->count / u);

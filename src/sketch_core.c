@@ -259,7 +259,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 	h->count++;
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 
 		s += us;
 		h->sum_hi = (int64_t) (s >> 64);
@@ -437,8 +437,8 @@ cxsk_merge_into(CxskHeader *h, const CxskHeader *other, char *err)
 	}
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	a = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
-		cxsk_i128	b = ((cxsk_i128) other->sum_hi << 64) | other->sum_lo;
+		cxsk_i128	a = cxsk_sum_us(h);
+		cxsk_i128	b = cxsk_sum_us(other);
 		cxsk_i128	s;
 
 		if (__builtin_add_overflow(a, b, &s))
@@ -792,6 +792,12 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 			return 0;
 		}
 	}
+	/* one value is both the minimum and the maximum */
+	if (h->count == 1 && (isint ? h->min.i != h->max.i : mn != mx))
+	{
+		seterr(err, "a sketch of one value has a minimum different from its maximum");
+		return 0;
+	}
 	/* the extreme values must sit in the extreme buckets */
 	if (h->neg.span > 0)
 	{
@@ -823,7 +829,7 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 	/* the sum must lie between count * min and count * max */
 	if (isint)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 
 		if (s < (cxsk_i128) h->min.i * h->count || s > (cxsk_i128) h->max.i * h->count)
 		{
@@ -839,8 +845,9 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 
 		memcpy(&hi, &h->sum_hi, 8);
 		memcpy(&lo, &h->sum_lo, 8);
-		tol = 1e-9 * fmax(fabs(mn), fabs(mx)) * (double) h->count;
-		if (!isfinite(hi) || !isfinite(lo) ||
+		/* one value's sum is the value itself, exactly */
+		tol = h->count == 1 ? 0 : 1e-9 * fmax(fabs(mn), fabs(mx)) * (double) h->count;
+		if (!isfinite(hi) || !isfinite(lo) || (h->count == 1 && lo != 0) ||
 			hi + lo < mn * (double) h->count - tol || hi + lo > mx * (double) h->count + tol)
 		{
 			seterr(err, "sum out of range for the values");
@@ -1087,7 +1094,7 @@ cxsk_mean(const CxskHeader *h, double *d, int64_t *us)
 {
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 		cxsk_i128	q = s / h->count;
 		cxsk_i128	r = s % h->count;
 
@@ -1197,7 +1204,7 @@ cxsk_format(const CxskHeader *h, char *buf, size_t cap)
 	fmt_double(a, sizeof(a), h->alpha);
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		fmt_i128(c, ((cxsk_i128) h->sum_hi << 64) | h->sum_lo);
+		fmt_i128(c, cxsk_sum_us(h));
 		out_printf(&o, "v1 interval alpha=%s count=%lld zeros=%lld min_us=%lld max_us=%lld sum_us=%s",
 				   a, (long long) h->count, (long long) h->zeros,
 				   (long long) h->min.i, (long long) h->max.i, c);

@@ -76,6 +76,13 @@ typedef struct CxskHeader
 
 #define CXSK_HDRSZ sizeof(CxskHeader)
 
+/* The exact sum of an interval sketch in microseconds (sum_hi:sum_lo, no signed shift). */
+static inline __int128
+cxsk_sum_us(const CxskHeader *h)
+{
+	return (__int128) (((unsigned __int128) (uint64_t) h->sum_hi << 64) | h->sum_lo);
+}
+
 /* Error message buffer size used by the checking functions. */
 #define CXSK_ERRLEN 200
 
