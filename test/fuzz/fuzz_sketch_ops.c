@@ -175,7 +175,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 "value at rank outside the relative accuracy");
 		FZ_CHECK(v >= (isint ? (double) uss[0] : xs[0]) && v <= (isint ? (double) uss[n - 1] : xs[n - 1]),
 				 "value at rank outside [min, max]");
-		FZ_CHECK(cxsk_count_le(cw, v) >= k, "count_le of a reported value below its rank");
+		/* the exact extremes may lie below their bucket's reported value */
+		if (k > 1 && k < n)
+			FZ_CHECK(cxsk_count_le(cw, v) >= k, "count_le of a reported value below its rank");
 	}
 	free(cw);
 done:

@@ -28,7 +28,7 @@ ratings_round_trips(int low, int n, int64_t skipped, const int64_t *counts)
 	FZ_CHECK(n >= CXR_MIN_POINTS && n <= CXR_MAX_POINTS, "point count out of range");
 	FZ_CHECK(low >= CXR_SCALE_MIN && low + n - 1 <= CXR_SCALE_MAX, "scale out of range");
 	FZ_CHECK(skipped >= 0 && cxr_total(counts, n, &total) == 0, "counts out of range");
-	FZ_CHECK(cxr_format(&v, text, need) + 1 == need && strlen(text) + 1 == need, "format length");
+	FZ_CHECK(cxr_format(&v, text, need) == need && strlen(text) + 1 == need, "format length");
 	FZ_CHECK(cxr_parse(text, &low2, &n2, &skipped2, c2, &why) == CXR_OK, "own text form rejected");
 	FZ_CHECK(low2 == low && n2 == n && skipped2 == skipped &&
 			 memcmp(c2, counts, (size_t) n * sizeof(int64_t)) == 0, "text round trip changed the tally");
