@@ -349,7 +349,8 @@ cxr_nps(const CxrView *v)
 		return NAN;
 	pro = cxr_top_count(v, 2);
 	det = cxr_bottom_count(v, 7);
-	return 100.0 * ((double) pro - (double) det) / (double) n;
+	/* |pro - det| <= n exactly, so the rounded ratio stays within [-1, 1] */
+	return ((double) (pro - det) / (double) n) * 100.0;
 }
 
 /* Per-answer variance of the NPS, 100^2 [(p + d) - (p - d)^2]; NaN when n = 0. */

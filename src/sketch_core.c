@@ -786,7 +786,9 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 	{
 		mn = h->min.d;
 		mx = h->max.d;
-		if (!isfinite(mn) || !isfinite(mx) || mn > mx)
+		/* zeros are stored as +0 (the aggregates never add -0) */
+		if (!isfinite(mn) || !isfinite(mx) || mn > mx ||
+			(mn == 0 && signbit(mn)) || (mx == 0 && signbit(mx)))
 		{
 			seterr(err, "invalid minimum or maximum");
 			return 0;

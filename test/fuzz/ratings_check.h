@@ -45,6 +45,8 @@ ratings_round_trips(int low, int n, int64_t skipped, const int64_t *counts)
 	{
 		nps = cxr_nps(&v);
 		FZ_CHECK(nps >= -100 && nps <= 100, "NPS outside -100..100");
+		nps = cxr_nps_variance(&v);
+		FZ_CHECK(nps >= 0 && nps <= 10000, "NPS variance outside 0..100^2");
 	}
 	if (total > 0)
 	{

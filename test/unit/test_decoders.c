@@ -174,6 +174,22 @@ test_sketch(void)
 					 "sum_us=1000000 neg={} pos={691:1}", arena_alloc, &dlen, err) != NULL,
 		  "one interval with min = max accepted (text): %s", err);
 
+	/* found by fuzz_sketch_recv: a negative zero as minimum or maximum (the aggregates store +0) */
+	{
+		static const double zero[] = {0};
+		static const double zs[] = {0, 3};
+
+		c = sketch_of(0, zero, 1, &len);
+		w = sketch_wire(c, &n);
+		CHECK(cxsk_recv(w, n, arena_alloc, &dlen, err) != NULL, "sketch of one zero accepted");
+		cxw_put_f64(w + W_MAX, -0.0);
+		CHECK(cxsk_recv(w, n, arena_alloc, &dlen, err) == NULL, "maximum -0 rejected");
+		c = sketch_of(0, zs, 2, &len);
+		w = sketch_wire(c, &n);
+		cxw_put_f64(w + W_MIN, -0.0);
+		CHECK(cxsk_recv(w, n, arena_alloc, &dlen, err) == NULL, "minimum -0 rejected");
+	}
+
 	/* unit words */
 	CHECK(cxsk_unit_us("days") == 8.64e10 && cxsk_unit_us("DAYS") == 8.64e10 && cxsk_unit_us("Ms") == 1e3 &&
 		  cxsk_unit_us("day ") == 0 && cxsk_unit_us("") == 0 && cxsk_unit_us("dayss") == 0 &&
@@ -194,6 +210,21 @@ test_ratings(void)
 	int			low,
 				np;
 	const char *why;
+
+	/* found by fuzz_ratings_recv: an NPS just outside -100..100 with counts above 2^53 */
+	{
+		int64_t		c[11] = {1, 0, 56053541133LL, 940422246894996749LL, 940422246676103168LL,
+		34360131584LL, 15270662, 7, 8, 9, 10};
+		CxrView		nv = {0, 11, 4, c};
+		double		nps = cxr_nps(&nv);
+
+		CHECK(nps >= -100 && nps <= 100 && nps < -99.99, "NPS of a huge tally within -100..100 (%.17g)", nps);
+		c[0] = c[3] = c[4] = 0;
+		c[9] = 940422246894996749LL;
+		c[10] = 940422246676103168LL;
+		nps = cxr_nps(&nv);
+		CHECK(nps >= -100 && nps <= 100 && nps > 99.99, "NPS of a huge promoter tally within -100..100 (%.17g)", nps);
+	}
 
 	CHECK(n == 54, "5-point binary size 54 (%zu)", n);
 	cxr_encode_binary(&v, buf);
