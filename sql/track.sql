@@ -135,8 +135,8 @@ UPDATE cx.tracked SET swept_to = now() + interval '1 hour' WHERE tbl = 'trk_apps
 \set VERBOSITY default
 -- the mark is not configuration: moving it does not make every backend reload
 SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = 'cx.tracked'::regclass AND tgname = 'tracked_changed';
--- a role that may update the table sweeps it and moves its mark, but cannot
--- change how it is tracked
+-- a role that may update the table sweeps it (as the table's owner, which
+-- moves the mark), but cannot change the registry row
 CREATE ROLE trk_sweeper;
 GRANT SELECT, UPDATE ON trk_apps TO trk_sweeper;
 GRANT INSERT, SELECT ON cx.breach_log TO trk_sweeper;
@@ -145,7 +145,10 @@ UPDATE cx.tracked SET swept_to = :'mark5' WHERE tbl = 'trk_apps'::regclass;
 SET ROLE trk_sweeper;
 SELECT * FROM cx.sweep('trk_apps');
 SELECT swept_to > :'mark5' AS sweeper_moved_mark FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
+-- the registry row is the owner's: the sweeper's updates find no row
 UPDATE cx.tracked SET at_risk = 0.5 WHERE tbl = 'trk_apps'::regclass;
+UPDATE cx.tracked SET swept_to = statement_timestamp() WHERE tbl = 'trk_apps'::regclass;
+SELECT at_risk, swept_to < statement_timestamp() AS mark_kept FROM cx.tracked WHERE tbl = 'trk_apps'::regclass;
 RESET ROLE;
 REVOKE ALL ON trk_apps FROM trk_sweeper;
 REVOKE ALL ON cx.breach_log FROM trk_sweeper;
@@ -363,6 +366,51 @@ SELECT cx.track('trk_calls', 'within 1 hour', started => 'opened', finished => '
 DROP TABLE trk_calls;
 SELECT count(*) AS registry_after_drop FROM cx.tracked;
 SELECT count(*) > 0 AS log_kept FROM cx.breach_log WHERE tbl = 'public.trk_calls';
+
+-- a generated column is computed after the trigger ran: refused as any
+-- tracked column
+CREATE TABLE trk_gen (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, st text,
+					  start_gen timestamptz GENERATED ALWAYS AS (received_at) STORED,
+					  key_gen int GENERATED ALWAYS AS (id * 2) STORED);
+SELECT cx.track('trk_gen', 'within 1 day', started => 'start_gen', finished => 'decided_at', status => 'st');
+SELECT cx.track('trk_gen', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'st', key => 'key_gen');
+SELECT count(*) AS registry FROM cx.tracked WHERE tbl = 'trk_gen'::regclass;
+DROP TABLE trk_gen;
+
+-- rows with an infinite start have no status and no due time, and do not
+-- stop the backfill
+CREATE TABLE trk_inf (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, st text);
+INSERT INTO trk_inf VALUES (1, 'infinity', NULL), (2, '-infinity', NULL), (3, now() - interval '3 days', NULL);
+SELECT cx.track('trk_inf', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'st');
+INSERT INTO trk_inf VALUES (4, 'infinity', 'infinity');
+SELECT id, st, cx_due IS NOT NULL AS has_due FROM trk_inf ORDER BY id;
+UPDATE trk_inf SET received_at = '-infinity' WHERE id = 3;
+SELECT id, st, cx_due FROM trk_inf ORDER BY id;
+SELECT cx.untrack('trk_inf');
+DROP TABLE trk_inf;
+
+-- the sweep index gets a free name of at most 63 bytes: a long table name
+-- is cut, and a name already taken in the schema gets a number
+CREATE TABLE trk_a_table_name_that_is_exactly_sixty_three_bytes_long_abcdefg (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+CREATE TABLE trk_shrt_cx_due_sweep (id int);
+CREATE TABLE trk_shrt (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+SELECT cx.track('trk_a_table_name_that_is_exactly_sixty_three_bytes_long_abcdefg', 'within 1 day', started => 's', finished => 'f', status => 'st');
+SELECT cx.track('trk_shrt', 'within 1 day', started => 's', finished => 'f', status => 'st');
+SELECT tbl, sweep_index, octet_length(sweep_index::text) AS len,
+	   EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = t.tbl AND c.relname = t.sweep_index) AS is_its_index
+FROM cx.tracked t WHERE tbl::text LIKE 'trk_shrt%' OR tbl::text LIKE 'trk_a_table%' ORDER BY 1;
+SELECT cx.untrack('trk_a_table_name_that_is_exactly_sixty_three_bytes_long_abcdefg');
+SELECT cx.untrack('trk_shrt');
+SELECT count(*) AS sweep_indexes_left FROM pg_class WHERE relname LIKE 'trk_%sweep%' AND relkind = 'i';
+DROP TABLE trk_a_table_name_that_is_exactly_sixty_three_bytes_long_abcdefg, trk_shrt_cx_due_sweep, trk_shrt;
+
+-- a registry row cannot be pointed at another table, even by its owner
+CREATE TABLE trk_one (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+CREATE TABLE trk_two (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+SELECT cx.track('trk_one', 'within 1 day', started => 's', finished => 'f', status => 'st');
+UPDATE cx.tracked SET tbl = 'trk_two' WHERE tbl = 'trk_one'::regclass;
+SELECT cx.untrack('trk_one');
+DROP TABLE trk_one, trk_two;
 
 DROP FUNCTION trk_expected;
 DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;

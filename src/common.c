@@ -187,3 +187,31 @@ cx_bigbuf_resize(CxBigBuf *buf, MemoryContext ctx, Size newlen)
 	buf->ctx = ctx;
 #endif
 }
+
+/*
+ * Start a GUC nesting level with search_path set to "pg_catalog, pg_temp",
+ * as PostgreSQL does for maintenance operations; returns the level for
+ * cx_unpin_search_path.  Every query the extension's C code runs is parsed
+ * under it, so no object of any role's schemas can be picked up by name.
+ */
+int
+cx_pin_search_path(void)
+{
+	int			level = NewGUCNestLevel();
+
+	(void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET,
+							 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	return level;
+}
+
+/*
+ * Leave the nesting level of cx_pin_search_path, undoing every setting
+ * changed since, including a plain SET by code that ran inside (as VACUUM
+ * does after running a table owner's code), so nothing of it stays in the
+ * caller's session.
+ */
+void
+cx_unpin_search_path(int level)
+{
+	AtEOXact_GUC(false, level);
+}

@@ -1,4 +1,37 @@
--- Shared declarations.  The schema cx comes from the control file; every
--- role may use what lives in it (functions are PUBLIC by default, tables
--- carry their own grants).
+-- Shared declarations.  The schema cx comes from the control file.
+
+-- The schema must hold nothing but the extension's own objects: a function,
+-- operator, type or table put there beforehand would be found by the
+-- extension's own schema-qualified names.
+DO $$
+DECLARE
+	found text;
+BEGIN
+	SELECT string_agg(what, ', ') INTO found
+	FROM (SELECT 'relation ' || c.relname AS what FROM pg_catalog.pg_class c WHERE c.relnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'function ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p WHERE p.pronamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'type ' || t.typname FROM pg_catalog.pg_type t WHERE t.typnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'operator ' || o.oprname FROM pg_catalog.pg_operator o WHERE o.oprnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'collation ' || l.collname FROM pg_catalog.pg_collation l WHERE l.collnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'conversion ' || v.conname FROM pg_catalog.pg_conversion v WHERE v.connamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'operator family ' || f.opfname FROM pg_catalog.pg_opfamily f WHERE f.opfnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'text search configuration ' || s.cfgname FROM pg_catalog.pg_ts_config s WHERE s.cfgnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'text search dictionary ' || d.dictname FROM pg_catalog.pg_ts_dict d WHERE d.dictnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
+		  UNION ALL SELECT 'statistics object ' || x.stxname FROM pg_catalog.pg_statistic_ext x WHERE x.stxnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace) o;
+	IF found IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
+			MESSAGE = 'schema cx is not empty',
+			DETAIL = format('It holds %s.', found),
+			HINT = 'Install cx_metrics into a schema cx that does not exist yet or is empty.';
+	END IF;
+END
+$$;
+
+-- The schema belongs to the role that runs this script (the bootstrap
+-- superuser in an install of the trusted extension by another role), so
+-- that no other role can rename it or put objects into it.  Every role may
+-- use what lives in it (functions are PUBLIC unless revoked, tables carry
+-- their own grants).
+ALTER SCHEMA cx OWNER TO CURRENT_USER;
+REVOKE ALL ON SCHEMA cx FROM PUBLIC;
 GRANT USAGE ON SCHEMA cx TO PUBLIC;

@@ -49,6 +49,14 @@ extern void cx_prefault(void *p, Size len);
 extern void cx_advise_fresh(void *p, Size len);
 extern void cx_prefault_read(const void *p, Size len);
 
+/*
+ * Run the extension's own queries under search_path "pg_catalog, pg_temp"
+ * (a GUC nesting level; cx_unpin_search_path undoes every setting changed
+ * inside it, as does the abort of the transaction on error).
+ */
+extern int	cx_pin_search_path(void);
+extern void cx_unpin_search_path(int level);
+
 /* cx.shared_transfer: large parallel percentile states go through shared memory */
 extern bool cx_shared_transfer;
 

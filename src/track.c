@@ -10,7 +10,11 @@
  * every backend's relcache callback turns into a reload).  Rows never go
  * through SPI: log entries are buffered in memory and written by one
  * multi-row INSERT, a plan prepared once per backend, at the end of each
- * statement (or every CX_TRACK_FLUSH_ROWS entries).
+ * statement (or every CX_TRACK_FLUSH_ROWS entries), and each written row is
+ * announced by its id.  Every query runs under search_path "pg_catalog,
+ * pg_temp"; the log is written as its owner, and the sweep and the backfill
+ * of cx.track run as each table's owner inside a security-restricted
+ * operation.
  */
 #include "cx_metrics.h"
 
@@ -18,6 +22,7 @@
 #include "access/table.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/pg_authid.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
@@ -27,10 +32,12 @@
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/spi.h"
+#include "funcapi.h"
 #include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/backend_status.h"
 #include "utils/builtins.h"
@@ -40,8 +47,10 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
+#include "utils/resowner.h"
 #include "utils/syscache.h"
 
 #include "calendar.h"
@@ -54,8 +63,6 @@
 #define CX_TRACK_NOTIFY_MAX 100
 /* Buffered log entries written at once in the middle of a long statement. */
 #define CX_TRACK_FLUSH_ROWS 10000
-/* Longest key text put in a notification payload (bytes). */
-#define CX_TRACK_KEY_MAX 256
 
 /* Configuration of one tracked table, as cached by this backend. */
 typedef struct TrackConfig
@@ -101,12 +108,16 @@ typedef struct TrackEntry
 	TrackConfig *cfg;
 	int64		notified;		/* notifications sent in this statement */
 	int64		suppressed;		/* events beyond CX_TRACK_NOTIFY_MAX */
+	int64		suppressed_from;	/* their first and last log ids */
+	int64		suppressed_to;
 } TrackEntry;
 
 /* One buffered breach-log row. */
 typedef struct LogEntry
 {
 	SubTransactionId subid;
+	Oid			relid;
+	int64		id;				/* assigned when written */
 	const char *tbl;
 	char	   *key;
 	const char *standard;
@@ -134,7 +145,8 @@ static MemoryContext log_cxt = NULL;
 static LogEntry *log_buf = NULL;
 static int	log_len = 0;
 static int	log_cap = 0;
-static SPIPlanPtr log_plan = NULL;
+/* the SPI INSERT into the log, without and with the relid column of 0.2.0 */
+static SPIPlanPtr log_plan[2] = {NULL, NULL};
 
 static cxtr_status track_status_of(TrackConfig *cfg, Datum d, bool isnull);
 
@@ -143,7 +155,8 @@ PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
 PG_FUNCTION_INFO_V1(cx_track_flush);
 PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
-PG_FUNCTION_INFO_V1(cx_track_sweep_horizon);
+PG_FUNCTION_INFO_V1(cx_track_sweep);
+PG_FUNCTION_INFO_V1(cx_track_backfill);
 
 /* Mark cached configurations stale when a tracked table or the registry changes. */
 static void
@@ -324,7 +337,8 @@ track_load(Relation rel)
 	Oid			argtypes[1] = {OIDOID};
 	Datum		args[1];
 	bool		isnull;
-	int			ret;
+	int			ret,
+				level;
 
 	/* under the caller's context until complete, so an error frees it */
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "cx_track table config",
@@ -335,6 +349,7 @@ track_load(Relation rel)
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %d", ret);
+	level = cx_pin_search_path();
 
 	ret = SPI_execute("SELECT 'cx.tracked'::pg_catalog.regclass::pg_catalog.oid, "
 					  "'cx.tracked_scores'::pg_catalog.regclass::pg_catalog.oid", true, 1);
@@ -348,9 +363,10 @@ track_load(Relation rel)
 								"t.status::pg_catalog.text, t.due::pg_catalog.text, "
 								"t.key::pg_catalog.text, t.calendar, t.at_risk, "
 								"pg_catalog.format('%I.%I', n.nspname, c.relname) "
-								"FROM cx.tracked t JOIN pg_catalog.pg_class c ON c.oid = t.tbl "
-								"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-								"WHERE t.tbl = $1",
+								"FROM cx.tracked t "
+								"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tbl "
+								"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+								"WHERE t.tbl OPERATOR(pg_catalog.=) $1",
 								1, argtypes, args, NULL, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "reading cx.tracked failed: %d", ret);
@@ -411,9 +427,10 @@ track_load(Relation rel)
 	ret = SPI_execute_with_args("SELECT s.answer::pg_catalog.text, s.threshold, s.scale_min, "
 								"s.scale_max, s.key::pg_catalog.text, s.at::pg_catalog.text, "
 								"pg_catalog.format('%I.%I', n.nspname, c.relname) "
-								"FROM cx.tracked_scores s JOIN pg_catalog.pg_class c ON c.oid = s.tbl "
-								"JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-								"WHERE s.tbl = $1",
+								"FROM cx.tracked_scores s "
+								"JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) s.tbl "
+								"JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+								"WHERE s.tbl OPERATOR(pg_catalog.=) $1",
 								1, argtypes, args, NULL, true, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "reading cx.tracked_scores failed: %d", ret);
@@ -450,6 +467,7 @@ track_load(Relation rel)
 			cfg->relname = spi_text(tup, td, 7);
 		MemoryContextSwitchTo(old);
 	}
+	cx_unpin_search_path(level);
 	SPI_finish();
 	MemoryContextSetParent(cxt, CacheMemoryContext);
 	cfg->valid = true;
@@ -475,6 +493,7 @@ track_lookup(Relation rel)
 	{
 		e->cfg = NULL;
 		e->notified = e->suppressed = 0;
+		e->suppressed_from = e->suppressed_to = 0;
 	}
 	if (e->cfg && e->cfg->valid)
 		return track_last = e;
@@ -482,7 +501,10 @@ track_lookup(Relation rel)
 	/* lookups may have run invalidations: find the entry again */
 	e = (TrackEntry *) hash_search(track_cache, &relid, HASH_ENTER, &found);
 	if (!found)
+	{
 		e->notified = e->suppressed = 0;
+		e->suppressed_from = e->suppressed_to = 0;
+	}
 	else if (e->cfg)
 	{
 		/* a caller up the stack may still use the old one: free it at xact end */
@@ -563,19 +585,58 @@ track_array(Datum *d, bool *nulls, int n, Oid elemtype)
 											  typlen, typbyval, typalign));
 }
 
-/* Write the buffered entries into cx.breach_log with one SPI INSERT. */
+/* Columns of the log the SQL path writes, as arrays. */
+#define CX_LOG_SPI_ARGS 12
+
+/*
+ * The INSERT of the log's rows from one array per column ($1 .. $12 in the
+ * order of the log's columns); with_relid: into the relid column of 0.2.0
+ * too.
+ */
+static char *
+track_log_insert_sql(bool with_relid)
+{
+	static const char *const cols[CX_LOG_SPI_ARGS] = {"id", "tbl", "key", "standard", "started",
+	"due", "finished", "old_status", "new_status", "score", "logged_at", "relid"};
+	int			ncols = with_relid ? CX_LOG_SPI_ARGS : CX_LOG_SPI_ARGS - 1;
+	StringInfoData q;
+	int			c;
+
+	initStringInfo(&q);
+	appendStringInfoString(&q, "INSERT INTO cx.breach_log (");
+	for (c = 0; c < ncols; c++)
+		appendStringInfo(&q, "%s%s", c ? ", " : "", cols[c]);
+	appendStringInfoString(&q, ") SELECT ");
+	for (c = 0; c < ncols; c++)
+		appendStringInfo(&q, "%su.%s%s", c ? ", " : "", cols[c], c == 3 ? "::cx.standard" : "");
+	appendStringInfoString(&q, " FROM ROWS FROM (");
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
+		appendStringInfo(&q, "%spg_catalog.unnest($%d)", c ? ", " : "", c + 1);
+	appendStringInfoString(&q, ") AS u(");
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
+		appendStringInfo(&q, "%s%s", c ? ", " : "", cols[c]);
+	appendStringInfoChar(&q, ')');
+	return q.data;
+}
+
+/*
+ * Write the buffered entries into cx.breach_log with one SPI INSERT
+ * (with_relid: the log has the relid column, as it has since 0.2.0).
+ */
 static void
-track_log_flush_spi(void)
+track_log_flush_spi(bool with_relid)
 {
 	int			n = log_len,
 				i,
 				c,
-				ret;
-	Datum	   *vals[10];
-	bool	   *nulls[10];
-	Datum		args[10];
-	static const Oid elemtypes[10] = {TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
-	TIMESTAMPTZOID, TEXTOID, TEXTOID, FLOAT8OID, TIMESTAMPTZOID};
+				ret,
+				level;
+	Datum	   *vals[CX_LOG_SPI_ARGS];
+	bool	   *nulls[CX_LOG_SPI_ARGS];
+	Datum		args[CX_LOG_SPI_ARGS];
+	static const Oid elemtypes[CX_LOG_SPI_ARGS] = {INT8OID, TEXTOID, TEXTOID, TEXTOID,
+		TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, FLOAT8OID,
+	TIMESTAMPTZOID, OIDOID};
 	Oid			save_userid;
 	int			save_sec;
 	Oid			owner;
@@ -588,7 +649,7 @@ track_log_flush_spi(void)
 		return;
 	tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
 	old = MemoryContextSwitchTo(tmp);
-	for (c = 0; c < 10; c++)
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
 	{
 		vals[c] = palloc(n * sizeof(Datum));
 		nulls[c] = palloc0(n * sizeof(bool));
@@ -598,31 +659,33 @@ track_log_flush_spi(void)
 		LogEntry   *le = &log_buf[i];
 		const char *os = cxtr_status_name((cxtr_status) le->old_status);
 
-		vals[0][i] = CStringGetTextDatum(le->tbl);
+		vals[0][i] = Int64GetDatum(le->id);
+		vals[1][i] = CStringGetTextDatum(le->tbl);
 		if (le->key)
-			vals[1][i] = CStringGetTextDatum(le->key);
-		else
-			nulls[1][i] = true;
-		if (le->standard)
-			vals[2][i] = CStringGetTextDatum(le->standard);
+			vals[2][i] = CStringGetTextDatum(le->key);
 		else
 			nulls[2][i] = true;
-		vals[3][i] = TimestampTzGetDatum(le->started);
-		nulls[3][i] = le->started_null;
-		vals[4][i] = TimestampTzGetDatum(le->due);
-		nulls[4][i] = le->due_null;
-		vals[5][i] = TimestampTzGetDatum(le->finished);
-		nulls[5][i] = le->finished_null;
-		if (os)
-			vals[6][i] = CStringGetTextDatum(os);
+		if (le->standard)
+			vals[3][i] = CStringGetTextDatum(le->standard);
 		else
-			nulls[6][i] = true;
-		vals[7][i] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
-		vals[8][i] = Float8GetDatum(le->score);
-		nulls[8][i] = le->score_null;
-		vals[9][i] = TimestampTzGetDatum(le->logged_at);
+			nulls[3][i] = true;
+		vals[4][i] = TimestampTzGetDatum(le->started);
+		nulls[4][i] = le->started_null;
+		vals[5][i] = TimestampTzGetDatum(le->due);
+		nulls[5][i] = le->due_null;
+		vals[6][i] = TimestampTzGetDatum(le->finished);
+		nulls[6][i] = le->finished_null;
+		if (os)
+			vals[7][i] = CStringGetTextDatum(os);
+		else
+			nulls[7][i] = true;
+		vals[8][i] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
+		vals[9][i] = Float8GetDatum(le->score);
+		nulls[9][i] = le->score_null;
+		vals[10][i] = TimestampTzGetDatum(le->logged_at);
+		vals[11][i] = ObjectIdGetDatum(le->relid);
 	}
-	for (c = 0; c < 10; c++)
+	for (c = 0; c < CX_LOG_SPI_ARGS; c++)
 		args[c] = track_array(vals[c], nulls[c], n, elemtypes[c]);
 
 	/* the log belongs to the extension: write it as its owner */
@@ -638,33 +701,25 @@ track_log_flush_spi(void)
 
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %d", ret);
-	if (log_plan == NULL)
+	level = cx_pin_search_path();
+	if (log_plan[with_relid] == NULL)
 	{
-		Oid			argtypes[10];
+		Oid			argtypes[CX_LOG_SPI_ARGS];
 		SPIPlanPtr	plan;
 
-		for (c = 0; c < 10; c++)
+		for (c = 0; c < CX_LOG_SPI_ARGS; c++)
 			argtypes[c] = get_array_type(elemtypes[c]);
-		plan = SPI_prepare("INSERT INTO cx.breach_log (tbl, key, standard, started, due, "
-						   "finished, old_status, new_status, score, logged_at) "
-						   "SELECT u.tbl, u.key, u.std::cx.standard, u.started, u.due, "
-						   "u.finished, u.old_status, u.new_status, u.score, u.logged_at "
-						   "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), "
-						   "pg_catalog.unnest($3), pg_catalog.unnest($4), pg_catalog.unnest($5), "
-						   "pg_catalog.unnest($6), pg_catalog.unnest($7), pg_catalog.unnest($8), "
-						   "pg_catalog.unnest($9), pg_catalog.unnest($10)) "
-						   "AS u(tbl, key, std, started, due, finished, old_status, "
-						   "new_status, score, logged_at)",
-						   10, argtypes);
+		plan = SPI_prepare(track_log_insert_sql(with_relid), CX_LOG_SPI_ARGS, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
 		if (SPI_keepplan(plan) != 0)
 			elog(ERROR, "SPI_keepplan failed");
-		log_plan = plan;
+		log_plan[with_relid] = plan;
 	}
-	ret = SPI_execute_plan(log_plan, args, NULL, false, 0);
+	ret = SPI_execute_plan(log_plan[with_relid], args, NULL, false, 0);
 	if (ret != SPI_OK_INSERT)
 		elog(ERROR, "writing cx.breach_log failed: %s", SPI_result_code_string(ret));
+	cx_unpin_search_path(level);
 	SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec);
 
@@ -672,27 +727,40 @@ track_log_flush_spi(void)
 	MemoryContextDelete(tmp);
 }
 
-#define CX_LOG_NATTS 11
+#define CX_LOG_NATTS 12
 #define CX_LOG_BATCH 1000
+
+/* Whether the log has the relid column of 0.2.0 (before its update script ran, not). */
+static bool
+track_log_has_relid(Relation rel)
+{
+	TupleDesc	td = RelationGetDescr(rel);
+
+	return td->natts >= CX_LOG_NATTS &&
+		!TupleDescAttr(td, CX_LOG_NATTS - 1)->attisdropped &&
+		strcmp(NameStr(TupleDescAttr(td, CX_LOG_NATTS - 1)->attname), "relid") == 0;
+}
 
 /*
  * Whether cx.breach_log can be written directly: it still has the columns
- * of the extension, no triggers, no row-level security, and only
- * immediately checked indexes.  Otherwise rows go through SQL.
+ * of the extension, no triggers, no forced row-level security (its owner,
+ * whom the extension writes as, bypasses the policies), and only
+ * immediately checked indexes on plain columns, so that no code runs.
+ * Otherwise rows go through SQL.
  */
 static bool
 track_log_direct_ok(Relation rel)
 {
 	static const char *const names[CX_LOG_NATTS] = {"id", "tbl", "key", "standard", "started",
-	"due", "finished", "old_status", "new_status", "score", "logged_at"};
+	"due", "finished", "old_status", "new_status", "score", "logged_at", "relid"};
 	TupleDesc	td = RelationGetDescr(rel);
 	List	   *indexes;
 	ListCell   *lc;
 	bool		ok = true;
 	int			i;
 
-	if (td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
-		rel->rd_rel->relrowsecurity || (td->constr && td->constr->has_generated_stored))
+	if (!track_log_has_relid(rel) || td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
+		rel->rd_rel->relforcerowsecurity || (td->constr && td->constr->has_generated_stored))
 		return false;
 	for (i = 0; i < CX_LOG_NATTS; i++)
 		if (TupleDescAttr(td, i)->attisdropped ||
@@ -707,7 +775,9 @@ track_log_direct_ok(Relation rel)
 
 		if (!HeapTupleIsValid(itup))
 			elog(ERROR, "cache lookup failed for index %u", lfirst_oid(lc));
-		if (!((Form_pg_index) GETSTRUCT(itup))->indimmediate)
+		if (!((Form_pg_index) GETSTRUCT(itup))->indimmediate ||
+			!heap_attisnull(itup, Anum_pg_index_indexprs, NULL) ||
+			!heap_attisnull(itup, Anum_pg_index_indpred, NULL))
 			ok = false;
 		ReleaseSysCache(itup);
 	}
@@ -716,9 +786,40 @@ track_log_direct_ok(Relation rel)
 }
 
 /*
+ * Announce a written log entry by its id (NOTIFY cx_breach), or count it
+ * into the statement's summary of its table once past the limit.  The
+ * payload names the table and the log row, nothing of the row itself: a
+ * listener reads the row from cx.breach_log, which shows it only to roles
+ * that may read the table.
+ */
+static void
+track_notify(const LogEntry *le)
+{
+	TrackEntry *e = (TrackEntry *) hash_search(track_cache, &le->relid, HASH_FIND, NULL);
+	StringInfoData buf;
+
+	track_counters_dirty = true;
+	if (e != NULL && e->notified >= CX_TRACK_NOTIFY_MAX)
+	{
+		if (e->suppressed++ == 0)
+			e->suppressed_from = le->id;
+		e->suppressed_to = le->id;
+		return;
+	}
+	if (e != NULL)
+		e->notified++;
+	initStringInfo(&buf);
+	appendStringInfoString(&buf, "{\"table\":");
+	escape_json(&buf, le->tbl);
+	appendStringInfo(&buf, ",\"id\":" INT64_FORMAT "}", le->id);
+	Async_Notify("cx_breach", buf.data);
+	pfree(buf.data);
+}
+
+/*
  * Write the buffered entries straight into cx.breach_log (multi-insert into
  * the heap, then its indexes), as COPY does; fall back to SQL when the log
- * table was customized.
+ * table was customized.  Then announce each entry.
  */
 static void
 track_log_flush(void)
@@ -741,122 +842,90 @@ track_log_flush(void)
 	logrel = get_relname_relid("breach_log", get_namespace_oid("cx", false));
 	if (!OidIsValid(logrel))
 		elog(ERROR, "relation cx.breach_log does not exist");
-	rel = table_open(logrel, RowExclusiveLock);
-	if (!track_log_direct_ok(rel))
-	{
-		table_close(rel, RowExclusiveLock);
-		track_log_flush_spi();
-		track_log_clear();
-		return;
-	}
 	seqrel = get_relname_relid("breach_log_id_seq", get_namespace_oid("cx", false));
 	if (!OidIsValid(seqrel))
 		elog(ERROR, "sequence cx.breach_log_id_seq does not exist");
-
-	tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(tmp);
-	estate = CreateExecutorState();
-	rri = makeNode(ResultRelInfo);
-	InitResultRelInfo(rri, rel, 1, NULL, 0);
-	ExecOpenIndices(rri, false);
-	cid = GetCurrentCommandId(true);
-	slots = palloc(CX_LOG_BATCH * sizeof(TupleTableSlot *));
-	for (j = 0; j < CX_LOG_BATCH; j++)
-		slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
-
-	for (i = 0; i < log_len; i += n)
+	for (i = 0; i < log_len; i++)
+		log_buf[i].id = nextval_internal(seqrel, false);
+	rel = table_open(logrel, RowExclusiveLock);
+	if (!track_log_direct_ok(rel))
 	{
-		n = Min(CX_LOG_BATCH, log_len - i);
-		for (j = 0; j < n; j++)
-		{
-			LogEntry   *le = &log_buf[i + j];
-			TupleTableSlot *slot = slots[j];
-			Datum	   *v = slot->tts_values;
-			bool	   *nl = slot->tts_isnull;
-			const char *os = cxtr_status_name((cxtr_status) le->old_status);
+		bool		with_relid = track_log_has_relid(rel);
 
-			ExecClearTuple(slot);
-			memset(nl, 0, CX_LOG_NATTS * sizeof(bool));
-			v[0] = Int64GetDatum(nextval_internal(seqrel, false));
-			v[1] = CStringGetTextDatum(le->tbl);
-			if (le->key)
-				v[2] = CStringGetTextDatum(le->key);
-			else
-				nl[2] = true;
-			v[3] = le->standard_datum;
-			nl[3] = le->standard == NULL;
-			v[4] = TimestampTzGetDatum(le->started);
-			nl[4] = le->started_null;
-			v[5] = TimestampTzGetDatum(le->due);
-			nl[5] = le->due_null;
-			v[6] = TimestampTzGetDatum(le->finished);
-			nl[6] = le->finished_null;
-			if (os)
-				v[7] = CStringGetTextDatum(os);
-			else
-				nl[7] = true;
-			v[8] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
-			v[9] = Float8GetDatum(le->score);
-			nl[9] = le->score_null;
-			v[10] = TimestampTzGetDatum(le->logged_at);
-			ExecStoreVirtualTuple(slot);
-		}
-		table_multi_insert(rel, slots, n, cid, 0, NULL);
-		for (j = 0; j < n; j++)
-		{
-			if (rri->ri_NumIndices > 0)
-				ExecInsertIndexTuples(rri, slots[j], estate, false, false, NULL, NIL);
-			ResetPerTupleExprContext(estate);
-		}
-		MemoryContextSwitchTo(tmp);
+		table_close(rel, RowExclusiveLock);
+		track_log_flush_spi(with_relid);
 	}
-	for (j = 0; j < CX_LOG_BATCH; j++)
-		ExecDropSingleTupleTableSlot(slots[j]);
-	ExecCloseIndices(rri);
-	FreeExecutorState(estate);
-	table_close(rel, NoLock);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(tmp);
-	track_log_clear();
-}
-
-/* Queue a notification for an event, or count it once past the limit. */
-static void
-track_notify(TrackEntry *e, const char *tbl, const char *key, cxtr_status st,
-			 bool due_null, TimestampTz due, bool score_null, double score)
-{
-	StringInfoData buf;
-	char		ts[64];
-
-	track_counters_dirty = true;
-	if (e->notified >= CX_TRACK_NOTIFY_MAX)
-	{
-		e->suppressed++;
-		return;
-	}
-	e->notified++;
-	initStringInfo(&buf);
-	appendStringInfoString(&buf, "{\"table\":");
-	escape_json(&buf, tbl);
-	appendStringInfoString(&buf, ",\"key\":");
-	if (key == NULL)
-		appendStringInfoString(&buf, "null");
-	else if (strlen(key) <= CX_TRACK_KEY_MAX)
-		escape_json(&buf, key);
 	else
 	{
-		char	   *k = pnstrdup(key, pg_mbcliplen(key, strlen(key), CX_TRACK_KEY_MAX));
+		tmp = AllocSetContextCreate(CurrentMemoryContext, "cx_track flush", ALLOCSET_DEFAULT_SIZES);
+		old = MemoryContextSwitchTo(tmp);
+		estate = CreateExecutorState();
+		rri = makeNode(ResultRelInfo);
+		InitResultRelInfo(rri, rel, 1, NULL, 0);
+		ExecOpenIndices(rri, false);
+		cid = GetCurrentCommandId(true);
+		slots = palloc(CX_LOG_BATCH * sizeof(TupleTableSlot *));
+		for (j = 0; j < CX_LOG_BATCH; j++)
+			slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
 
-		escape_json(&buf, k);
+		for (i = 0; i < log_len; i += n)
+		{
+			n = Min(CX_LOG_BATCH, log_len - i);
+			for (j = 0; j < n; j++)
+			{
+				LogEntry   *le = &log_buf[i + j];
+				TupleTableSlot *slot = slots[j];
+				Datum	   *v = slot->tts_values;
+				bool	   *nl = slot->tts_isnull;
+				const char *os = cxtr_status_name((cxtr_status) le->old_status);
+
+				ExecClearTuple(slot);
+				memset(nl, 0, CX_LOG_NATTS * sizeof(bool));
+				v[0] = Int64GetDatum(le->id);
+				v[1] = CStringGetTextDatum(le->tbl);
+				if (le->key)
+					v[2] = CStringGetTextDatum(le->key);
+				else
+					nl[2] = true;
+				v[3] = le->standard_datum;
+				nl[3] = le->standard == NULL;
+				v[4] = TimestampTzGetDatum(le->started);
+				nl[4] = le->started_null;
+				v[5] = TimestampTzGetDatum(le->due);
+				nl[5] = le->due_null;
+				v[6] = TimestampTzGetDatum(le->finished);
+				nl[6] = le->finished_null;
+				if (os)
+					v[7] = CStringGetTextDatum(os);
+				else
+					nl[7] = true;
+				v[8] = CStringGetTextDatum(cxtr_status_name((cxtr_status) le->new_status));
+				v[9] = Float8GetDatum(le->score);
+				nl[9] = le->score_null;
+				v[10] = TimestampTzGetDatum(le->logged_at);
+				v[11] = ObjectIdGetDatum(le->relid);
+				ExecStoreVirtualTuple(slot);
+			}
+			table_multi_insert(rel, slots, n, cid, 0, NULL);
+			for (j = 0; j < n; j++)
+			{
+				if (rri->ri_NumIndices > 0)
+					ExecInsertIndexTuples(rri, slots[j], estate, false, false, NULL, NIL);
+				ResetPerTupleExprContext(estate);
+			}
+			MemoryContextSwitchTo(tmp);
+		}
+		for (j = 0; j < CX_LOG_BATCH; j++)
+			ExecDropSingleTupleTableSlot(slots[j]);
+		ExecCloseIndices(rri);
+		FreeExecutorState(estate);
+		table_close(rel, NoLock);
+		MemoryContextSwitchTo(old);
+		MemoryContextDelete(tmp);
 	}
-	appendStringInfo(&buf, ",\"status\":\"%s\"", cxtr_status_name(st));
-	if (!due_null && cxtr_iso8601(due, ts, sizeof(ts)) > 0)
-		appendStringInfo(&buf, ",\"due\":\"%s\"", ts);
-	if (!score_null)
-		appendStringInfo(&buf, ",\"score\":%.15g", score);
-	appendStringInfoChar(&buf, '}');
-	Async_Notify("cx_breach", buf.data);
-	pfree(buf.data);
+	for (i = 0; i < log_len; i++)
+		track_notify(&log_buf[i]);
+	track_log_clear();
 }
 
 /* The text of a key value, or NULL. */
@@ -1076,6 +1145,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 				cur,
 				old_st;
 	TimestampTz now = track_eval_time();
+	bool		no_start;
 
 	if (!cfg->has_standard)
 		ereport(ERROR,
@@ -1088,7 +1158,9 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	if (td->natts != cfg->natts)
 		elog(ERROR, "tracked table \"%s\" changed shape", RelationGetRelationName(rel));
 	track_read_row(cfg, tup, td, &row);
-	if (!row.started_null)
+	/* a row without a finite start has no due time and no status */
+	no_start = row.started_null || TIMESTAMP_NOT_FINITE(DatumGetTimestampTz(row.started));
+	if (!no_start)
 	{
 		due = TimestampTzGetDatum(cx_calendar_due_at(DatumGetTimestampTz(row.started),
 													 DatumGetStandardP(cfg->standard),
@@ -1101,8 +1173,8 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	/* leave the row alone when both columns already hold the result */
 	cur = track_status_of(cfg, row.status, row.status_null);
 	if ((cur == st && (st != CXTR_NONE || row.status_null) &&
-		 row.due_null == row.started_null &&
-		 (row.started_null || DatumGetTimestampTz(row.due) == DatumGetTimestampTz(due))) ||
+		 row.due_null == no_start &&
+		 (no_start || DatumGetTimestampTz(row.due) == DatumGetTimestampTz(due))) ||
 		(st != CXTR_NONE &&
 		 track_write_in_place(cfg, is_update ? trig->tg_newslot : trig->tg_trigslot, tup, &row,
 							  cfg->status_datum[st], DatumGetTimestampTz(due))))
@@ -1115,7 +1187,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		cfg->values[cfg->att_status - 1] = st == CXTR_NONE ? (Datum) 0 : cfg->status_datum[st];
 		cfg->nulls[cfg->att_status - 1] = st == CXTR_NONE;
 		cfg->values[cfg->att_due - 1] = due;
-		cfg->nulls[cfg->att_due - 1] = row.started_null;
+		cfg->nulls[cfg->att_due - 1] = no_start;
 		newtup = heap_form_tuple(td, cfg->values, cfg->nulls);
 		/* keep the identity of the row, as heap_modify_tuple does */
 		newtup->t_data->t_ctid = tup->t_data->t_ctid;
@@ -1133,6 +1205,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		if (log_len >= CX_TRACK_FLUSH_ROWS)
 			track_log_flush();
 		le = track_log_append();
+		le->relid = RelationGetRelid(rel);
 		le->tbl = cfg->relname;
 		/* from the tuple: a flush may have run triggers that reuse cfg->values */
 		le->key = track_key_text(tup, td, cfg->att_key, &cfg->key_out);
@@ -1146,7 +1219,6 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		le->finished_null = row.finished_null;
 		le->old_status = (int8) old_st;
 		le->new_status = (int8) st;
-		track_notify(e, cfg->relname, le->key, st, false, le->due, true, 0);
 	}
 	return PointerGetDatum(tup);
 }
@@ -1221,6 +1293,7 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 		if (log_len >= CX_TRACK_FLUSH_ROWS)
 			track_log_flush();
 		le = track_log_append();
+		le->relid = RelationGetRelid(rel);
 		le->tbl = cfg->relname;
 		le->key = track_key_text(tup, td, cfg->att_skey, &cfg->skey_out);
 		if (cfg->att_at != InvalidAttrNumber)
@@ -1233,14 +1306,14 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 		le->new_status = CXTR_LOW_SCORE;
 		le->score = answer;
 		le->score_null = false;
-		track_notify(e, cfg->relname, le->key, CXTR_LOW_SCORE, true, 0, false, answer);
 	}
 	return PointerGetDatum(tup);
 }
 
 /*
  * Statement trigger of tracked tables: write the buffered log entries and
- * announce the events beyond the per-statement limit with one summary.
+ * announce the table's entries beyond the per-statement limit with one
+ * summary (their count and first and last ids).
  */
 Datum
 cx_track_flush(PG_FUNCTION_ARGS)
@@ -1261,8 +1334,9 @@ cx_track_flush(PG_FUNCTION_ARGS)
 			initStringInfo(&buf);
 			appendStringInfoString(&buf, "{\"table\":");
 			escape_json(&buf, e->cfg->relname);
-			appendStringInfo(&buf, ",\"status\":\"coalesced\",\"count\":" INT64_FORMAT "}",
-							 e->suppressed);
+			appendStringInfo(&buf, ",\"coalesced\":" INT64_FORMAT ",\"from_id\":" INT64_FORMAT
+							 ",\"to_id\":" INT64_FORMAT "}",
+							 e->suppressed, e->suppressed_from, e->suppressed_to);
 			Async_Notify("cx_breach", buf.data);
 		}
 		e->notified = e->suppressed = 0;
@@ -1299,21 +1373,20 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
 /*
  * The lower bound of the next sweep's window: the start of the oldest
  * transaction of another backend of this database that may write tracked
- * rows ('infinity' when there is none), or NULL when activity tracking is
- * off.  (Prepared transactions, whose start is not recorded, are checked by
- * cx.sweep itself.)  A transaction not visible to a sweep that reads this
+ * rows (DT_NOEND when there is none); false when that is unknown (activity
+ * tracking off).  A transaction not visible to a sweep that reads this
  * first judges its rows no earlier than its start, so rows it leaves stale
  * have flip instants at or after it.
  */
-Datum
-cx_track_sweep_horizon(PG_FUNCTION_ARGS)
+static bool
+track_sweep_horizon(TimestampTz *horizon)
 {
 	TimestampTz oldest = DT_NOEND;
 	int			n,
 				i;
 
 	if (!pgstat_track_activities)
-		PG_RETURN_NULL();
+		return false;
 	pgstat_clear_backend_activity_snapshot();
 	n = pgstat_fetch_stat_numbackends();
 	for (i = 1; i <= n; i++)
@@ -1333,5 +1406,304 @@ cx_track_sweep_horizon(PG_FUNCTION_ARGS)
 	}
 	/* leave the snapshot of pg_stat_activity as a later query expects it */
 	pgstat_clear_backend_activity_snapshot();
-	PG_RETURN_TIMESTAMPTZ(oldest);
+	*horizon = oldest;
+	return true;
+}
+
+/* The OID of one of the extension's own functions, by its full signature. */
+static Oid
+track_function(const char *signature)
+{
+	return DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(signature)));
+}
+
+/*
+ * Call a function of the extension as the owner of a table, inside a
+ * security-restricted operation and under search_path "pg_catalog,
+ * pg_temp", as VACUUM and REFRESH MATERIALIZED VIEW run the code of a
+ * table's owner.  An error leaves the user and the settings to the abort of
+ * the (sub)transaction to restore.
+ */
+static Datum
+track_call_as_owner(Oid fn, Oid owner, int nargs, Datum *args, bool *argnulls, bool *isnull)
+{
+	LOCAL_FCINFO(fcinfo, 3);
+	FmgrInfo	flinfo;
+	Oid			save_userid;
+	int			save_sec,
+				level,
+				i;
+	Datum		result;
+
+	Assert(nargs <= 3);
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_RESTRICTED_OPERATION);
+	level = cx_pin_search_path();
+	fmgr_info(fn, &flinfo);
+	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
+	for (i = 0; i < nargs; i++)
+	{
+		fcinfo->args[i].value = args[i];
+		fcinfo->args[i].isnull = argnulls[i];
+	}
+	result = FunctionCallInvoke(fcinfo);
+	*isnull = fcinfo->isnull;
+	cx_unpin_search_path(level);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	return result;
+}
+
+/* The owner and persistence of a relation; false when it does not exist. */
+static bool
+track_rel_owner(Oid relid, Oid *owner, char *persistence)
+{
+	HeapTuple	ctup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+
+	if (!HeapTupleIsValid(ctup))
+		return false;
+	*owner = ((Form_pg_class) GETSTRUCT(ctup))->relowner;
+	*persistence = ((Form_pg_class) GETSTRUCT(ctup))->relpersistence;
+	ReleaseSysCache(ctup);
+	return true;
+}
+
+/*
+ * Run one SPI query of the sweep under search_path "pg_catalog, pg_temp"
+ * as the current user; returns the first column of its first row.
+ */
+static Datum
+track_sweep_query(const char *sql, int nargs, Oid *types, Datum *args, bool *isnull)
+{
+	int			ret,
+				level;
+	Datum		d = (Datum) 0;
+
+	*isnull = true;
+	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed: %d", ret);
+	level = cx_pin_search_path();
+	ret = SPI_execute_with_args(sql, nargs, types, args, NULL, false, 0);
+	if (ret < 0)
+		elog(ERROR, "cx.sweep query failed: %s", SPI_result_code_string(ret));
+	if (SPI_processed > 0 && SPI_tuptable != NULL)
+	{
+		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
+		if (!*isnull)
+			d = SPI_datumTransfer(d, SPI_tuptable->tupdesc->attrs[0].attbyval,
+								  SPI_tuptable->tupdesc->attrs[0].attlen);
+	}
+	cx_unpin_search_path(level);
+	SPI_finish();
+	return d;
+}
+
+/*
+ * Sweep one table as its owner in a subtransaction of its own; a failure is
+ * reported as a warning and rolled back, and false returned.
+ */
+static bool
+track_sweep_one(Oid fn, Oid relid, Oid owner, bool since_null, TimestampTz since,
+				bool horizon_known, TimestampTz horizon, int64 *flipped, bool *flipped_null)
+{
+	MemoryContext oldcxt = CurrentMemoryContext;
+	ResourceOwner oldowner = CurrentResourceOwner;
+	Datum		args[3];
+	bool		nulls[3];
+	volatile bool ok = false;
+
+	args[0] = ObjectIdGetDatum(relid);
+	nulls[0] = false;
+	args[1] = TimestampTzGetDatum(since);
+	nulls[1] = since_null;
+	args[2] = TimestampTzGetDatum(horizon);
+	nulls[2] = !horizon_known;
+
+	BeginInternalSubTransaction(NULL);
+	MemoryContextSwitchTo(oldcxt);
+	PG_TRY();
+	{
+		bool		isnull;
+		Datum		r = track_call_as_owner(fn, owner, 3, args, nulls, &isnull);
+
+		*flipped = isnull ? 0 : DatumGetInt64(r);
+		*flipped_null = isnull;
+		ReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ok = true;
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		MemoryContextSwitchTo(oldcxt);
+		edata = CopyErrorData();
+		FlushErrorState();
+		RollbackAndReleaseCurrentSubTransaction();
+		MemoryContextSwitchTo(oldcxt);
+		CurrentResourceOwner = oldowner;
+		ereport(WARNING,
+				(errcode(edata->sqlerrcode),
+				 errmsg("cx.sweep skipped table \"%s\": %s", get_rel_name(relid), edata->message),
+				 edata->detail ? errdetail("%s", edata->detail) : 0,
+				 errhint("Nothing of this table was changed; the other tables were swept.  The code of its "
+						 "triggers, indexes and policies runs as its owner under search_path \"pg_catalog, "
+						 "pg_temp\": qualify the names it uses, or give its functions SET search_path.")));
+		FreeErrorData(edata);
+	}
+	PG_END_TRY();
+	return ok;
+}
+
+/*
+ * cx.sweep(tbl, since): sweep every tracked table the caller may update (or
+ * one), each as its owner in a security-restricted operation and a
+ * subtransaction of its own; forget registry rows of tables that no longer
+ * exist.  Returns (table, rows flipped) per table swept.
+ */
+Datum
+cx_track_sweep(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	bool		only_null = PG_ARGISNULL(0);
+	Oid			only = only_null ? InvalidOid : PG_GETARG_OID(0);
+	bool		since_null = PG_ARGISNULL(1);
+	TimestampTz since = since_null ? 0 : PG_GETARG_TIMESTAMPTZ(1);
+	TimestampTz now_at = GetCurrentStatementStartTimestamp();
+	Oid			fn;
+	Oid			argtypes[1] = {OIDOID};
+	Datum		arg[1];
+	Datum		d;
+	bool		isnull;
+	ArrayType  *arr;
+	Datum	   *relids;
+	int			nrel,
+				i;
+
+	if (!since_null && (since > now_at || TIMESTAMP_IS_NOEND(since)))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("since must not be in the future"),
+				 errdetail("since is %s, the statement time %s.",
+						   timestamptz_to_str(since), timestamptz_to_str(now_at)),
+				 errhint("Use since => '-infinity' to look at every open row.")));
+	InitMaterializedSRF(fcinfo, 0);
+	fn = track_function("cx._sweep_table(pg_catalog.regclass, pg_catalog.timestamptz, pg_catalog.timestamptz)");
+
+	/* the tracked tables, in OID order */
+	arg[0] = ObjectIdGetDatum(only);
+	d = track_sweep_query(only_null ?
+						  "SELECT pg_catalog.array_agg(t.tbl::pg_catalog.oid ORDER BY t.tbl::pg_catalog.oid) FROM cx.tracked t" :
+						  "SELECT pg_catalog.array_agg(t.tbl::pg_catalog.oid) FROM cx.tracked t "
+						  "WHERE t.tbl OPERATOR(pg_catalog.=) $1",
+						  only_null ? 0 : 1, argtypes, arg, &isnull);
+	if (isnull)
+		return (Datum) 0;
+	arr = DatumGetArrayTypeP(d);
+	deconstruct_array(arr, OIDOID, sizeof(Oid), true, TYPALIGN_INT, &relids, NULL, &nrel);
+
+	for (i = 0; i < nrel; i++)
+	{
+		Oid			relid = DatumGetObjectId(relids[i]);
+		Oid			owner;
+		char		persistence;
+		bool		horizon_known = false,
+					flipped_null;
+		TimestampTz horizon = 0;
+		int64		flipped;
+
+		CHECK_FOR_INTERRUPTS();
+		if (!track_rel_owner(relid, &owner, &persistence))
+		{
+			/* dropped without the event trigger seeing it */
+			ereport(WARNING,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("cx.sweep removed tracked table %u from the registry: it no longer exists", relid)));
+			arg[0] = ObjectIdGetDatum(relid);
+			(void) track_sweep_query("DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1",
+									 1, argtypes, arg, &isnull);
+			continue;
+		}
+		if (persistence == RELPERSISTENCE_TEMP)
+		{
+			ereport(WARNING,
+					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+					 errmsg("cx.sweep skipped table \"%s\": it is a temporary table", get_rel_name(relid)),
+					 errhint("Temporary tables cannot be tracked; its owner may run cx.untrack on it.")));
+			continue;
+		}
+		if (!has_privs_of_role(GetUserId(), owner) &&
+			pg_class_aclcheck(relid, GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
+		{
+			ereport(NOTICE,
+					(errmsg("cx.sweep skips table \"%s\": no UPDATE privilege", get_rel_name(relid))));
+			continue;
+		}
+		if (XactIsoLevel == XACT_READ_COMMITTED)
+		{
+			d = track_sweep_query("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_xacts p "
+								  "WHERE p.database OPERATOR(pg_catalog.=) pg_catalog.current_database())",
+								  0, NULL, NULL, &isnull);
+			if (!isnull && !DatumGetBool(d))
+				horizon_known = track_sweep_horizon(&horizon);
+		}
+		if (track_sweep_one(fn, relid, owner, since_null, since, horizon_known, horizon,
+							&flipped, &flipped_null) && !flipped_null)
+		{
+			Datum		values[2];
+			bool		nulls[2] = {false, false};
+
+			values[0] = ObjectIdGetDatum(relid);
+			values[1] = Int64GetDatum(flipped);
+			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		}
+	}
+	return (Datum) 0;
+}
+
+/*
+ * cx._track_backfill(tbl): compute every row of a newly tracked table, as
+ * the table's owner in a security-restricted operation; the caller must
+ * have the owner's privileges.  Returns the rows updated.
+ */
+Datum
+cx_track_backfill(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	Oid			owner;
+	char		persistence;
+	Datum		args[1];
+	bool		nulls[1] = {false};
+	bool		isnull;
+	Datum		r;
+
+	if (!track_rel_owner(relid, &owner, &persistence))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table with OID %u does not exist", relid)));
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s", get_rel_name(relid)),
+				 errhint("Ask the table owner to run it.")));
+	args[0] = ObjectIdGetDatum(relid);
+	r = track_call_as_owner(track_function("cx._track_backfill_rows(pg_catalog.regclass)"),
+							owner, 1, args, nulls, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_DATUM(r);
+}
+
+/*
+ * cx._sweep_horizon() of release 0.1.0, kept so that its install script
+ * loads: answers "unknown" (the old sweep then keeps its mark), since the
+ * horizon told every role when other roles' transactions started.  Release
+ * 0.2.0 computes it inside cx.sweep and has no such SQL function.
+ */
+PG_FUNCTION_INFO_V1(cx_track_sweep_horizon);
+Datum
+cx_track_sweep_horizon(PG_FUNCTION_ARGS pg_attribute_unused())
+{
+	PG_RETURN_NULL();
 }

@@ -52,7 +52,9 @@ CREATE TABLE cx.breach_log (
 	old_status text,
 	new_status text NOT NULL,
 	score float8,
-	logged_at timestamptz NOT NULL
+	logged_at timestamptz NOT NULL,
+	-- the table's oid: who may read a row (see the policies below)
+	relid oid
 );
 -- ids are handed out 100 at a time per session: ordered within a session,
 -- not across sessions (use logged_at for time)
@@ -65,23 +67,40 @@ SELECT pg_catalog.pg_extension_config_dump('cx.breach_log', '');
 SELECT pg_catalog.pg_extension_config_dump('cx.breach_log_id_seq', '');
 
 -- The registry is readable by all (the triggers of every writer need it);
--- rows can be written only for tables the current role owns.
+-- rows can be written only for tables the current role owns (the sweep
+-- runs as each table's owner to move its mark), and rows of tables that no
+-- longer exist can be removed by anyone.
 GRANT SELECT, INSERT, UPDATE, DELETE ON cx.tracked, cx.tracked_scores TO PUBLIC;
 ALTER TABLE cx.tracked ENABLE ROW LEVEL SECURITY;
 ALTER TABLE cx.tracked_scores ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tracked_read ON cx.tracked FOR SELECT USING (true);
 CREATE POLICY tracked_owner ON cx.tracked FOR ALL
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'));
--- roles that may sweep a table (UPDATE on it) may move its sweep mark;
--- cx._tracked_guard keeps the other columns to the owner
-CREATE POLICY tracked_sweep ON cx.tracked FOR UPDATE
-	USING (pg_catalog.has_table_privilege(tbl, 'UPDATE'))
-	WITH CHECK (pg_catalog.has_table_privilege(tbl, 'UPDATE'));
+	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
+CREATE POLICY tracked_gone ON cx.tracked FOR DELETE
+	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
 CREATE POLICY tracked_read ON cx.tracked_scores FOR SELECT USING (true);
 CREATE POLICY tracked_owner ON cx.tracked_scores FOR ALL
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = tbl), 'USAGE'));
+	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
+	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
+CREATE POLICY tracked_gone ON cx.tracked_scores FOR DELETE
+	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
+
+-- The log is written only by the extension (as the log's owner).  Every
+-- role reads the rows of the tables it may read; the installing role may
+-- also remove those rows and rows of tables that no longer exist, and grant
+-- both to others.
+ALTER TABLE cx.breach_log ENABLE ROW LEVEL SECURITY;
+GRANT SELECT ON cx.breach_log TO PUBLIC;
+GRANT SELECT, DELETE ON cx.breach_log TO @extowner@ WITH GRANT OPTION;
+-- (pg_dump by the installer reads the sequence's position)
+GRANT SELECT ON SEQUENCE cx.breach_log_id_seq TO @extowner@;
+-- (has_table_privilege is NULL for a table that no longer exists)
+CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
+	USING (COALESCE(pg_catalog.has_table_privilege(relid, 'SELECT'),
+				   pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
+CREATE POLICY breach_log_purge ON cx.breach_log FOR DELETE
+	USING (pg_catalog.has_table_privilege(relid, 'SELECT') IS NOT FALSE);
 
 CREATE FUNCTION cx.track_trigger() RETURNS trigger
 	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_trigger';
@@ -107,36 +126,34 @@ CREATE TRIGGER tracked_changed
 CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
 
--- Only the owner of a tracked table changes how it is tracked; the sweep
--- mark is never in the future.
+-- A registry row names an ordinary, permanent table that the current role
+-- owns, and keeps naming it; the sweep mark is never in the future.
 CREATE FUNCTION cx._tracked_guard() RETURNS trigger
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 BEGIN
-	IF NEW.swept_to > statement_timestamp() THEN
-		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = format('swept_to of table %s must not be in the future', NEW.tbl),
-			DETAIL = format('%s is after the statement time %s.', NEW.swept_to, statement_timestamp()),
-			HINT = 'cx.sweep moves the mark; set it to NULL to make the next sweep look at every open row.';
-	END IF;
-	IF to_jsonb(NEW) - 'swept_to' IS DISTINCT FROM to_jsonb(OLD) - 'swept_to'
-	   AND NOT pg_has_role((SELECT c.relowner FROM pg_class c WHERE c.oid = OLD.tbl), 'USAGE') THEN
+	IF TG_OP = 'UPDATE' AND NEW.tbl IS DISTINCT FROM OLD.tbl THEN
 		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = format('must be owner of table %s to change how it is tracked', OLD.tbl),
-			HINT = 'Roles that may update the table may only move its sweep mark (swept_to).';
+			MESSAGE = format('cannot change the table of a registry row of %s', OLD.tbl),
+			HINT = 'Run cx.untrack on the table, then cx.track on the other one.';
+	END IF;
+	PERFORM cx._track_table(NEW.tbl);
+	IF TG_TABLE_NAME = 'tracked' THEN
+		IF NEW.swept_to > statement_timestamp() THEN
+			RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+				MESSAGE = format('swept_to of table %s must not be in the future', NEW.tbl),
+				DETAIL = format('%s is after the statement time %s.', NEW.swept_to, statement_timestamp()),
+				HINT = 'cx.sweep moves the mark; set it to NULL to make the next sweep look at every open row.';
+		END IF;
 	END IF;
 	RETURN NEW;
 END
 $$;
-CREATE TRIGGER tracked_guard BEFORE UPDATE ON cx.tracked
+CREATE TRIGGER tracked_guard BEFORE INSERT OR UPDATE ON cx.tracked
 	FOR EACH ROW EXECUTE FUNCTION cx._tracked_guard();
-
--- The start of the oldest transaction of another backend of this database
--- ('infinity' when there is none), or NULL when unknown (see cx.sweep).
-CREATE FUNCTION cx._sweep_horizon() RETURNS timestamptz
-	LANGUAGE C VOLATILE
-	AS 'MODULE_PATHNAME', 'cx_track_sweep_horizon';
+CREATE TRIGGER tracked_guard BEFORE INSERT OR UPDATE ON cx.tracked_scores
+	FOR EACH ROW EXECUTE FUNCTION cx._tracked_guard();
 
 -- The sweep index of a tracked table: a BRIN index (cheap to keep up on
 -- insert, and not on the status column, so the sweep's flips are HOT) over
@@ -256,13 +273,14 @@ CREATE FUNCTION cx._track_column(tbl regclass, col name, what text, types regtyp
 	AS $$
 DECLARE
 	t regtype;
+	gen "char";
 BEGIN
 	IF col IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
 			MESSAGE = format('%s column must not be null', what),
 			HINT = format('Name the %s column of table %s.', what, tbl);
 	END IF;
-	SELECT a.atttypid::regtype INTO t
+	SELECT a.atttypid::regtype, a.attgenerated INTO t, gen
 	FROM pg_attribute a
 	WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped;
 	IF NOT FOUND THEN
@@ -270,6 +288,12 @@ BEGIN
 			MESSAGE = format('column "%s" of table %s does not exist', col, tbl),
 			DETAIL = format('The %s column must be a column of the tracked table.', what),
 			HINT = 'Check the spelling, or add the column first.';
+	END IF;
+	IF gen <> '' THEN
+		RAISE EXCEPTION USING ERRCODE = 'feature_not_supported',
+			MESSAGE = format('%s column "%s" is a generated column', what, col),
+			DETAIL = 'The tracking trigger runs before generated columns are computed, so it would judge the row by an old value.',
+			HINT = 'Name a column that is written directly.';
 	END IF;
 	IF types IS NOT NULL AND NOT (t = ANY (types)) THEN
 		RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
@@ -321,11 +345,21 @@ BEGIN
 			MESSAGE = 'table must not be null';
 	END IF;
 	SELECT * INTO c FROM pg_class WHERE oid = tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_table',
+			MESSAGE = format('table with OID %s does not exist', tbl::oid);
+	END IF;
 	IF c.relkind <> 'r' OR c.relispartition THEN
 		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
 			MESSAGE = format('%s is not an ordinary table', tbl),
 			DETAIL = 'Only ordinary tables that are not partitions can be tracked.',
 			HINT = 'Track a plain table; partitioned tables are not supported.';
+	END IF;
+	IF c.relpersistence = 't' THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = format('%s is a temporary table', tbl),
+			DETAIL = 'Temporary tables cannot be tracked: they end with their session, which the registry and the sweep of other sessions would not see.',
+			HINT = 'Track a permanent (or unlogged) table.';
 	END IF;
 	IF NOT pg_has_role(c.relowner, 'USAGE') THEN
 		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -335,12 +369,43 @@ BEGIN
 END
 $$;
 
--- The body of cx.track; caller_path is the caller's search_path, in force
--- while the backfill UPDATE fires the table's other triggers.
+-- A free name for the sweep index of a table: <table>_<due>_sweep when it
+-- fits in a name and no relation of the table's schema has it, else the
+-- longest prefix of the table's name that does, with a number.
+CREATE FUNCTION cx._track_index_name(tbl regclass, due name)
+	RETURNS name
+	LANGUAGE plpgsql STABLE STRICT
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	c pg_class;
+	suffix text;
+	cand text;
+	i integer := 0;
+BEGIN
+	SELECT * INTO c FROM pg_class WHERE oid = tbl;
+	LOOP
+		suffix := format('_%s_sweep%s', due, CASE WHEN i > 0 THEN i::text ELSE '' END);
+		IF octet_length(suffix) > 40 THEN
+			suffix := format('_sweep%s', CASE WHEN i > 0 THEN i::text ELSE '' END);
+		END IF;
+		cand := c.relname::text;
+		WHILE octet_length(cand || suffix) > 63 LOOP
+			cand := left(cand, -1);
+		END LOOP;
+		cand := cand || suffix;
+		EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_class r WHERE r.relnamespace = c.relnamespace AND r.relname = cand);
+		i := i + 1;
+	END LOOP;
+	RETURN cand;
+END
+$$;
+
+-- The body of cx.track.
 CREATE FUNCTION cx._track(tbl regclass, standard cx.standard,
 						  started name, finished name, status name,
 						  calendar text, at_risk float8, key name, due name,
-						  backfill boolean, caller_path text)
+						  backfill boolean)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -352,7 +417,6 @@ DECLARE
 	added boolean := false;
 	idx name;
 	missing text[];
-	sql text;
 BEGIN
 	PERFORM cx._track_table(tbl);
 	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track.tbl) THEN
@@ -424,7 +488,7 @@ BEGIN
 		added := true;
 	END IF;
 
-	idx := left(format('%s_%s_sweep', (SELECT relname FROM pg_class WHERE oid = tbl), due), 63);
+	idx := cx._track_index_name(tbl, due);
 	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index,
 							status_default, due_default)
 	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
@@ -434,10 +498,7 @@ BEGIN
 	PERFORM cx._track_add_flush(tbl);
 	EXECUTE format('CREATE INDEX %I ON %s %s', idx, tbl, cx._track_sweep_index(started, due, at_risk));
 	IF backfill THEN
-		sql := format('UPDATE %s SET %I = %I', tbl, status, status);
-		PERFORM set_config('search_path', caller_path, true);
-		EXECUTE sql;
-		PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
+		PERFORM cx._track_backfill(tbl);
 	END IF;
 END
 $$;
@@ -452,8 +513,9 @@ CREATE FUNCTION cx.track(tbl regclass, standard cx.standard,
 						 backfill boolean DEFAULT true)
 	RETURNS void
 	LANGUAGE sql
+	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, pg_catalog.current_setting('search_path'))
+	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 $$;
 
 -- Stop tracking a table: drop its trigger, sweep index, registry row, and
@@ -554,107 +616,128 @@ BEGIN
 END
 $$;
 
--- The body of cx.sweep; caller_path is the caller's search_path, in force
--- while the UPDATE fires the tables' other triggers.
+-- The sweep of one table, run by cx.sweep as the table's owner inside a
+-- security-restricted operation; horizon is the start of the oldest
+-- transaction of another backend of this database ('infinity' when there
+-- is none), or NULL when unknown.  Returns the rows flipped.
 --
 -- Each table has a mark, cx.tracked.swept_to: every open row whose status
 -- changes with time before it has been flipped.  A sweep flips the rows whose
 -- instant lies in [mark, now) (or [since, now)), found through the BRIN sweep
--- index, and moves the mark to the earliest of: its own start; the start of
--- the oldest transaction of another backend of this database (a transaction
--- it cannot see judges its rows no earlier than its start); and, when it
--- skipped a row of the window (held by another transaction, or changed since
--- the window was read), the earliest instant of the window.  It keeps the
--- mark when that horizon is unknown (prepared transactions, track_activities
--- off, not READ COMMITTED).
-CREATE FUNCTION cx._sweep(tbl regclass, since timestamptz, caller_path text)
-	RETURNS TABLE (tracked regclass, flipped bigint)
+-- index, and moves the mark to the earliest of: its own start; the horizon
+-- (a transaction it cannot see judges its rows no earlier than its start);
+-- and, when it skipped a row of the window (held by another transaction, or
+-- changed since the window was read), the earliest instant of the window.
+-- It keeps the mark when the horizon is unknown (prepared transactions,
+-- track_activities off, not READ COMMITTED).
+CREATE FUNCTION cx._sweep_table(tbl regclass, since timestamptz, horizon timestamptz)
+	RETURNS bigint
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 #variable_conflict use_variable
 DECLARE
 	t cx.tracked;
-	n bigint;
+	n bigint := 0;
 	lo timestamptz;
 	now_at timestamptz := statement_timestamp();
-	horizon timestamptz;
 	first_at timestamptz;
 	cands tid[];
 	win text;
 	saved text[];
 BEGIN
-	IF since > now_at OR since = 'infinity' THEN
-		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = 'since must not be in the future',
-			DETAIL = format('since is %s, the statement time %s.', since, now_at),
-			HINT = 'Use since => ''-infinity'' to look at every open row.';
+	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('must be the owner of table %s to sweep it directly', tbl),
+			HINT = 'Use cx.sweep, which sweeps each table as its owner.';
 	END IF;
-	FOR t IN SELECT * FROM cx.tracked r WHERE _sweep.tbl IS NULL OR r.tbl = _sweep.tbl ORDER BY r.tbl::oid LOOP
-		IF NOT (has_table_privilege(t.tbl, 'SELECT') AND has_table_privilege(t.tbl, 'UPDATE')) THEN
-			RAISE NOTICE 'cx.sweep skips table %: no SELECT and UPDATE privilege', t.tbl;
-			CONTINUE;
-		END IF;
-		-- one sweep of a table at a time: another one waits here, then
-		-- starts from the mark this one leaves
-		SELECT * INTO t FROM cx.tracked r WHERE r.tbl = t.tbl FOR UPDATE;
-		CONTINUE WHEN NOT FOUND;
-		lo := coalesce(since, t.swept_to, '-infinity');
-		IF current_setting('transaction_isolation') = 'read committed'
-		   AND NOT EXISTS (SELECT 1 FROM pg_prepared_xacts p WHERE p.database = current_database()) THEN
-			horizon := cx._sweep_horizon();
-		ELSE
-			horizon := NULL;
-		END IF;
-		win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
-		-- the rows of the window, and the earliest instant among them,
-		-- through the sweep index in one process, even before the table is
-		-- analyzed (the window is small; the planner's guess may not be)
-		saved := ARRAY[current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
-					   current_setting('jit')];
-		PERFORM set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-				set_config('jit', 'off', true);
-		EXECUTE format('SELECT array_agg(ctid), min(%s) FROM %s WHERE %s',
-					   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
-			USING lo, now_at INTO cands, first_at;
-		PERFORM set_config('enable_seqscan', saved[1], true), set_config('max_parallel_workers_per_gather', saved[2], true),
-				set_config('jit', saved[3], true);
-		n := 0;
-		IF cands IS NOT NULL THEN
-			-- flip those no other transaction holds (rechecked under the lock)
-			PERFORM set_config('search_path', caller_path, true);
-			EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-						   'SELECT ctid FROM %1$s WHERE ctid = ANY ($3) AND %3$s FOR UPDATE SKIP LOCKED))',
-						   t.tbl, t.status, win)
-				USING lo, now_at, cands;
-			GET DIAGNOSTICS n = ROW_COUNT;
-			PERFORM set_config('search_path', 'pg_catalog, pg_temp', true);
-		END IF;
-		-- a window that started at the mark (or covered everything) moves
-		-- it; when a row of the window was skipped, no further than the
-		-- earliest instant of the window
-		IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
-			UPDATE cx.tracked r
-			SET swept_to = least(now_at, horizon, CASE WHEN n < cardinality(cands) THEN first_at END)
-			WHERE r.tbl = t.tbl;
-		END IF;
-		tracked := t.tbl;
-		flipped := n;
-		RETURN NEXT;
-	END LOOP;
+	-- one sweep of a table at a time: another one waits here, then starts
+	-- from the mark this one leaves
+	SELECT * INTO t FROM cx.tracked r WHERE r.tbl = _sweep_table.tbl FOR UPDATE;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	lo := coalesce(since, t.swept_to, '-infinity');
+	win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
+	-- the rows of the window, and the earliest instant among them, through
+	-- the sweep index in one process, even before the table is analyzed
+	-- (the window is small; the planner's guess may not be)
+	saved := ARRAY[current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
+				   current_setting('jit')];
+	PERFORM set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
+			set_config('jit', 'off', true);
+	EXECUTE format('SELECT array_agg(ctid), min(%s) FROM %s WHERE %s',
+				   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
+		USING lo, now_at INTO cands, first_at;
+	PERFORM set_config('enable_seqscan', saved[1], true), set_config('max_parallel_workers_per_gather', saved[2], true),
+			set_config('jit', saved[3], true);
+	IF cands IS NOT NULL THEN
+		-- flip those no other transaction holds (rechecked under the lock)
+		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
+					   'SELECT ctid FROM %1$s WHERE ctid = ANY ($3) AND %3$s FOR UPDATE SKIP LOCKED))',
+					   t.tbl, t.status, win)
+			USING lo, now_at, cands;
+		GET DIAGNOSTICS n = ROW_COUNT;
+	END IF;
+	-- a window that started at the mark (or covered everything) moves it;
+	-- when a row of the window was skipped, no further than the earliest
+	-- instant of the window
+	IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
+		UPDATE cx.tracked r
+		SET swept_to = least(now_at, horizon, CASE WHEN n < cardinality(cands) THEN first_at END)
+		WHERE r.tbl = t.tbl;
+	END IF;
+	RETURN n;
 END
 $$;
+REVOKE ALL ON FUNCTION cx._sweep_table(regclass, timestamptz, timestamptz) FROM PUBLIC;
 
 -- Flip open rows whose at-risk or due instant passed since the last sweep
 -- (or since the given instant; '-infinity' looks at every open row);
--- returns the rows flipped per table.  Locked rows are skipped and left to
--- the next sweep.
+-- returns the rows flipped per table.  Each table is swept as its owner,
+-- inside a security-restricted operation with a safe search_path, in a
+-- subtransaction of its own: a table that fails is reported with a warning
+-- and the others are still swept.  Locked rows are skipped and left to the
+-- next sweep.
 CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL)
 	RETURNS TABLE (tracked regclass, flipped bigint)
-	LANGUAGE sql
+	LANGUAGE C VOLATILE
+	AS 'MODULE_PATHNAME', 'cx_track_sweep';
+
+-- Compute the status and due time of every row of a newly tracked table
+-- (cx.track's backfill), as the table's owner inside a security-restricted
+-- operation; the caller must have the owner's privileges.
+CREATE FUNCTION cx._track_backfill(tbl regclass)
+	RETURNS bigint
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_track_backfill';
+
+-- The backfill's UPDATE, run by cx._track_backfill as the table's owner.
+CREATE FUNCTION cx._track_backfill_rows(tbl regclass)
+	RETURNS bigint
+	LANGUAGE plpgsql STRICT
+	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT * FROM cx._sweep($1, $2, pg_catalog.current_setting('search_path'))
+#variable_conflict use_variable
+DECLARE
+	st name;
+	n bigint;
+BEGIN
+	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('must be the owner of table %s to recompute its rows directly', tbl),
+			HINT = 'Use cx.track, which recomputes them as the table''s owner.';
+	END IF;
+	SELECT t.status INTO st FROM cx.tracked t WHERE t.tbl = _track_backfill_rows.tbl;
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	EXECUTE format('UPDATE %s SET %I = %I', tbl, st, st);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
 $$;
+REVOKE ALL ON FUNCTION cx._track_backfill_rows(regclass) FROM PUBLIC;
 
 -- Forget the registry rows of tracked tables that are dropped.
 CREATE FUNCTION cx._track_dropped()

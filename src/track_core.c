@@ -39,21 +39,33 @@ cxtr_status_parse(const char *s, size_t len)
 int64_t
 cxtr_at_risk_time(int64_t started, int64_t due, double fraction)
 {
-	int64_t		span;
-	double		off;
+	int64_t		span,
+				lo,
+				hi;
+	double		r;
 
 	if (started == INT64_MIN || started == INT64_MAX ||
 		due == INT64_MIN || due == INT64_MAX || !(fraction < 1.0))
 		return due;
 	if (!(fraction > 0.0))
 		return started;
-	if (__builtin_sub_overflow(due, started, &span))
-		off = fraction * ((double) due - (double) started);
-	else
-		off = fraction * (double) span;
-	off = floor(off);
-	/* the result lies between started and due, so it cannot overflow */
-	return started + (int64_t) off;
+	if (!__builtin_sub_overflow(due, started, &span))
+	{
+		/* the offset, unless rounding took it to the 64-bit limit */
+		r = floor(fraction * (double) span);
+		if (r < 9223372036854775807.0 && r > -9223372036854775807.0)
+			return started + (int64_t) r;
+		return due;
+	}
+	/* far apart: in doubles, kept between the two so the cast cannot overflow */
+	r = floor((double) started + fraction * ((double) due - (double) started));
+	lo = started < due ? started : due;
+	hi = started < due ? due : started;
+	if (!(r > (double) lo))
+		return lo;
+	if (!(r < (double) hi))
+		return hi;
+	return (int64_t) r;
 }
 
 /* The status of a row at instant now (see track_core.h). */

@@ -19,7 +19,8 @@ CREATE SEQUENCE audit_seq;
 CREATE TABLE audit (seq bigint, id bigint, status text);
 CREATE INDEX ON audit (id, seq);
 -- every row version, in the order writers of a row held its lock
-CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
+-- (cx.sweep runs it as the table's owner under search_path pg_catalog, pg_temp)
+CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
 	INSERT INTO audit VALUES (nextval('audit_seq'), NEW.id, NEW.cx_status);
 	RETURN NULL;

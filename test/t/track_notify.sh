@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # NOTIFY cx_breach: a second session LISTENs while rows of a tracked table
-# are written; checks the JSON payloads, that a rolled-back event is never
+# are written; checks the JSON payloads (the table and the log row's id), that a rolled-back event is never
 # announced, and that a 1,000-event statement is coalesced (100 single
 # notifications plus one summary) while the log still gets every event.
 set -u
@@ -35,36 +35,37 @@ SQL
 payloads=$(sed -n 's/^Asynchronous notification "cx_breach" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p' "$out")
 count=$(printf '%s\n' "$payloads" | grep -c .)
 
-# every payload is JSON with a table; check the first ones field by field
-check_json() { # payload, SQL condition on j → prints t/f
-	printf '%s\n' "SELECT ($2) FROM (SELECT :'p'::json AS j) s;" | cx_psql -d "$db" -At -v p="$1" 2>/dev/null
+# every payload names the table and the log row, nothing of the row; the
+# row it names is read from the log
+check_json() { # payload, SQL condition on j and on l, its log row → prints t/f
+	printf '%s\n' "SELECT ($2) FROM (SELECT :'p'::json AS j) s LEFT JOIN cx.breach_log l ON l.id = (s.j->>'id')::bigint;" |
+		cx_psql -d "$db" -At -v p="$1" 2>/dev/null
 }
 first=$(printf '%s\n' "$payloads" | sed -n 1p)
-if [ "$(check_json "$first" "j->>'table' = 'public.apps' AND j->>'key' = '1' AND j->>'status' = 'breached' AND (j->>'due')::timestamptz = cx.due_at('2026-01-05 09:00+00', 'within 10 days', 'us_federal') AND j->>'due' LIKE '%Z' AND (SELECT count(*) FROM json_object_keys(j)) = 4")" = t ]; then
-	echo "PASS track_notify: breached payload has table, key, status, due (UTC)"
+if [ "$(check_json "$first" "j->>'table' = 'public.apps' AND (SELECT count(*) FROM json_object_keys(j)) = 2 AND l.key = '1' AND l.new_status = 'breached' AND l.tbl = 'public.apps' AND l.relid = 'apps'::regclass AND l.due = cx.due_at('2026-01-05 09:00+00', 'within 10 days', 'us_federal')")" = t ]; then
+	echo "PASS track_notify: breached payload has the table and the log row's id only; the row has key, status, due"
 else
 	echo "FAIL track_notify: breached payload: $first"
 fi
-if printf '%s\n' "$payloads" | grep -q '"key":"2"'; then
-	echo "FAIL track_notify: a rolled-back event was announced"
+# a payload of a rolled-back event would name a log row that does not exist
+orphans=$(printf '%s\n' "SELECT count(*) FROM regexp_split_to_table(:'all', E'\\n') p WHERE p::json->>'id' IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cx.breach_log l WHERE l.id = (p::json->>'id')::bigint);" |
+	cx_psql -d "$db" -At -v all="$payloads" 2>&1)
+if [ "$orphans" = 0 ] && [ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE key IN ('2', '3')")" = 0 ]; then
+	echo "PASS track_notify: rolled-back event and on_track insert neither logged nor announced"
 else
-	echo "PASS track_notify: rolled-back event not announced"
-fi
-if printf '%s\n' "$payloads" | grep -q '"key":"3"'; then
-	echo "FAIL track_notify: an on_track insert was announced"
-else
-	echo "PASS track_notify: on_track insert not announced"
+	echo "FAIL track_notify: $orphans payloads name no log row"
 fi
 second=$(printf '%s\n' "$payloads" | sed -n 2p)
-if [ "$(check_json "$second" "j->>'key' = '1' AND j->>'status' = 'missed'")" = t ]; then
+if [ "$(check_json "$second" "l.key = '1' AND l.new_status = 'missed'")" = t ]; then
 	echo "PASS track_notify: missed payload"
 else
 	echo "FAIL track_notify: missed payload: $second"
 fi
-singles=$(printf '%s\n' "$payloads" | grep -c '"key":"1[0-9][0-9][0-9]"')
-summary=$(printf '%s\n' "$payloads" | grep '"status":"coalesced"')
-if [ "$singles" -eq 100 ] && [ "$(check_json "$summary" "j->>'table' = 'public.apps' AND (j->>'count')::int = 900")" = t ]; then
-	echo "PASS track_notify: 1000 events in one statement give 100 notifications and one summary of 900"
+singles=$(printf '%s\n' "SELECT count(*) FROM regexp_split_to_table(:'all', E'\\n') p JOIN cx.breach_log l ON l.id = (p::json->>'id')::bigint WHERE l.key::bigint > 1000;" |
+	cx_psql -d "$db" -At -v all="$payloads" 2>&1)
+summary=$(printf '%s\n' "$payloads" | grep '"coalesced"')
+if [ "$singles" -eq 100 ] && [ "$(check_json "$summary" "j->>'table' = 'public.apps' AND (j->>'coalesced')::int = 900 AND (SELECT count(*) FROM cx.breach_log b WHERE b.id BETWEEN (j->>'from_id')::bigint AND (j->>'to_id')::bigint AND b.key::bigint > 1000) = 900")" = t ]; then
+	echo "PASS track_notify: 1000 events in one statement give 100 notifications and one summary of 900 with their id range"
 else
 	echo "FAIL track_notify: coalescing: $singles singles, summary '$summary'"
 fi
@@ -75,7 +76,7 @@ else
 	echo "FAIL track_notify: the log has $logged of 1000 events"
 fi
 low=$(printf '%s\n' "$payloads" | grep '"table":"public.survey"')
-if [ "$(check_json "$low" "j->>'key' = '1' AND j->>'status' = 'low_score' AND (j->>'score')::float8 = 3")" = t ]; then
+if [ "$(check_json "$low" "l.key = '1' AND l.new_status = 'low_score' AND l.score = 3")" = t ]; then
 	echo "PASS track_notify: low-score payload"
 else
 	echo "FAIL track_notify: low-score payload: $low"

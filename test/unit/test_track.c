@@ -38,6 +38,17 @@ main(void)
 	CHECK(cxtr_at_risk_time(s, INT64_MAX, 0.5) == INT64_MAX, "infinite due stays");
 	CHECK(cxtr_at_risk_time(-INT64_C(211813488000000000), INT64_C(9223371331200000000), 0.5) > 0,
 		  "huge span does not overflow");
+	{
+		int64_t		lo = -INT64_C(211813488000000000),
+					hi = INT64_C(9223371331200000000);
+		int64_t		r = cxtr_at_risk_time(lo, hi, 0.999999999);
+
+		CHECK(r > lo && r <= hi, "huge span, fraction near 1: between start and due");
+		r = cxtr_at_risk_time(hi, lo, 0.999999999);
+		CHECK(r >= lo && r < hi, "huge negative span, fraction near 1: between due and start");
+		r = cxtr_at_risk_time(hi - 1, lo, 0.5);
+		CHECK(r > lo && r < hi, "huge negative span, half way");
+	}
 
 	/* every status */
 	CHECK(cxtr_status_at(s, due, true, 0, s + 10 * H, 0.8) == CXTR_ON_TRACK, "open early: on_track");

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# ALTER EXTENSION cx_metrics UPDATE from every released version: install the
+# old version, store a value of every cx type, track a table, update, and
+# check that (a) the extension's objects, as catalog rows (signatures,
+# volatility, strictness, parallel safety, proconfig, privileges, columns,
+# policies, triggers, ...; test/catalog.sql), equal those of a fresh install
+# of the current version, and (b) the stored values and the tracking still
+# work.
+set -u
+. "$(dirname "$0")/../lib.sh"
+cd "$CX_ROOT" || exit 2
+fresh=cx_t_upgrade_fresh
+old=cx_t_upgrade_old
+trap 'cx_drop_db "$fresh"; cx_drop_db "$old"; rm -f /tmp/cx_upgrade_$$.*' EXIT
+current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" cx_metrics.control)
+catalog() { cx_psql -d "$1" -At -f test/catalog.sql; }
+
+cx_fresh_db "$fresh" upgrade
+cx_psql -d "$fresh" -c "CREATE EXTENSION cx_metrics" >/dev/null || { echo "FAIL upgrade: fresh install of $current"; exit 1; }
+catalog "$fresh" >/tmp/cx_upgrade_$$.fresh
+
+for script in upgrade/cx_metrics--*.sql; do
+	base=$(basename "$script" .sql)
+	case "$base" in *--*--*) continue ;; esac
+	from=${base#cx_metrics--}
+	[ "$from" = "$current" ] && continue
+	cx_fresh_db "$old" upgrade
+	if ! cx_psql -d "$old" >/dev/null 2>/tmp/cx_upgrade_$$.err <<SQL
+CREATE EXTENSION cx_metrics VERSION '$from';
+CREATE TABLE stored (id int PRIMARY KEY, sk cx.cycle_sketch, nsk cx.number_sketch, r cx.ratings, std cx.standard);
+INSERT INTO stored
+SELECT 1, cx.cycle_sketch(make_interval(secs => g * 3600)), cx.number_sketch(g::float8),
+	   cx.ratings(1 + g % 5, 1, 5), '90% within 30 business days'
+FROM generate_series(1, 1000) g;
+INSERT INTO cx.holidays VALUES ('us_federal', '2026-12-24', 'closure');
+CREATE TABLE apps (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
+INSERT INTO apps VALUES (1, now() - interval '70 days', NULL), (2, now() - interval '1 day', NULL);
+SELECT cx.track('apps', '90% within 30 business days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+SQL
+	then
+		cat /tmp/cx_upgrade_$$.err; echo "FAIL upgrade: install $from and store values"; continue
+	fi
+	before=$(cx_psql -d "$old" -At -c "SELECT cx.percentile(sk, 0.5), cx.percentile(nsk, 0.9), cx.csat(r), std::text FROM stored")
+	if cx_psql -d "$old" -c "ALTER EXTENSION cx_metrics UPDATE" >/dev/null 2>/tmp/cx_upgrade_$$.err; then
+		echo "PASS upgrade: ALTER EXTENSION cx_metrics UPDATE from $from to $current"
+	else
+		cat /tmp/cx_upgrade_$$.err; echo "FAIL upgrade: ALTER EXTENSION cx_metrics UPDATE from $from"; continue
+	fi
+	catalog "$old" >/tmp/cx_upgrade_$$.old
+	if diff /tmp/cx_upgrade_$$.fresh /tmp/cx_upgrade_$$.old >/tmp/cx_upgrade_$$.diff; then
+		echo "PASS upgrade: objects after the update from $from equal a fresh install of $current ($(wc -l </tmp/cx_upgrade_$$.fresh) catalog rows)"
+	else
+		head -40 /tmp/cx_upgrade_$$.diff; echo "FAIL upgrade: objects after the update from $from differ from a fresh install (< fresh, > upgraded)"
+	fi
+	after=$(cx_psql -d "$old" -At -c "SELECT cx.percentile(sk, 0.5), cx.percentile(nsk, 0.9), cx.csat(r), std::text FROM stored")
+	if [ -n "$before" ] && [ "$before" = "$after" ]; then
+		echo "PASS upgrade: stored sketches, ratings and standards read the same after the update from $from"
+	else
+		echo "FAIL upgrade: stored values before '$before', after '$after'"
+	fi
+	got=$(cx_psql -d "$old" -At <<'SQL' 2>&1
+INSERT INTO apps VALUES (3, now() - interval '70 days', NULL);
+UPDATE apps SET decided_at = now() WHERE id = 1;
+SELECT string_agg(id || ':' || cx_status, ',' ORDER BY id) FROM apps;
+SELECT string_agg(key || ':' || coalesce(old_status, '-') || '>' || new_status || ':' || (relid = 'apps'::regclass), ',' ORDER BY id) FROM cx.breach_log;
+SELECT count(*) FROM cx.sweep('apps', since => '-infinity');
+SQL
+)
+	want="1:missed,2:on_track,3:breached
+1:->breached:true,3:->breached:true,1:breached>missed:true
+1"
+	if [ "$got" = "$want" ]; then
+		echo "PASS upgrade: tracking after the update from $from (trigger, log with table oids, sweep)"
+	else
+		echo "FAIL upgrade: tracking after the update from $from: got '$got', want '$want'"
+	fi
+done
