@@ -282,7 +282,11 @@ cxr_mean(const CxrView *v)
 		return NAN;
 	for (i = 1; i < v->npoints; i++)
 		s += (double) v->counts[i] * i;
-	return v->low + s / (double) n;
+	s /= (double) n;
+	/* rounding of sums past 2^53 must not leave the scale */
+	if (s > v->npoints - 1)
+		s = v->npoints - 1;
+	return v->low + s;
 }
 
 /* Sample variance (n - 1 denominator); NaN when n < 2. */

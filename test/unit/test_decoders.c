@@ -226,6 +226,14 @@ test_ratings(void)
 		CHECK(nps >= -100 && nps <= 100 && nps > 99.99, "NPS of a huge promoter tally within -100..100 (%.17g)", nps);
 	}
 
+	/* found by fuzz_ratings_recv: the mean of a huge tally just above the scale */
+	{
+		int64_t		c[7] = {0, 0, 0, 0, 0, 0, 3673524401933581LL};
+		CxrView		mv = {1, 7, 0, c};
+
+		CHECK(cxr_mean(&mv) == 7, "mean of a huge tally at the top point is 7 (%.17g)", cxr_mean(&mv));
+	}
+
 	CHECK(n == 54, "5-point binary size 54 (%zu)", n);
 	cxr_encode_binary(&v, buf);
 	CHECK(cxr_decode_binary(buf, n, &low, &np, &skipped, out, &why) == CXR_OK && low == 1 && np == 5 &&
