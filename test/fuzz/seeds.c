@@ -190,6 +190,29 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		seed("sketch_ops", ops[i], strlen(ops[i]) + 1);
 	seed("sketch_ops", nums, sizeof(nums));
+	{
+		/* Saturday and Sunday off, federal holidays, two closures in 2024; 30 business days */
+		static const unsigned char cal[] = {0xE0, 2, 0x00, 0x02, 0x24, 0x00, 0x0a, 0x00, 0xc8,
+		0x00, 0x05, 0x01, 0x6d, 0x00, 0x1e};
+		/* Monday to Thursday only, no holidays, far days */
+		static const unsigned char cal4[] = {0x70, 0, 0x00, 0x00, 0x00, 0xff, 0xf0, 0x00, 0x40, 0x00, 0x01,
+		0x27, 0x10, 0xfc, 0x18};
+		unsigned char sel[3 + sizeof(fv)];
+		unsigned char seli[3 + sizeof(iv)];
+
+		seed("calendar", cal, sizeof(cal));
+		seed("calendar", cal4, sizeof(cal4));
+		sel[0] = 3 << 1;
+		sel[1] = 100;
+		sel[2] = 3;
+		memcpy(sel + 3, fv, sizeof(fv));
+		seed("select", sel, sizeof(sel));
+		seli[0] = (5 << 1) | 1;
+		seli[1] = 40;
+		seli[2] = 0x47;
+		memcpy(seli + 3, iv, sizeof(iv));
+		seed("select", seli, sizeof(seli));
+	}
 	pct_seed(CXPCT_KIND_FLOAT8, 0, fr, 1, fv, 6);
 	pct_seed(CXPCT_KIND_FLOAT8, 1, fr, 6, fv, 3);
 	pct_seed(CXPCT_KIND_FLOAT8, 1, fr, 0, fv, 0);
