@@ -65,4 +65,24 @@ fz_cstring(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* Compare doubles for qsort. */
+static inline int
+fz_cmp_double(const void *a, const void *b)
+{
+	double		x = *(const double *) a,
+				y = *(const double *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* Compare int64 for qsort. */
+static inline int
+fz_cmp_int64(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a,
+				y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
 #endif

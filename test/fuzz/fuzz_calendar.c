@@ -30,16 +30,6 @@ cal_release(void *ctx, void *p)
 	free(p);
 }
 
-/* Compare int64 for qsort. */
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64_t		x = *(const int64_t *) a,
-				y = *(const int64_t *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Next n bytes of the input as a big-endian signed number (0 past the end). */
 static int64_t
 take(const uint8_t **p, const uint8_t *end, int n)
@@ -88,7 +78,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	base = take(&p, end, 3) * 16;
 	for (i = 0; i < nuser; i++)
 		user[i] = base + take(&p, end, 2);
-	qsort(user, nuser, sizeof(int64_t), cmp_int64);
+	qsort(user, nuser, sizeof(int64_t), fz_cmp_int64);
 	cal.user_days = user;
 	cal.n_user = nuser;
 	cal.alloc = cal_alloc;

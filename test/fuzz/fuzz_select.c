@@ -26,32 +26,12 @@ sel_release(void *p, void *arg)
 	free(p);
 }
 
-/* Compare doubles for qsort. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Compare intervals by their comparison key for qsort. */
 static int
 cmp_interval(const void *a, const void *b)
 {
 	__int128	x = cxsel_interval_key((const CxInterval *) a),
 				y = cxsel_interval_key((const CxInterval *) b);
-
-	return (x > y) - (x < y);
-}
-
-/* Compare int64 for qsort. */
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64_t		x = *(const int64_t *) a,
-				y = *(const int64_t *) b;
 
 	return (x > y) - (x < y);
 }
@@ -101,10 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			((double *) vals)[k] = 0;	/* no NaN: the aggregates reject it */
 	}
 	memcpy(sorted, vals, n * esz);
-	qsort(sorted, n, esz, isint ? cmp_interval : cmp_double);
+	qsort(sorted, n, esz, isint ? cmp_interval : fz_cmp_double);
 	for (i = 0; i < nranks; i++)
 		ranks[i] = (int64_t) ((data[3 + i % (size - 3)] * 2654435761u + (unsigned) i * 40503u) % n);
-	qsort(ranks, nranks, sizeof(int64_t), cmp_int64);
+	qsort(ranks, nranks, sizeof(int64_t), fz_cmp_int64);
 	for (i = 0; i < nseg; i++)
 	{
 		segs[i].data = vals + (n * i / nseg) * esz;
@@ -114,7 +94,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			  cxsel_double(segs, nseg, ranks, nranks, (double *) out, &mem)) == 0, "selection failed");
 	for (i = 0; i < nranks; i++)
 		FZ_CHECK(isint ? cmp_interval(out + i * esz, sorted + ranks[i] * esz) == 0 :
-				 cmp_double(out + i * esz, sorted + ranks[i] * esz) == 0, "wrong value at a rank");
+				 fz_cmp_double(out + i * esz, sorted + ranks[i] * esz) == 0, "wrong value at a rank");
 	free(vals);
 	free(sorted);
 	free(out);

@@ -21,26 +21,6 @@
 
 #define MAX_VALUES 512
 
-/* Compare doubles for qsort. */
-static int
-cmp_double(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Compare int64 for qsort. */
-static int
-cmp_int64(const void *a, const void *b)
-{
-	int64_t		x = *(const int64_t *) a,
-				y = *(const int64_t *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Are two compact sketches equal (number sketches: sums aside, they depend on order)? */
 static int
 same(const CxskHeader *a, size_t alen, const CxskHeader *b, size_t blen, int isint)
@@ -129,8 +109,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cw = sb_compact(w, &lw);
 	FZ_CHECK(cxsk_validate(cw, lw, err), "compact sketch fails validation");
 	FZ_CHECK(cw->count == n, "count");
-	qsort(xs, n, sizeof(double), cmp_double);
-	qsort(uss, n, sizeof(int64_t), cmp_int64);
+	qsort(xs, n, sizeof(double), fz_cmp_double);
+	qsort(uss, n, sizeof(int64_t), fz_cmp_int64);
 	if (isint)
 	{
 		FZ_CHECK(cw->min.i == uss[0] && cw->max.i == uss[n - 1], "min or max");
