@@ -18,7 +18,7 @@ MODULE_big = $(EXTENSION)
 OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 # released install scripts (kept as released) and the upgrade scripts between them
-DATA = $(wildcard upgrade/$(EXTENSION)--*.sql)
+DATA = $(wildcard upgrade/$(EXTENSION)--*.sql) $(wildcard upgrade/$(EXTENSION)--*.control)
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin test/fuzz/bin
 
 WERROR ?= -Werror

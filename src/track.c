@@ -47,6 +47,7 @@
 #include "utils/json.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/guc.h"
 #include "utils/regproc.h"
 #include "utils/rel.h"
 #include "utils/relcache.h"
@@ -157,6 +158,9 @@ PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
 PG_FUNCTION_INFO_V1(cx_track_sweep);
 PG_FUNCTION_INFO_V1(cx_track_backfill);
+PG_FUNCTION_INFO_V1(cx_registry_add);
+PG_FUNCTION_INFO_V1(cx_registry_add_scores);
+PG_FUNCTION_INFO_V1(cx_registry_remove);
 
 /* Mark cached configurations stale when a tracked table or the registry changes. */
 static void
@@ -1410,50 +1414,6 @@ track_sweep_horizon(TimestampTz *horizon)
 	return true;
 }
 
-/* The OID of one of the extension's own functions, by its full signature. */
-static Oid
-track_function(const char *signature)
-{
-	return DatumGetObjectId(DirectFunctionCall1(regprocedurein, CStringGetDatum(signature)));
-}
-
-/*
- * Call a function of the extension as the owner of a table, inside a
- * security-restricted operation and under search_path "pg_catalog,
- * pg_temp", as VACUUM and REFRESH MATERIALIZED VIEW run the code of a
- * table's owner.  An error leaves the user and the settings to the abort of
- * the (sub)transaction to restore.
- */
-static Datum
-track_call_as_owner(Oid fn, Oid owner, int nargs, Datum *args, bool *argnulls, bool *isnull)
-{
-	LOCAL_FCINFO(fcinfo, 3);
-	FmgrInfo	flinfo;
-	Oid			save_userid;
-	int			save_sec,
-				level,
-				i;
-	Datum		result;
-
-	Assert(nargs <= 3);
-	GetUserIdAndSecContext(&save_userid, &save_sec);
-	SetUserIdAndSecContext(owner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
-						   SECURITY_RESTRICTED_OPERATION);
-	level = cx_pin_search_path();
-	fmgr_info(fn, &flinfo);
-	InitFunctionCallInfoData(*fcinfo, &flinfo, nargs, InvalidOid, NULL, NULL);
-	for (i = 0; i < nargs; i++)
-	{
-		fcinfo->args[i].value = args[i];
-		fcinfo->args[i].isnull = argnulls[i];
-	}
-	result = FunctionCallInvoke(fcinfo);
-	*isnull = fcinfo->isnull;
-	cx_unpin_search_path(level);
-	SetUserIdAndSecContext(save_userid, save_sec);
-	return result;
-}
-
 /* The owner and persistence of a relation; false when it does not exist. */
 static bool
 track_rel_owner(Oid relid, Oid *owner, char *persistence)
@@ -1468,70 +1428,275 @@ track_rel_owner(Oid relid, Oid *owner, char *persistence)
 	return true;
 }
 
-/*
- * Run one SPI query of the sweep under search_path "pg_catalog, pg_temp"
- * as the current user; returns the first column of its first row.
- */
-static Datum
-track_sweep_query(const char *sql, int nargs, Oid *types, Datum *args, bool *isnull)
+/* The owner of the registry cx.tracked (the bootstrap superuser, or whoever installed). */
+static Oid
+track_registry_owner(void)
 {
-	int			ret,
-				level;
-	Datum		d = (Datum) 0;
+	Oid			relid = get_relname_relid("tracked", get_namespace_oid("cx", false));
+	Oid			owner;
+	char		persistence;
 
-	*isnull = true;
+	if (!OidIsValid(relid) || !track_rel_owner(relid, &owner, &persistence))
+		elog(ERROR, "relation cx.tracked does not exist");
+	return owner;
+}
+
+/* Options of one query of track_query. */
+typedef struct TrackQuery
+{
+	Oid			role;			/* run as this role (security-restricted), or InvalidOid */
+	bool		index_plan;		/* plan the rows' selection through the sweep index */
+	int			nargs;
+	Oid			types[3];
+	Datum		values[3];
+	char		nulls[3];		/* ' ' or 'n', as SPI wants */
+	int			nout;			/* columns of the first row to return */
+	Datum		out[6];
+	bool		outnull[6];
+} TrackQuery;
+
+/*
+ * Run one query under search_path "pg_catalog, pg_temp", as q->role inside
+ * a security-restricted operation when given (as VACUUM and REFRESH
+ * MATERIALIZED VIEW run a table owner's code), and return the rows it
+ * processed, with the first row's first q->nout columns in q->out.  Every
+ * setting changed inside, by the query or the code it runs, is undone.  On
+ * error the (sub)transaction's abort restores the user and the settings.
+ */
+static uint64
+track_query(TrackQuery *q, const char *sql)
+{
+	Oid			save_userid;
+	int			save_sec,
+				level,
+				ret,
+				i;
+	uint64		n;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec);
+	if (OidIsValid(q->role))
+		SetUserIdAndSecContext(q->role, save_sec | SECURITY_LOCAL_USERID_CHANGE |
+							   SECURITY_RESTRICTED_OPERATION);
+	level = cx_pin_search_path();
+	if (q->index_plan)
+	{
+		/*
+		 * the window is small, through the sweep index in one process, even
+		 * before the table is analyzed (the planner's guess may not be)
+		 */
+		(void) set_config_option("enable_seqscan", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("max_parallel_workers_per_gather", "0", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+		(void) set_config_option("jit", "off", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
 	if ((ret = SPI_connect()) != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed: %d", ret);
-	level = cx_pin_search_path();
-	ret = SPI_execute_with_args(sql, nargs, types, args, NULL, false, 0);
+	ret = SPI_execute_with_args(sql, q->nargs, q->types, q->values, q->nulls, false, 0);
 	if (ret < 0)
-		elog(ERROR, "cx.sweep query failed: %s", SPI_result_code_string(ret));
-	if (SPI_processed > 0 && SPI_tuptable != NULL)
+		elog(ERROR, "query of cx.sweep failed: %s", SPI_result_code_string(ret));
+	n = SPI_processed;
+	for (i = 0; i < q->nout; i++)
 	{
-		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, isnull);
-		if (!*isnull)
-			d = SPI_datumTransfer(d, SPI_tuptable->tupdesc->attrs[0].attbyval,
-								  SPI_tuptable->tupdesc->attrs[0].attlen);
+		q->outnull[i] = true;
+		q->out[i] = (Datum) 0;
+		if (n > 0 && SPI_tuptable != NULL && i < SPI_tuptable->tupdesc->natts)
+		{
+			Form_pg_attribute att = TupleDescAttr(SPI_tuptable->tupdesc, i);
+
+			q->out[i] = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, i + 1, &q->outnull[i]);
+			if (!q->outnull[i])
+				q->out[i] = SPI_datumTransfer(q->out[i], att->attbyval, att->attlen);
+		}
 	}
-	cx_unpin_search_path(level);
 	SPI_finish();
-	return d;
+	cx_unpin_search_path(level);
+	SetUserIdAndSecContext(save_userid, save_sec);
+	return n;
+}
+
+/* The first column of a query's first row, as the current user (or NULL). */
+static Datum
+track_query_value(const char *sql, int nargs, const Oid *types, const Datum *values, bool *isnull)
+{
+	TrackQuery	q = {0};
+	int			i;
+
+	q.nargs = nargs;
+	for (i = 0; i < nargs; i++)
+	{
+		q.types[i] = types[i];
+		q.values[i] = values[i];
+		q.nulls[i] = ' ';
+	}
+	q.nout = 1;
+	(void) track_query(&q, sql);
+	*isnull = q.outnull[0];
+	return q.out[0];
+}
+
+/* The schema-qualified, quoted name of a relation. */
+static char *
+track_qualified_name(Oid relid)
+{
+	char	   *nsp = get_namespace_name(get_rel_namespace(relid));
+	char	   *rel = get_rel_name(relid);
+
+	if (nsp == NULL || rel == NULL)
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	return quote_qualified_identifier(nsp, rel);
 }
 
 /*
- * Sweep one table as its owner in a subtransaction of its own; a failure is
- * reported as a warning and rolled back, and false returned.
+ * Sweep one table: lock its registry row and read its mark (as the
+ * registry's owner), find and flip the rows of its window (as the table's
+ * owner), and move the mark (as the registry's owner).  Returns false when
+ * the table is no longer tracked.
  */
 static bool
-track_sweep_one(Oid fn, Oid relid, Oid owner, bool since_null, TimestampTz since,
-				bool horizon_known, TimestampTz horizon, int64 *flipped, bool *flipped_null)
+track_sweep_table(Oid relid, Oid owner, Oid regowner, bool since_null, TimestampTz since,
+				  bool horizon_known, TimestampTz horizon, TimestampTz now_at, int64 *flipped)
+{
+	TrackQuery	q = {0};
+	char	   *started,
+			   *finished,
+			   *status,
+			   *due,
+			   *win,
+			   *inst,
+			   *rel;
+	double		at_risk;
+	bool		mark_null;
+	TimestampTz mark,
+				lo,
+				first_at = 0;
+	bool		first_null = true;
+	Datum		cands = (Datum) 0;
+	int64		found = 0;
+	Datum		cols[4];
+
+	*flipped = 0;
+	/* one sweep of a table at a time: another one waits here for the mark */
+	q.role = regowner;
+	q.nargs = 1;
+	q.types[0] = OIDOID;
+	q.values[0] = ObjectIdGetDatum(relid);
+	q.nulls[0] = ' ';
+	q.nout = 6;
+	if (track_query(&q, "SELECT t.started::pg_catalog.text, t.finished::pg_catalog.text, "
+					"t.status::pg_catalog.text, t.due::pg_catalog.text, t.at_risk, t.swept_to "
+					"FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1 FOR UPDATE") == 0)
+		return false;
+	started = TextDatumGetCString(q.out[0]);
+	finished = TextDatumGetCString(q.out[1]);
+	status = TextDatumGetCString(q.out[2]);
+	due = TextDatumGetCString(q.out[3]);
+	at_risk = DatumGetFloat8(q.out[4]);
+	mark_null = q.outnull[5];
+	mark = mark_null ? 0 : DatumGetTimestampTz(q.out[5]);
+	lo = !since_null ? since : mark_null ? DT_NOBEGIN : mark;
+
+	/* the window's condition and the instant that puts a row into it */
+	cols[0] = CStringGetTextDatum(started);
+	cols[1] = CStringGetTextDatum(finished);
+	cols[2] = CStringGetTextDatum(status);
+	cols[3] = CStringGetTextDatum(due);
+	memset(&q, 0, sizeof(q));
+	q.nargs = 2;
+	q.types[0] = TEXTARRAYOID;
+	q.values[0] = PointerGetDatum(construct_array(cols, 4, TEXTOID, -1, false, TYPALIGN_INT));
+	q.types[1] = FLOAT8OID;
+	q.values[1] = Float8GetDatum(at_risk);
+	q.nulls[0] = q.nulls[1] = ' ';
+	q.nout = 2;
+	(void) track_query(&q, "SELECT cx._track_sweep_window($1[1], $1[2], $1[3], $1[4], $2), "
+					   "cx._track_sweep_instant($1[1], $1[3], $1[4], $2)");
+	win = TextDatumGetCString(q.out[0]);
+	inst = TextDatumGetCString(q.out[1]);
+	rel = track_qualified_name(relid);
+
+	/* the rows of the window, as the table's owner */
+	memset(&q, 0, sizeof(q));
+	q.role = owner;
+	q.index_plan = true;
+	q.nargs = 2;
+	q.types[0] = q.types[1] = TIMESTAMPTZOID;
+	q.values[0] = TimestampTzGetDatum(lo);
+	q.values[1] = TimestampTzGetDatum(now_at);
+	q.nulls[0] = q.nulls[1] = ' ';
+	q.nout = 3;
+	(void) track_query(&q, psprintf("SELECT pg_catalog.array_agg(ctid), pg_catalog.min(%s), pg_catalog.count(*) "
+									"FROM %s WHERE %s", inst, rel, win));
+	if (!q.outnull[0])
+	{
+		cands = q.out[0];
+		first_null = q.outnull[1];
+		first_at = first_null ? 0 : DatumGetTimestampTz(q.out[1]);
+		found = DatumGetInt64(q.out[2]);
+
+		/* flip those no other transaction holds (rechecked under the lock) */
+		memset(&q, 0, sizeof(q));
+		q.role = owner;
+		q.nargs = 3;
+		q.types[0] = q.types[1] = TIMESTAMPTZOID;
+		q.values[0] = TimestampTzGetDatum(lo);
+		q.values[1] = TimestampTzGetDatum(now_at);
+		q.types[2] = get_array_type(TIDOID);
+		q.values[2] = cands;
+		q.nulls[0] = q.nulls[1] = q.nulls[2] = ' ';
+		*flipped = (int64) track_query(&q, psprintf("UPDATE %1$s SET %2$s = %2$s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
+													"SELECT ctid FROM %1$s WHERE ctid OPERATOR(pg_catalog.=) ANY ($3) AND %3$s "
+													"FOR UPDATE SKIP LOCKED))",
+													rel, quote_identifier(status), win));
+	}
+
+	/*
+	 * A window that started at the mark (or covered everything) moves it:
+	 * to the earliest of now, the horizon and, when a row of the window was
+	 * skipped, the window's earliest instant.
+	 */
+	if (horizon_known && (lo == DT_NOBEGIN || (!mark_null && lo <= mark)))
+	{
+		TimestampTz to = Min(now_at, horizon);
+
+		if (*flipped < found && !first_null)
+			to = Min(to, first_at);
+		memset(&q, 0, sizeof(q));
+		q.role = regowner;
+		q.nargs = 2;
+		q.types[0] = OIDOID;
+		q.values[0] = ObjectIdGetDatum(relid);
+		q.types[1] = TIMESTAMPTZOID;
+		q.values[1] = TimestampTzGetDatum(to);
+		q.nulls[0] = q.nulls[1] = ' ';
+		(void) track_query(&q, "UPDATE cx.tracked t SET swept_to = $2 WHERE t.tbl OPERATOR(pg_catalog.=) $1");
+	}
+	return true;
+}
+
+/*
+ * Sweep one table in a subtransaction of its own; a failure is reported as
+ * a warning and rolled back, and false returned.  A cancel (or a statement
+ * timeout) ends the whole sweep.
+ */
+static bool
+track_sweep_one(Oid relid, Oid owner, Oid regowner, bool since_null, TimestampTz since,
+				bool horizon_known, TimestampTz horizon, TimestampTz now_at, int64 *flipped)
 {
 	MemoryContext oldcxt = CurrentMemoryContext;
 	ResourceOwner oldowner = CurrentResourceOwner;
-	Datum		args[3];
-	bool		nulls[3];
 	volatile bool ok = false;
-
-	args[0] = ObjectIdGetDatum(relid);
-	nulls[0] = false;
-	args[1] = TimestampTzGetDatum(since);
-	nulls[1] = since_null;
-	args[2] = TimestampTzGetDatum(horizon);
-	nulls[2] = !horizon_known;
 
 	BeginInternalSubTransaction(NULL);
 	MemoryContextSwitchTo(oldcxt);
 	PG_TRY();
 	{
-		bool		isnull;
-		Datum		r = track_call_as_owner(fn, owner, 3, args, nulls, &isnull);
-
-		*flipped = isnull ? 0 : DatumGetInt64(r);
-		*flipped_null = isnull;
+		ok = track_sweep_table(relid, owner, regowner, since_null, since, horizon_known, horizon,
+							   now_at, flipped);
 		ReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
-		ok = true;
 	}
 	PG_CATCH();
 	{
@@ -1543,6 +1708,9 @@ track_sweep_one(Oid fn, Oid relid, Oid owner, bool since_null, TimestampTz since
 		RollbackAndReleaseCurrentSubTransaction();
 		MemoryContextSwitchTo(oldcxt);
 		CurrentResourceOwner = oldowner;
+		if (edata->sqlerrcode == ERRCODE_QUERY_CANCELED ||
+			edata->sqlerrcode == ERRCODE_ADMIN_SHUTDOWN)
+			ReThrowError(edata);
 		ereport(WARNING,
 				(errcode(edata->sqlerrcode),
 				 errmsg("cx.sweep skipped table \"%s\": %s", get_rel_name(relid), edata->message),
@@ -1551,16 +1719,17 @@ track_sweep_one(Oid fn, Oid relid, Oid owner, bool since_null, TimestampTz since
 						 "triggers, indexes and policies runs as its owner under search_path \"pg_catalog, "
 						 "pg_temp\": qualify the names it uses, or give its functions SET search_path.")));
 		FreeErrorData(edata);
+		ok = false;
 	}
 	PG_END_TRY();
 	return ok;
 }
 
 /*
- * cx.sweep(tbl, since): sweep every tracked table the caller may update (or
- * one), each as its owner in a security-restricted operation and a
- * subtransaction of its own; forget registry rows of tables that no longer
- * exist.  Returns (table, rows flipped) per table swept.
+ * cx.sweep(tbl, since): sweep every tracked table the caller owns (every
+ * one, for a superuser), or one, each as its owner in a security-restricted
+ * operation and a subtransaction of its own; forget registry rows of tables
+ * that no longer exist.  Returns (table, rows flipped) per table swept.
  */
 Datum
 cx_track_sweep(PG_FUNCTION_ARGS)
@@ -1571,7 +1740,7 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 	bool		since_null = PG_ARGISNULL(1);
 	TimestampTz since = since_null ? 0 : PG_GETARG_TIMESTAMPTZ(1);
 	TimestampTz now_at = GetCurrentStatementStartTimestamp();
-	Oid			fn;
+	Oid			regowner;
 	Oid			argtypes[1] = {OIDOID};
 	Datum		arg[1];
 	Datum		d;
@@ -1589,11 +1758,11 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 						   timestamptz_to_str(since), timestamptz_to_str(now_at)),
 				 errhint("Use since => '-infinity' to look at every open row.")));
 	InitMaterializedSRF(fcinfo, 0);
-	fn = track_function("cx._sweep_table(pg_catalog.regclass, pg_catalog.timestamptz, pg_catalog.timestamptz)");
+	regowner = track_registry_owner();
 
 	/* the tracked tables, in OID order */
 	arg[0] = ObjectIdGetDatum(only);
-	d = track_sweep_query(only_null ?
+	d = track_query_value(only_null ?
 						  "SELECT pg_catalog.array_agg(t.tbl::pg_catalog.oid ORDER BY t.tbl::pg_catalog.oid) FROM cx.tracked t" :
 						  "SELECT pg_catalog.array_agg(t.tbl::pg_catalog.oid) FROM cx.tracked t "
 						  "WHERE t.tbl OPERATOR(pg_catalog.=) $1",
@@ -1608,21 +1777,32 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 		Oid			relid = DatumGetObjectId(relids[i]);
 		Oid			owner;
 		char		persistence;
-		bool		horizon_known = false,
-					flipped_null;
+		bool		horizon_known = false;
 		TimestampTz horizon = 0;
 		int64		flipped;
 
 		CHECK_FOR_INTERRUPTS();
 		if (!track_rel_owner(relid, &owner, &persistence))
 		{
+			TrackQuery	q = {0};
+
 			/* dropped without the event trigger seeing it */
 			ereport(WARNING,
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("cx.sweep removed tracked table %u from the registry: it no longer exists", relid)));
-			arg[0] = ObjectIdGetDatum(relid);
-			(void) track_sweep_query("DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1",
-									 1, argtypes, arg, &isnull);
+			q.role = regowner;
+			q.nargs = 1;
+			q.types[0] = OIDOID;
+			q.values[0] = ObjectIdGetDatum(relid);
+			q.nulls[0] = ' ';
+			(void) track_query(&q, "DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1");
+			continue;
+		}
+		if (!has_privs_of_role(GetUserId(), owner))
+		{
+			ereport(NOTICE,
+					(errmsg("cx.sweep skips table \"%s\": only its owner may sweep it", get_rel_name(relid)),
+					 errhint("Schedule cx.sweep as the table's owner or as a superuser.")));
 			continue;
 		}
 		if (persistence == RELPERSISTENCE_TEMP)
@@ -1630,26 +1810,19 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 			ereport(WARNING,
 					(errcode(ERRCODE_WRONG_OBJECT_TYPE),
 					 errmsg("cx.sweep skipped table \"%s\": it is a temporary table", get_rel_name(relid)),
-					 errhint("Temporary tables cannot be tracked; its owner may run cx.untrack on it.")));
-			continue;
-		}
-		if (!has_privs_of_role(GetUserId(), owner) &&
-			pg_class_aclcheck(relid, GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
-		{
-			ereport(NOTICE,
-					(errmsg("cx.sweep skips table \"%s\": no UPDATE privilege", get_rel_name(relid))));
+					 errhint("Temporary tables cannot be tracked; run cx.untrack on it.")));
 			continue;
 		}
 		if (XactIsoLevel == XACT_READ_COMMITTED)
 		{
-			d = track_sweep_query("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_xacts p "
+			d = track_query_value("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_prepared_xacts p "
 								  "WHERE p.database OPERATOR(pg_catalog.=) pg_catalog.current_database())",
 								  0, NULL, NULL, &isnull);
 			if (!isnull && !DatumGetBool(d))
 				horizon_known = track_sweep_horizon(&horizon);
 		}
-		if (track_sweep_one(fn, relid, owner, since_null, since, horizon_known, horizon,
-							&flipped, &flipped_null) && !flipped_null)
+		if (track_sweep_one(relid, owner, regowner, since_null, since, horizon_known, horizon,
+							now_at, &flipped))
 		{
 			Datum		values[2];
 			bool		nulls[2] = {false, false};
@@ -1662,6 +1835,25 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
+/* Refuse unless the current role has the privileges of a table's owner. */
+static Oid
+track_require_owner(Oid relid, const char *what)
+{
+	Oid			owner;
+	char		persistence;
+
+	if (!track_rel_owner(relid, &owner, &persistence))
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_TABLE),
+				 errmsg("table with OID %u does not exist", relid)));
+	if (!has_privs_of_role(GetUserId(), owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("must be owner of table %s to %s", get_rel_name(relid), what),
+				 errhint("Ask the table owner to run it.")));
+	return owner;
+}
+
 /*
  * cx._track_backfill(tbl): compute every row of a newly tracked table, as
  * the table's owner in a security-restricted operation; the caller must
@@ -1671,28 +1863,118 @@ Datum
 cx_track_backfill(PG_FUNCTION_ARGS)
 {
 	Oid			relid = PG_GETARG_OID(0);
-	Oid			owner;
-	char		persistence;
-	Datum		args[1];
-	bool		nulls[1] = {false};
+	Oid			owner = track_require_owner(relid, "recompute its rows");
+	Oid			argtypes[1] = {OIDOID};
+	Datum		arg[1];
 	bool		isnull;
-	Datum		r;
+	Datum		d;
+	const char *status;
+	TrackQuery	q = {0};
 
-	if (!track_rel_owner(relid, &owner, &persistence))
+	arg[0] = ObjectIdGetDatum(relid);
+	d = track_query_value("SELECT t.status::pg_catalog.text FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1",
+						  1, argtypes, arg, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	status = quote_identifier(TextDatumGetCString(d));
+	q.role = owner;
+	PG_RETURN_INT64((int64) track_query(&q, psprintf("UPDATE %s SET %s = %s", track_qualified_name(relid),
+													 status, status)));
+}
+
+/*
+ * Check that a registry row may be written for a table: an ordinary,
+ * permanent table that is not a partition, owned by the current role.
+ */
+static void
+track_registry_check(Oid relid)
+{
+	HeapTuple	ctup = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	Form_pg_class c;
+
+	if (!HeapTupleIsValid(ctup))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("table with OID %u does not exist", relid)));
-	if (!has_privs_of_role(GetUserId(), owner))
+	c = (Form_pg_class) GETSTRUCT(ctup);
+	if (c->relkind != RELKIND_RELATION || c->relispartition || c->relpersistence == RELPERSISTENCE_TEMP)
 		ereport(ERROR,
-				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-				 errmsg("must be owner of table %s", get_rel_name(relid)),
-				 errhint("Ask the table owner to run it.")));
-	args[0] = ObjectIdGetDatum(relid);
-	r = track_call_as_owner(track_function("cx._track_backfill_rows(pg_catalog.regclass)"),
-							owner, 1, args, nulls, &isnull);
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("\"%s\" is not an ordinary permanent table", NameStr(c->relname)),
+				 errdetail("Only ordinary tables that are not temporary and not partitions can be tracked.")));
+	ReleaseSysCache(ctup);
+	(void) track_require_owner(relid, "track it");
+}
+
+/* Insert a registry row (a row of the given registry table) as the registry's owner. */
+static void
+track_registry_insert(HeapTupleHeader row, const char *registry, const char *sql)
+{
+	bool		isnull;
+	Datum		tbl = GetAttributeByName(row, "tbl", &isnull);
+	TrackQuery	q = {0};
+
 	if (isnull)
-		PG_RETURN_NULL();
-	PG_RETURN_DATUM(r);
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("table must not be null")));
+	track_registry_check(DatumGetObjectId(tbl));
+	q.role = track_registry_owner();
+	q.nargs = 1;
+	q.types[0] = get_rel_type_id(get_relname_relid(registry, get_namespace_oid("cx", false)));
+	q.values[0] = PointerGetDatum(row);
+	q.nulls[0] = ' ';
+	(void) track_query(&q, sql);
+}
+
+/* cx._registry_add(r cx.tracked): register a table the caller owns. */
+Datum
+cx_registry_add(PG_FUNCTION_ARGS)
+{
+	track_registry_insert(PG_GETARG_HEAPTUPLEHEADER(0), "tracked",
+						  "INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, "
+						  "at_risk, due_added, sweep_index, status_default, due_default) "
+						  "SELECT (r).tbl, (r).standard, (r).started, (r).finished, (r).status, (r).due, (r).key, "
+						  "(r).calendar, (r).at_risk, (r).due_added, (r).sweep_index, (r).status_default, "
+						  "(r).due_default FROM (SELECT $1 AS r) s");
+	PG_RETURN_VOID();
+}
+
+/* cx._registry_add_scores(r cx.tracked_scores): register the scores of a table the caller owns. */
+Datum
+cx_registry_add_scores(PG_FUNCTION_ARGS)
+{
+	track_registry_insert(PG_GETARG_HEAPTUPLEHEADER(0), "tracked_scores",
+						  "INSERT INTO cx.tracked_scores (tbl, answer, threshold, scale_min, scale_max, key, at) "
+						  "SELECT (r).tbl, (r).answer, (r).threshold, (r).scale_min, (r).scale_max, (r).key, (r).at "
+						  "FROM (SELECT $1 AS r) s");
+	PG_RETURN_VOID();
+}
+
+/*
+ * cx._registry_remove(tbl, scores): remove a table's row from cx.tracked
+ * (or cx.tracked_scores), for the table's owner, or for anyone once the
+ * table no longer exists.  Returns whether a row was removed.
+ */
+Datum
+cx_registry_remove(PG_FUNCTION_ARGS)
+{
+	Oid			relid = PG_GETARG_OID(0);
+	bool		scores = PG_GETARG_BOOL(1);
+	Oid			owner;
+	char		persistence;
+	TrackQuery	q = {0};
+
+	if (track_rel_owner(relid, &owner, &persistence))
+		(void) track_require_owner(relid, "stop tracking it");
+	q.role = track_registry_owner();
+	q.nargs = 1;
+	q.types[0] = OIDOID;
+	q.values[0] = ObjectIdGetDatum(relid);
+	q.nulls[0] = ' ';
+	PG_RETURN_BOOL(track_query(&q, scores ?
+							   "DELETE FROM cx.tracked_scores t WHERE t.tbl OPERATOR(pg_catalog.=) $1" :
+							   "DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1") > 0);
 }
 
 /*

@@ -66,41 +66,40 @@ SELECT pg_catalog.pg_extension_config_dump('cx.tracked_scores', '');
 SELECT pg_catalog.pg_extension_config_dump('cx.breach_log', '');
 SELECT pg_catalog.pg_extension_config_dump('cx.breach_log_id_seq', '');
 
--- The registry is readable by all (the triggers of every writer need it);
--- rows can be written only for tables the current role owns (the sweep
--- runs as each table's owner to move its mark), and rows of tables that no
--- longer exist can be removed by anyone.
-GRANT SELECT, INSERT, UPDATE, DELETE ON cx.tracked, cx.tracked_scores TO PUBLIC;
-ALTER TABLE cx.tracked ENABLE ROW LEVEL SECURITY;
-ALTER TABLE cx.tracked_scores ENABLE ROW LEVEL SECURITY;
-CREATE POLICY tracked_read ON cx.tracked FOR SELECT USING (true);
-CREATE POLICY tracked_owner ON cx.tracked FOR ALL
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
-CREATE POLICY tracked_gone ON cx.tracked FOR DELETE
-	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
-CREATE POLICY tracked_read ON cx.tracked_scores FOR SELECT USING (true);
-CREATE POLICY tracked_owner ON cx.tracked_scores FOR ALL
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
-CREATE POLICY tracked_gone ON cx.tracked_scores FOR DELETE
-	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
+-- The registry is readable by all (the triggers of every writer need it),
+-- but for the sweep mark, which follows other sessions' transactions.  It
+-- is written only by the extension, as the registry's owner, after
+-- checking that the calling role owns the table (cx._registry_add,
+-- cx._registry_remove, cx.sweep); the installer may insert rows (for its
+-- own tables: cx._tracked_guard) so that it can restore a dump.
+GRANT SELECT (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added,
+			  sweep_index, status_default, due_default, tracked_at) ON cx.tracked TO PUBLIC;
+GRANT SELECT ON cx.tracked_scores TO PUBLIC;
+GRANT SELECT, INSERT ON cx.tracked, cx.tracked_scores TO @extowner@;
 
 -- The log is written only by the extension (as the log's owner).  Every
--- role reads the rows of the tables it may read; the installing role may
--- also remove those rows and rows of tables that no longer exist, and grant
--- both to others.
+-- role reads the rows of the tables whose every row it may read; the
+-- installing role may also remove those rows and rows of tables that no
+-- longer exist, and grant both to others.
 ALTER TABLE cx.breach_log ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON cx.breach_log TO PUBLIC;
 GRANT SELECT, DELETE ON cx.breach_log TO @extowner@ WITH GRANT OPTION;
 -- (pg_dump by the installer reads the sequence's position)
 GRANT SELECT ON SEQUENCE cx.breach_log_id_seq TO @extowner@;
--- (has_table_privilege is NULL for a table that no longer exists)
+-- Whether the current role may read the log rows of a table: it may SELECT
+-- the table and sees all of its rows (the table has no row-level security,
+-- or the role bypasses it); NULL when the table no longer exists.
+CREATE FUNCTION cx._log_readable(relid oid) RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN (SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT')
+				   AND (NOT c.relrowsecurity
+						OR (pg_catalog.pg_has_role(c.relowner, 'USAGE') AND NOT c.relforcerowsecurity)
+						OR (SELECT r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER))
+			FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) relid);
 CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
-	USING (COALESCE(pg_catalog.has_table_privilege(relid, 'SELECT'),
-				   pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
+	USING (COALESCE(cx._log_readable(relid), pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
 CREATE POLICY breach_log_purge ON cx.breach_log FOR DELETE
-	USING (pg_catalog.has_table_privilege(relid, 'SELECT') IS NOT FALSE);
+	USING (cx._log_readable(relid) IS NOT FALSE);
 
 CREATE FUNCTION cx.track_trigger() RETURNS trigger
 	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_trigger';
@@ -489,10 +488,9 @@ BEGIN
 	END IF;
 
 	idx := cx._track_index_name(tbl, due);
-	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index,
-							status_default, due_default)
-	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
-			cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'));
+	PERFORM cx._registry_add(ROW(tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
+								 cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'),
+								 now(), NULL)::cx.tracked);
 
 	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
 	PERFORM cx._track_add_flush(tbl);
@@ -527,26 +525,31 @@ CREATE FUNCTION cx.untrack(tbl regclass)
 	AS $$
 #variable_conflict use_variable
 DECLARE
-	t cx.tracked;
+	t record;
+	nsp name;
 BEGIN
 	PERFORM cx._track_table(tbl);
-	SELECT * INTO t FROM cx.tracked r WHERE r.tbl = untrack.tbl;
+	SELECT r.status, r.due, r.due_added, r.sweep_index, r.status_default, r.due_default INTO t
+	FROM cx.tracked r WHERE r.tbl = untrack.tbl;
 	IF NOT FOUND THEN
 		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
 			MESSAGE = format('table %s is not tracked', tbl),
 			HINT = 'See the tracked tables with SELECT * FROM cx.tracked.';
 	END IF;
 	EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
-	EXECUTE format('DROP INDEX IF EXISTS %I.%I',
-				   (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl),
-				   t.sweep_index);
+	-- the sweep index, if it is still an index of this table
+	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+	IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			   WHERE i.indrelid = tbl AND c.relname = t.sweep_index) THEN
+		EXECUTE format('DROP INDEX %I.%I', nsp, t.sweep_index);
+	END IF;
 	IF t.due_added THEN
 		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.due);
 	ELSE
 		PERFORM cx._track_drop_default(tbl, t.due, t.due_default);
 	END IF;
 	PERFORM cx._track_drop_default(tbl, t.status, t.status_default);
-	DELETE FROM cx.tracked r WHERE r.tbl = untrack.tbl;
+	PERFORM cx._registry_remove(tbl, false);
 	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
@@ -589,8 +592,7 @@ BEGIN
 	IF at IS NOT NULL THEN
 		PERFORM cx._track_column(tbl, at, 'at', ARRAY['timestamptz']::regtype[]);
 	END IF;
-	INSERT INTO cx.tracked_scores (tbl, answer, threshold, scale_min, scale_max, key, at)
-	VALUES (tbl, answer, threshold, scale_min, scale_max, k, at);
+	PERFORM cx._registry_add_scores(ROW(tbl, answer, threshold, scale_min, scale_max, k, at, now())::cx.tracked_scores);
 	EXECUTE format('CREATE TRIGGER cx_track_scores BEFORE INSERT OR UPDATE OF %I ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_scores_trigger()', answer, tbl);
 	PERFORM cx._track_add_flush(tbl);
 END
@@ -611,94 +613,30 @@ BEGIN
 			HINT = 'See them with SELECT * FROM cx.tracked_scores.';
 	END IF;
 	EXECUTE format('DROP TRIGGER IF EXISTS cx_track_scores ON %s', tbl);
-	DELETE FROM cx.tracked_scores s WHERE s.tbl = untrack_scores.tbl;
+	PERFORM cx._registry_remove(tbl, true);
 	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
 
--- The sweep of one table, run by cx.sweep as the table's owner inside a
--- security-restricted operation; horizon is the start of the oldest
--- transaction of another backend of this database ('infinity' when there
--- is none), or NULL when unknown.  Returns the rows flipped.
+-- Flip open rows whose at-risk or due instant passed since the last sweep
+-- (or since the given instant; '-infinity' looks at every open row);
+-- returns the rows flipped per table.  Each table the caller owns (every
+-- table, for a superuser) is swept as its owner, inside a
+-- security-restricted operation with a safe search_path, in a
+-- subtransaction of its own: a table that fails is reported with a warning
+-- and the others are still swept.  Locked rows are skipped and left to the
+-- next sweep.
 --
 -- Each table has a mark, cx.tracked.swept_to: every open row whose status
 -- changes with time before it has been flipped.  A sweep flips the rows whose
 -- instant lies in [mark, now) (or [since, now)), found through the BRIN sweep
--- index, and moves the mark to the earliest of: its own start; the horizon
--- (a transaction it cannot see judges its rows no earlier than its start);
+-- index, and moves the mark to the earliest of: its own start; the start of
+-- the oldest transaction of another backend of this database (a
+-- transaction it cannot see judges its rows no earlier than its start);
 -- and, when it skipped a row of the window (held by another transaction, or
 -- changed since the window was read), the earliest instant of the window.
--- It keeps the mark when the horizon is unknown (prepared transactions,
+-- It keeps the mark when that horizon is unknown (prepared transactions,
 -- track_activities off, not READ COMMITTED).
-CREATE FUNCTION cx._sweep_table(tbl regclass, since timestamptz, horizon timestamptz)
-	RETURNS bigint
-	LANGUAGE plpgsql
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-#variable_conflict use_variable
-DECLARE
-	t cx.tracked;
-	n bigint := 0;
-	lo timestamptz;
-	now_at timestamptz := statement_timestamp();
-	first_at timestamptz;
-	cands tid[];
-	win text;
-	saved text[];
-BEGIN
-	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
-		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = format('must be the owner of table %s to sweep it directly', tbl),
-			HINT = 'Use cx.sweep, which sweeps each table as its owner.';
-	END IF;
-	-- one sweep of a table at a time: another one waits here, then starts
-	-- from the mark this one leaves
-	SELECT * INTO t FROM cx.tracked r WHERE r.tbl = _sweep_table.tbl FOR UPDATE;
-	IF NOT FOUND THEN
-		RETURN NULL;
-	END IF;
-	lo := coalesce(since, t.swept_to, '-infinity');
-	win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
-	-- the rows of the window, and the earliest instant among them, through
-	-- the sweep index in one process, even before the table is analyzed
-	-- (the window is small; the planner's guess may not be)
-	saved := ARRAY[current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
-				   current_setting('jit')];
-	PERFORM set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-			set_config('jit', 'off', true);
-	EXECUTE format('SELECT array_agg(ctid), min(%s) FROM %s WHERE %s',
-				   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
-		USING lo, now_at INTO cands, first_at;
-	PERFORM set_config('enable_seqscan', saved[1], true), set_config('max_parallel_workers_per_gather', saved[2], true),
-			set_config('jit', saved[3], true);
-	IF cands IS NOT NULL THEN
-		-- flip those no other transaction holds (rechecked under the lock)
-		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-					   'SELECT ctid FROM %1$s WHERE ctid = ANY ($3) AND %3$s FOR UPDATE SKIP LOCKED))',
-					   t.tbl, t.status, win)
-			USING lo, now_at, cands;
-		GET DIAGNOSTICS n = ROW_COUNT;
-	END IF;
-	-- a window that started at the mark (or covered everything) moves it;
-	-- when a row of the window was skipped, no further than the earliest
-	-- instant of the window
-	IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
-		UPDATE cx.tracked r
-		SET swept_to = least(now_at, horizon, CASE WHEN n < cardinality(cands) THEN first_at END)
-		WHERE r.tbl = t.tbl;
-	END IF;
-	RETURN n;
-END
-$$;
-REVOKE ALL ON FUNCTION cx._sweep_table(regclass, timestamptz, timestamptz) FROM PUBLIC;
-
--- Flip open rows whose at-risk or due instant passed since the last sweep
--- (or since the given instant; '-infinity' looks at every open row);
--- returns the rows flipped per table.  Each table is swept as its owner,
--- inside a security-restricted operation with a safe search_path, in a
--- subtransaction of its own: a table that fails is reported with a warning
--- and the others are still swept.  Locked rows are skipped and left to the
--- next sweep.
 CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE C VOLATILE
@@ -712,32 +650,20 @@ CREATE FUNCTION cx._track_backfill(tbl regclass)
 	LANGUAGE C VOLATILE STRICT
 	AS 'MODULE_PATHNAME', 'cx_track_backfill';
 
--- The backfill's UPDATE, run by cx._track_backfill as the table's owner.
-CREATE FUNCTION cx._track_backfill_rows(tbl regclass)
-	RETURNS bigint
-	LANGUAGE plpgsql STRICT
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-#variable_conflict use_variable
-DECLARE
-	st name;
-	n bigint;
-BEGIN
-	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
-		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = format('must be the owner of table %s to recompute its rows directly', tbl),
-			HINT = 'Use cx.track, which recomputes them as the table''s owner.';
-	END IF;
-	SELECT t.status INTO st FROM cx.tracked t WHERE t.tbl = _track_backfill_rows.tbl;
-	IF NOT FOUND THEN
-		RETURN NULL;
-	END IF;
-	EXECUTE format('UPDATE %s SET %I = %I', tbl, st, st);
-	GET DIAGNOSTICS n = ROW_COUNT;
-	RETURN n;
-END
-$$;
-REVOKE ALL ON FUNCTION cx._track_backfill_rows(regclass) FROM PUBLIC;
+-- Registry writes, done as the registry's owner once the calling role is
+-- found to own the table (or, to remove a row, the table no longer exists).
+CREATE FUNCTION cx._registry_add(r cx.tracked)
+	RETURNS void
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_add';
+CREATE FUNCTION cx._registry_add_scores(r cx.tracked_scores)
+	RETURNS void
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_add_scores';
+CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean)
+	RETURNS boolean
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_remove';
 
 -- Forget the registry rows of tracked tables that are dropped.
 CREATE FUNCTION cx._track_dropped()

@@ -8,16 +8,32 @@
 -- ---- src/common.sql
 -- The schema now belongs to the role that runs the script (the bootstrap
 -- superuser for the trusted extension), so no other role can rename it or
--- put objects into it.  Objects in it that are not the extension's are
--- reported: review them, since the extension's names could find them.
+-- put objects into it.  Objects in it that are not the extension's stop the
+-- update: the extension's names could find them.
 ALTER SCHEMA cx OWNER TO CURRENT_USER;
-REVOKE ALL ON SCHEMA cx FROM PUBLIC;
+-- No other role keeps a privilege on it: grants made before the install (or
+-- by the owner of release 0.1.0's schema) are revoked.
+DO $$
+DECLARE
+	g record;
+BEGIN
+	FOR g IN SELECT DISTINCT a.grantee
+			 FROM pg_catalog.pg_namespace n, pg_catalog.aclexplode(n.nspacl) a
+			 WHERE n.nspname OPERATOR(pg_catalog.=) 'cx' AND a.grantee OPERATOR(pg_catalog.<>) n.nspowner LOOP
+		IF g.grantee OPERATOR(pg_catalog.=) 0 THEN
+			EXECUTE 'REVOKE ALL ON SCHEMA cx FROM PUBLIC CASCADE';
+		ELSE
+			EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA cx FROM %s CASCADE', g.grantee::pg_catalog.regrole);
+		END IF;
+	END LOOP;
+END
+$$;
 GRANT USAGE ON SCHEMA cx TO PUBLIC;
 DO $$
 DECLARE
 	found text;
 BEGIN
-	SELECT string_agg(pg_catalog.pg_describe_object(o.classid, o.objid, 0), ', ') INTO found
+	SELECT pg_catalog.string_agg(pg_catalog.pg_describe_object(o.classid, o.objid, 0), ', ') INTO found
 	FROM (SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, c.oid AS objid FROM pg_catalog.pg_class c
 		  WHERE c.relnamespace OPERATOR(pg_catalog.=) 'cx'::pg_catalog.regnamespace
 		  UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid FROM pg_catalog.pg_proc p
@@ -33,10 +49,10 @@ BEGIN
 					  WHERE d.classid OPERATOR(pg_catalog.=) o.classid AND d.objid OPERATOR(pg_catalog.=) o.objid
 					    AND d.deptype OPERATOR(pg_catalog.=) ANY (ARRAY['i', 'a']::"char"[]));
 	IF found IS NOT NULL THEN
-		RAISE WARNING USING ERRCODE = 'object_not_in_prerequisite_state',
+		RAISE EXCEPTION USING ERRCODE = 'object_not_in_prerequisite_state',
 			MESSAGE = 'schema cx holds objects that are not part of cx_metrics',
-			DETAIL = format('It holds %s.', found),
-			HINT = 'Move them to another schema, or drop them if nobody created them on purpose.';
+			DETAIL = pg_catalog.format('It holds %s.', found),
+			HINT = 'Move them to another schema (ALTER ... SET SCHEMA) or drop them, then update again.';
 	END IF;
 END
 $$;
@@ -56,32 +72,42 @@ $$;
 ALTER TABLE cx.breach_log ADD COLUMN relid oid;
 UPDATE cx.breach_log SET relid = pg_catalog.to_regclass(tbl)::pg_catalog.oid;
 
--- Registry: rows only for tables the current role owns (the sweep runs as
--- each table's owner); rows of tables that no longer exist removable by all.
+-- The registries are written only by the extension, as their owner, after
+-- checking that the calling role owns the table; nobody but the installer
+-- (restoring a dump) writes them directly, and the sweep mark is not
+-- readable by all.
+DROP POLICY tracked_read ON cx.tracked;
+DROP POLICY tracked_owner ON cx.tracked;
 DROP POLICY tracked_sweep ON cx.tracked;
-ALTER POLICY tracked_owner ON cx.tracked
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
-ALTER POLICY tracked_owner ON cx.tracked_scores
-	USING (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'))
-	WITH CHECK (pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl), 'USAGE'));
-CREATE POLICY tracked_gone ON cx.tracked FOR DELETE
-	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
-CREATE POLICY tracked_gone ON cx.tracked_scores FOR DELETE
-	USING (NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) tbl));
+DROP POLICY tracked_read ON cx.tracked_scores;
+DROP POLICY tracked_owner ON cx.tracked_scores;
+ALTER TABLE cx.tracked DISABLE ROW LEVEL SECURITY;
+ALTER TABLE cx.tracked_scores DISABLE ROW LEVEL SECURITY;
+REVOKE ALL ON cx.tracked, cx.tracked_scores FROM PUBLIC;
+GRANT SELECT (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added,
+			  sweep_index, status_default, due_default, tracked_at) ON cx.tracked TO PUBLIC;
+GRANT SELECT ON cx.tracked_scores TO PUBLIC;
+GRANT SELECT, INSERT ON cx.tracked, cx.tracked_scores TO @extowner@;
 
--- The log: every role reads the rows of tables it may read; the installing
--- role may also remove them, and grant both.
 ALTER TABLE cx.breach_log ENABLE ROW LEVEL SECURITY;
 GRANT SELECT ON cx.breach_log TO PUBLIC;
 GRANT SELECT, DELETE ON cx.breach_log TO @extowner@ WITH GRANT OPTION;
 -- (pg_dump by the installer reads the sequence's position)
 GRANT SELECT ON SEQUENCE cx.breach_log_id_seq TO @extowner@;
+-- Whether the current role may read the log rows of a table: it may SELECT
+-- the table and sees all of its rows (the table has no row-level security,
+-- or the role bypasses it); NULL when the table no longer exists.
+CREATE FUNCTION cx._log_readable(relid oid) RETURNS boolean
+	LANGUAGE sql STABLE PARALLEL SAFE
+	RETURN (SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT')
+				   AND (NOT c.relrowsecurity
+						OR (pg_catalog.pg_has_role(c.relowner, 'USAGE') AND NOT c.relforcerowsecurity)
+						OR (SELECT r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER))
+			FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) relid);
 CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
-	USING (COALESCE(pg_catalog.has_table_privilege(relid, 'SELECT'),
-				   pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
+	USING (COALESCE(cx._log_readable(relid), pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
 CREATE POLICY breach_log_purge ON cx.breach_log FOR DELETE
-	USING (pg_catalog.has_table_privilege(relid, 'SELECT') IS NOT FALSE);
+	USING (cx._log_readable(relid) IS NOT FALSE);
 
 CREATE OR REPLACE FUNCTION cx._track_table(tbl regclass)
 	RETURNS void
@@ -307,10 +333,9 @@ BEGIN
 	END IF;
 
 	idx := cx._track_index_name(tbl, due);
-	INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added, sweep_index,
-							status_default, due_default)
-	VALUES (tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
-			cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'));
+	PERFORM cx._registry_add(ROW(tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
+								 cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'),
+								 now(), NULL)::cx.tracked);
 
 	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
 	PERFORM cx._track_add_flush(tbl);
@@ -338,71 +363,109 @@ $$;
 
 DROP FUNCTION cx._track(regclass, cx.standard, name, name, name, text, float8, name, name, boolean, text);
 
-DROP FUNCTION cx._sweep(regclass, timestamptz, text);
-DROP FUNCTION cx._sweep_horizon();
-CREATE FUNCTION cx._sweep_table(tbl regclass, since timestamptz, horizon timestamptz)
-	RETURNS bigint
+CREATE OR REPLACE FUNCTION cx.untrack(tbl regclass)
+	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 #variable_conflict use_variable
 DECLARE
-	t cx.tracked;
-	n bigint := 0;
-	lo timestamptz;
-	now_at timestamptz := statement_timestamp();
-	first_at timestamptz;
-	cands tid[];
-	win text;
-	saved text[];
+	t record;
+	nsp name;
 BEGIN
-	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
-		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = format('must be the owner of table %s to sweep it directly', tbl),
-			HINT = 'Use cx.sweep, which sweeps each table as its owner.';
-	END IF;
-	-- one sweep of a table at a time: another one waits here, then starts
-	-- from the mark this one leaves
-	SELECT * INTO t FROM cx.tracked r WHERE r.tbl = _sweep_table.tbl FOR UPDATE;
+	PERFORM cx._track_table(tbl);
+	SELECT r.status, r.due, r.due_added, r.sweep_index, r.status_default, r.due_default INTO t
+	FROM cx.tracked r WHERE r.tbl = untrack.tbl;
 	IF NOT FOUND THEN
-		RETURN NULL;
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = format('table %s is not tracked', tbl),
+			HINT = 'See the tracked tables with SELECT * FROM cx.tracked.';
 	END IF;
-	lo := coalesce(since, t.swept_to, '-infinity');
-	win := cx._track_sweep_window(t.started, t.finished, t.status, t.due, t.at_risk);
-	-- the rows of the window, and the earliest instant among them, through
-	-- the sweep index in one process, even before the table is analyzed
-	-- (the window is small; the planner's guess may not be)
-	saved := ARRAY[current_setting('enable_seqscan'), current_setting('max_parallel_workers_per_gather'),
-				   current_setting('jit')];
-	PERFORM set_config('enable_seqscan', 'off', true), set_config('max_parallel_workers_per_gather', '0', true),
-			set_config('jit', 'off', true);
-	EXECUTE format('SELECT array_agg(ctid), min(%s) FROM %s WHERE %s',
-				   cx._track_sweep_instant(t.started, t.status, t.due, t.at_risk), t.tbl, win)
-		USING lo, now_at INTO cands, first_at;
-	PERFORM set_config('enable_seqscan', saved[1], true), set_config('max_parallel_workers_per_gather', saved[2], true),
-			set_config('jit', saved[3], true);
-	IF cands IS NOT NULL THEN
-		-- flip those no other transaction holds (rechecked under the lock)
-		EXECUTE format('UPDATE %1$s SET %2$I = %2$I WHERE ctid = ANY (ARRAY('
-					   'SELECT ctid FROM %1$s WHERE ctid = ANY ($3) AND %3$s FOR UPDATE SKIP LOCKED))',
-					   t.tbl, t.status, win)
-			USING lo, now_at, cands;
-		GET DIAGNOSTICS n = ROW_COUNT;
+	EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
+	-- the sweep index, if it is still an index of this table
+	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
+	IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			   WHERE i.indrelid = tbl AND c.relname = t.sweep_index) THEN
+		EXECUTE format('DROP INDEX %I.%I', nsp, t.sweep_index);
 	END IF;
-	-- a window that started at the mark (or covered everything) moves it;
-	-- when a row of the window was skipped, no further than the earliest
-	-- instant of the window
-	IF horizon IS NOT NULL AND (lo <= t.swept_to OR lo = '-infinity') THEN
-		UPDATE cx.tracked r
-		SET swept_to = least(now_at, horizon, CASE WHEN n < cardinality(cands) THEN first_at END)
-		WHERE r.tbl = t.tbl;
+	IF t.due_added THEN
+		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.due);
+	ELSE
+		PERFORM cx._track_drop_default(tbl, t.due, t.due_default);
 	END IF;
-	RETURN n;
+	PERFORM cx._track_drop_default(tbl, t.status, t.status_default);
+	PERFORM cx._registry_remove(tbl, false);
+	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
 
-REVOKE ALL ON FUNCTION cx._sweep_table(regclass, timestamptz, timestamptz) FROM PUBLIC;
 
+CREATE OR REPLACE FUNCTION cx.track_scores(tbl regclass, answer name,
+								threshold float8 DEFAULT 6,
+								scale_min float8 DEFAULT 0,
+								scale_max float8 DEFAULT 10,
+								key name DEFAULT NULL,
+								at name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	k name;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	IF EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = track_scores.tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+			MESSAGE = format('scores of table %s are already tracked', tbl),
+			HINT = 'Run cx.untrack_scores on it first.';
+	END IF;
+	PERFORM cx._track_column(tbl, answer, 'answer',
+							 ARRAY['smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric']::regtype[]);
+	IF threshold IS NULL OR scale_min IS NULL OR scale_max IS NULL
+	   OR 'NaN' IN (threshold, scale_min, scale_max)
+	   OR NOT (scale_min < scale_max AND threshold >= scale_min AND threshold <= scale_max)
+	   OR 'Infinity' IN (abs(threshold), abs(scale_min), abs(scale_max)) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('threshold %s is not within the scale %s to %s',
+							 coalesce(threshold::text, 'null'), coalesce(scale_min::text, 'null'),
+							 coalesce(scale_max::text, 'null')),
+			DETAIL = 'The scale is the range of valid answers, finite with scale_min < scale_max, and the threshold lies within it.',
+			HINT = 'For NPS detractors use threshold => 6, scale_min => 0, scale_max => 10.';
+	END IF;
+	k := cx._track_key(tbl, key);
+	IF at IS NOT NULL THEN
+		PERFORM cx._track_column(tbl, at, 'at', ARRAY['timestamptz']::regtype[]);
+	END IF;
+	PERFORM cx._registry_add_scores(ROW(tbl, answer, threshold, scale_min, scale_max, k, at, now())::cx.tracked_scores);
+	EXECUTE format('CREATE TRIGGER cx_track_scores BEFORE INSERT OR UPDATE OF %I ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_scores_trigger()', answer, tbl);
+	PERFORM cx._track_add_flush(tbl);
+END
+$$;
+
+
+CREATE OR REPLACE FUNCTION cx.untrack_scores(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+BEGIN
+	PERFORM cx._track_table(tbl);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = untrack_scores.tbl) THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = format('scores of table %s are not tracked', tbl),
+			HINT = 'See them with SELECT * FROM cx.tracked_scores.';
+	END IF;
+	EXECUTE format('DROP TRIGGER IF EXISTS cx_track_scores ON %s', tbl);
+	PERFORM cx._registry_remove(tbl, true);
+	PERFORM cx._track_drop_flush(tbl);
+END
+$$;
+
+
+DROP FUNCTION cx._sweep(regclass, timestamptz, text);
+DROP FUNCTION cx._sweep_horizon();
 CREATE OR REPLACE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL)
 	RETURNS TABLE (tracked regclass, flipped bigint)
 	LANGUAGE C VOLATILE
@@ -415,30 +478,18 @@ CREATE FUNCTION cx._track_backfill(tbl regclass)
 	AS 'MODULE_PATHNAME', 'cx_track_backfill';
 
 
-CREATE FUNCTION cx._track_backfill_rows(tbl regclass)
-	RETURNS bigint
-	LANGUAGE plpgsql STRICT
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-#variable_conflict use_variable
-DECLARE
-	st name;
-	n bigint;
-BEGIN
-	IF current_user::regrole::oid IS DISTINCT FROM (SELECT c.relowner FROM pg_class c WHERE c.oid = tbl) THEN
-		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-			MESSAGE = format('must be the owner of table %s to recompute its rows directly', tbl),
-			HINT = 'Use cx.track, which recomputes them as the table''s owner.';
-	END IF;
-	SELECT t.status INTO st FROM cx.tracked t WHERE t.tbl = _track_backfill_rows.tbl;
-	IF NOT FOUND THEN
-		RETURN NULL;
-	END IF;
-	EXECUTE format('UPDATE %s SET %I = %I', tbl, st, st);
-	GET DIAGNOSTICS n = ROW_COUNT;
-	RETURN n;
-END
-$$;
-
-REVOKE ALL ON FUNCTION cx._track_backfill_rows(regclass) FROM PUBLIC;
+-- Registry writes, done as the registry's owner once the calling role is
+-- found to own the table (or, to remove a row, the table no longer exists).
+CREATE FUNCTION cx._registry_add(r cx.tracked)
+	RETURNS void
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_add';
+CREATE FUNCTION cx._registry_add_scores(r cx.tracked_scores)
+	RETURNS void
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_add_scores';
+CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean)
+	RETURNS boolean
+	LANGUAGE C VOLATILE STRICT
+	AS 'MODULE_PATHNAME', 'cx_registry_remove';
 

@@ -69,16 +69,28 @@ refused "the installer cannot replace cx.sweep" cx_p_installer \
 	"CREATE OR REPLACE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL) RETURNS TABLE (tracked regclass, flipped bigint) LANGUAGE sql AS 'SELECT NULL::regclass, 0::bigint'" 42501
 
 # the registries
-check "the writer's update of the registry row changes nothing" cx_p_writer \
-	"WITH u AS (UPDATE cx.tracked SET swept_to = statement_timestamp(), at_risk = 0.5 WHERE tbl = 'apps'::regclass RETURNING 1) SELECT count(*) = 0 FROM u"
+refused "the writer cannot update the registry row of a table it may update" cx_p_writer \
+	"UPDATE cx.tracked SET swept_to = statement_timestamp(), at_risk = 0.5 WHERE tbl = 'apps'::regclass" 42501
+refused "nobody but the registry's owner reads the sweep mark" cx_p_writer \
+	"SELECT swept_to FROM cx.tracked" 42501
+refused "the stranger cannot lock the registry" cx_p_stranger \
+	"BEGIN; LOCK TABLE cx.tracked IN SHARE MODE" 42501
+refused "the stranger cannot lock the log" cx_p_stranger \
+	"BEGIN; LOCK TABLE cx.breach_log IN SHARE MODE" 42501
+refused "the installer cannot register someone else's table directly" cx_p_installer \
+	"INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index) VALUES ('w.mine', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'id', 'us_federal', 0.8, 'x')" 42501
+refused "the writer cannot add a registry row through the extension's helper" cx_p_writer \
+	"SELECT cx._registry_add(ROW('public.apps', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'case_no', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL)::cx.tracked)" 42501
+refused "the writer cannot remove a registry row through the extension's helper" cx_p_writer \
+	"SELECT cx._registry_remove('public.apps', false)" 42501
 refused "the stranger cannot register someone's table" cx_p_stranger \
 	"INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index) VALUES ('fragile', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'id', 'us_federal', 0.8, 'x')" 42501
 refused "the stranger cannot delete someone's registry row" cx_p_stranger \
 	"DO \$\$ BEGIN DELETE FROM cx.tracked WHERE tbl = 'apps'::regclass; IF NOT FOUND THEN RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'no row deleted'; END IF; END \$\$" 42501
 refused "the stranger cannot track a temporary table" cx_p_stranger \
 	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text); SELECT cx.track('t', 'within 1 day', started => 's', finished => 'f', status => 'st')" 42809
-refused "the stranger cannot register a temporary table directly" cx_p_stranger \
-	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text, cx_due timestamptz); INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index) VALUES ('t', 'within 1 day', 's', 'f', 'st', 'cx_due', 'id', 'us_federal', 0.8, 'x')" 42809
+refused "the stranger cannot register a temporary table through the extension's helper" cx_p_stranger \
+	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text, cx_due timestamptz); SELECT cx._registry_add(ROW('t', 'within 1 day', 's', 'f', 'st', 'cx_due', 'id', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL)::cx.tracked)" 42809
 as cx_p_writer -c "CREATE TABLE w.mine (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text)" \
 	-c "SELECT cx.track('w.mine', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'cx_status')" >/dev/null
 refused "the writer cannot point its own registry row at the table it may update" cx_p_writer \
@@ -90,8 +102,6 @@ refused "cx.track refuses a table the caller does not own" cx_p_writer \
 refused "cx.untrack refuses a table the caller does not own" cx_p_writer "SELECT cx.untrack('public.apps')" 42501
 
 # internal entry points
-refused "the sweep of one table cannot be called directly by others" cx_p_writer \
-	"SELECT cx._sweep_table('public.apps', NULL, NULL)" 42501
 refused "the backfill cannot be run by a role without the owner's privileges" cx_p_writer \
 	"SELECT cx._track_backfill('public.apps')" 42501
 check "no function tells other roles' transaction start times" cx_p_stranger \
@@ -162,9 +172,11 @@ check "the failing table's rows are unchanged" cx_p_installer \
 	"SELECT cx_status = 'on_track' FROM fragile"
 as cx_p_installer -c "INSERT INTO apps VALUES ('777', now(), NULL)" >/dev/null
 sleep 2.5
-check "the writer (UPDATE privilege) may sweep the table; it runs as the owner" cx_p_writer \
-	"SELECT flipped = 1 FROM cx.sweep('public.apps')"
-check "the writer's sweep ran the owner's trigger as the owner" cx_p_installer \
+check "the writer (UPDATE privilege only) does not sweep the table" cx_p_writer \
+	"SELECT count(*) = 0 FROM cx.sweep('public.apps')"
+check "its owner sweeps it (the failing table again skipped)" cx_p_installer \
+	"SELECT array_agg(tracked::text || '=' || flipped ORDER BY 1) = '{apps=1}' FROM cx.sweep()"
+check "the owner's sweep ran its trigger as the owner" cx_p_installer \
 	"SELECT count(*) = 3 AND bool_and(who = 'cx_p_installer') FROM runs"
 check "the installer can purge its table's log rows" cx_p_installer \
 	"WITH d AS (DELETE FROM cx.breach_log WHERE tbl = 'public.apps' RETURNING 1) SELECT count(*) > 0 FROM d"
@@ -177,3 +189,54 @@ if "$PG_BINDIR/pg_dump" -U cx_p_installer --enable-row-security -d "$db" -f "$ou
 else
 	echo "FAIL privileges: pg_dump by the installer"
 fi
+
+# the log hides the rows of a table whose own row-level security would hide
+# its rows from the reader
+as cx_p_installer >/dev/null <<'SQL'
+CREATE TABLE tickets (id text PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('tickets', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+INSERT INTO tickets VALUES ('SSN-123-45-6789', now() - interval '3 days', NULL);
+ALTER TABLE tickets ENABLE ROW LEVEL SECURITY;
+CREATE POLICY none ON tickets FOR SELECT USING (false);
+GRANT SELECT ON tickets TO cx_p_stranger;
+SQL
+check "a reader whom the table's own row-level security hides its rows sees none of its log rows" cx_p_stranger \
+	"SELECT count(*) = 0 FROM cx.breach_log WHERE tbl = 'public.tickets'"
+check "the table's owner sees them" cx_p_installer \
+	"SELECT count(*) = 1 FROM cx.breach_log WHERE tbl = 'public.tickets'"
+
+# a statement timeout ends the sweep (it is not taken for one table's failure)
+as cx_p_installer -c "INSERT INTO apps VALUES ('999', now() - interval '1 day', NULL)" >/dev/null
+cx_psql -d "$db" -c "UPDATE cx.tracked SET swept_to = NULL" >/dev/null
+( "$PG_BINDIR/psql" -X -q -d "$db" -U cx_p_installer -c "BEGIN" -c "SELECT * FROM apps WHERE case_no = '999' FOR UPDATE NOWAIT" \
+	-c "LOCK TABLE fragile IN EXCLUSIVE MODE" -c "SELECT pg_sleep(4)" -c "COMMIT" >/dev/null 2>&1 & )
+sleep 1
+got=$(cx_psql -d "$db" -At -c "SET statement_timeout = '1s'" -c "SELECT count(*) FROM cx.sweep()" 2>&1)
+if printf '%s' "$got" | grep -q "canceling statement due to statement timeout"; then
+	echo "PASS privileges: a statement timeout ends the sweep"
+else
+	echo "FAIL privileges: sweep under statement_timeout gave '$got'"
+fi
+sleep 3
+
+# the install: a schema cx made beforehand with grants to others is taken
+# over with no grant left; release 0.1.0 is not installable by the installer
+db2=${db}_2
+cx_psql -d postgres -c "CREATE DATABASE $db2 OWNER cx_p_installer" >/dev/null
+"$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -d "$db2" -U cx_p_installer -c "CREATE SCHEMA cx" \
+	-c "GRANT CREATE, USAGE ON SCHEMA cx TO cx_p_stranger" -c "CREATE EXTENSION cx_metrics" >/dev/null 2>&1
+got=$("$PG_BINDIR/psql" -X -q -At -d "$db2" -U cx_p_stranger -c "CREATE FUNCTION cx.track(regclass, text, text, text, text) RETURNS void LANGUAGE sql AS ''" 2>&1)
+acl=$(cx_psql -d "$db2" -At -c "SELECT nspacl FROM pg_namespace WHERE nspname = 'cx'")
+if printf '%s' "$got" | grep -q "permission denied for schema cx" && [ "$acl" = "{postgres=UC/postgres,=U/postgres}" ]; then
+	echo "PASS privileges: a schema cx made beforehand keeps no grant to other roles"
+else
+	echo "FAIL privileges: pre-made schema: '$got', acl $acl"
+fi
+"$PG_BINDIR/psql" -X -q -d "$db2" -U cx_p_installer -c "DROP EXTENSION cx_metrics" >/dev/null 2>&1
+got=$("$PG_BINDIR/psql" -X -q -d "$db2" -U cx_p_installer -c "CREATE EXTENSION cx_metrics VERSION '0.1.0'" 2>&1)
+if printf '%s' "$got" | grep -q "permission denied to create extension"; then
+	echo "PASS privileges: the installer cannot install release 0.1.0 (not trusted)"
+else
+	echo "FAIL privileges: installing 0.1.0 as the installer: '$got'"
+fi
+cx_drop_db "$db2"
