@@ -31,20 +31,21 @@ if ! fuzz_toolchain_ok; then
 	if [ "$(id -u)" -ne 0 ]; then
 		cx_say "make fuzz needs clang with libFuzzer and the sanitizer runtimes ($CC could not link a fuzz target; see $out/probe.log)"
 		cx_say "install them with:  sudo apt-get install ${pkgs[*]}   (or run make fuzz as root)"
+		echo "0 passed, 1 failed"
 		exit 2
 	fi
 	cx_say "installing ${pkgs[*]} with apt-get"
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}"; } >/tmp/cx_apt_fuzz.log 2>&1 ||
-		{ cx_say "apt-get could not install ${pkgs[*]}; see /tmp/cx_apt_fuzz.log"; exit 2; }
-	fuzz_toolchain_ok || { cat "$out/probe.log" >&2; cx_say "$CC still cannot link a fuzz target"; exit 2; }
+		{ cx_say "apt-get could not install ${pkgs[*]}; see /tmp/cx_apt_fuzz.log"; echo "0 passed, 1 failed"; exit 2; }
+	fuzz_toolchain_ok || { cat "$out/probe.log" >&2; cx_say "$CC still cannot link a fuzz target"; echo "0 passed, 1 failed"; exit 2; }
 fi
 command -v llvm-symbolizer >/dev/null 2>&1 || cx_say "llvm-symbolizer not found: crash reports will show addresses only (apt-get install llvm)"
 
 # The seed corpus: valid encodings written by the core itself.
 if ! $CC -O1 -g -Wall -Wextra -Werror -std=gnu99 -Isrc -o "$out/seeds" test/fuzz/seeds.c $core -lm 2>"$out/seeds.log"; then
-	cat "$out/seeds.log"; cx_say "the seed generator does not build"; exit 1
+	cat "$out/seeds.log"; cx_say "the seed generator does not build"; echo "0 passed, 1 failed"; exit 1
 fi
-"$out/seeds" "$out/corpus" || { cx_say "the seed generator failed"; exit 1; }
+"$out/seeds" "$out/corpus" || { cx_say "the seed generator failed"; echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0
