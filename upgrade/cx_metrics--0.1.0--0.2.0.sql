@@ -493,3 +493,9 @@ CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean)
 	LANGUAGE C VOLATILE STRICT
 	AS 'MODULE_PATHNAME', 'cx_registry_remove';
 
+-- tables dropped with their type (typed tables) or their extension leave
+-- the registries too
+DROP EVENT TRIGGER cx_track_dropped;
+CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
+	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP TYPE', 'DROP EXTENSION')
+	EXECUTE FUNCTION cx._track_dropped();
