@@ -1,4 +1,4 @@
-# cx_metrics — PGXS build.  Targets a user runs: all, install, test, demo, bench.
+# cx_metrics — PGXS build.  Targets a user runs: all, install, test, demo, bench, fuzz.
 
 EXTENSION = cx_metrics
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
@@ -19,7 +19,7 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 # released install scripts (kept as released) and the upgrade scripts between them
 DATA = $(wildcard upgrade/$(EXTENSION)--*.sql) $(wildcard upgrade/$(EXTENSION)--*.control)
-EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin
+EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin test/fuzz/bin
 
 WERROR ?= -Werror
 # PostgreSQL's own headers are included as system headers (they do not build
@@ -47,7 +47,7 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
 
 # The two commands of the README, and the benchmark.
-.PHONY: test demo bench unit
+.PHONY: test demo bench unit fuzz
 test:
 	@bash test/run.sh
 
@@ -60,3 +60,9 @@ bench:
 # Unit tests of the pure-C parts only (no server needed).
 unit:
 	@bash test/unit.sh
+
+# Fuzz every parser and binary decoder of the pure-C parts with libFuzzer
+# (clang, ASan + UBSan), FUZZ_SECONDS seconds per target.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash test/fuzz.sh

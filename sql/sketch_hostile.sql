@@ -120,3 +120,11 @@ BEGIN
   END LOOP;
 END $$;
 SELECT count(*) AS text_inputs, count(*) FILTER (WHERE NOT ok) > 300 AS mostly_refused FROM text_outcome;
+
+-- one value: the minimum, the maximum and the sum are that value; zeros are +0
+SELECT cx.number_sketch(x)::text AS one_value FROM (VALUES (5.0::float8)) v(x);
+SELECT 'v1 number alpha=0.01 count=1 zeros=0 min=5 max=5.01 sum=5 sum_err=0 neg={} pos={81:1}'::cx.number_sketch;
+SELECT 'v1 number alpha=0.01 count=1 zeros=0 min=5 max=5 sum=5 sum_err=1e-30 neg={} pos={81:1}'::cx.number_sketch;
+SELECT 'v1 interval alpha=0.01 count=1 zeros=0 min_us=1000000 max_us=1000001 sum_us=1000000 neg={} pos={691:1}'::cx.cycle_sketch;
+SELECT 'v1 number alpha=0.01 count=2 zeros=1 min=-0 max=5 sum=5 sum_err=0 neg={} pos={81:1}'::cx.number_sketch;
+SELECT 'v1 number alpha=0.01 count=1 zeros=1 min=0 max=-0 sum=0 sum_err=0 neg={} pos={}'::cx.number_sketch;

@@ -32,6 +32,7 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 
+#include "percentile_core.h"
 #include "select_core.h"
 
 PG_FUNCTION_INFO_V1(cx_pct_float8_trans);
@@ -54,26 +55,19 @@ PG_FUNCTION_INFO_V1(cx_share_within_interval);
 PG_FUNCTION_INFO_V1(cx_share_within_combine);
 PG_FUNCTION_INFO_V1(cx_share_within_final);
 
-#define PCT_KIND_FLOAT8		1
-#define PCT_KIND_INTERVAL	2
-#define PCT_SERIAL_VERSION	1
-#define PCT_MAX_PERCENTILES	1000
-#define PCT_FLAG_MULTI		1
-#define PCT_FLAG_PNULL		2
-#define PCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
-#define PCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
-#define PCT_FLAG_SHARED		16	/* values left in the query's shared memory */
+#define PCT_KIND_FLOAT8		CXPCT_KIND_FLOAT8
+#define PCT_KIND_INTERVAL	CXPCT_KIND_INTERVAL
+#define PCT_SERIAL_VERSION	CXPCT_SERIAL_VERSION
+#define PCT_MAX_PERCENTILES	CXPCT_MAX_PERCENTILES
+#define PCT_FLAG_MULTI		CXPCT_FLAG_MULTI
+#define PCT_FLAG_PNULL		CXPCT_FLAG_PNULL
+#define PCT_FLAG_SHARED		CXPCT_FLAG_SHARED
 #define PCT_BIG_BYTES		(1024 * 1024)	/* states this large use CxBigBuf */
 
-/* Serialized header; the bytea is [header][npct doubles][pad to 8][values]. */
-typedef struct PctSerialHeader
-{
-	int32		version;
-	int32		kind;
-	int32		flags;			/* PCT_FLAG_* */
-	int32		npct;
-	int64		n;
-} PctSerialHeader;
+/* Serialized header (percentile_core.h); the bytea is [header][npct doubles][pad to 8][values]. */
+typedef CxPctSerialHeader PctSerialHeader;
+StaticAssertDecl(CXPCT_MAX_BYTES == MaxAllocSize, "percentile_core.h's size limit is MaxAllocSize");
+StaticAssertDecl(sizeof(CxInterval) == sizeof(Interval), "CxInterval has Interval's layout");
 
 /*
  * The leader's view of a parallel query's shared memory: alive until the
@@ -130,21 +124,21 @@ typedef struct PctState
 static inline Size
 pct_elem_size(int32 kind)
 {
-	return kind == PCT_KIND_FLOAT8 ? sizeof(double) : sizeof(Interval);
+	return cxpct_elem_size(kind);
 }
 
 /* Bytes of a serialized state before its values. */
 static inline Size
 pct_header_len(int32 npct)
 {
-	return TYPEALIGN(8, VARHDRSZ + sizeof(PctSerialHeader) + npct * sizeof(double));
+	return cxpct_header_len(npct);
 }
 
 /* The largest number of values a state may keep: its bytes stay under 1 GB. */
 static inline int64
 pct_max_values(int32 kind, int32 npct)
 {
-	return (int64) ((MaxAllocSize - pct_header_len(npct)) / pct_elem_size(kind));
+	return cxpct_max_values(kind, npct);
 }
 
 /* Error for a state that would pass 1 GB. */
@@ -529,79 +523,21 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 static inline Size
 pct_wire_size(int32 kind, int32 flags)
 {
-	if (kind == PCT_KIND_FLOAT8)
-		return sizeof(double);
-	if (flags & PCT_FLAG_TIME_ONLY)
-		return sizeof(int64);
-	if (flags & PCT_FLAG_NO_MONTHS)
-		return sizeof(int64) + sizeof(int32);
-	return sizeof(Interval);
-}
-
-/*
- * The narrowest wire layout for a run of intervals: most cycle times have
- * no months (timestamp differences) and many no days either, so parallel
- * workers send 8 or 12 bytes a value instead of 16.
- */
-static int32
-pct_interval_layout(const Interval *v, int64 n)
-{
-	int32		months = 0,
-				days = 0;
-	int64		i;
-
-	for (i = 0; i < n; i++)
-	{
-		months |= v[i].month;
-		days |= v[i].day;
-	}
-	if (months != 0)
-		return 0;
-	return days != 0 ? PCT_FLAG_NO_MONTHS : PCT_FLAG_TIME_ONLY;
+	return cxpct_wire_size(kind, flags);
 }
 
 /* Write n values of a state in a wire layout (values only, no header). */
 static void
 pct_encode(const PctState *st, int32 layout, char *w)
 {
-	Size		wsz = pct_wire_size(st->kind, layout);
-	const Interval *v = (const Interval *) PCT_VALUES(st);
-	int64		i;
-
-	if (wsz == pct_elem_size(st->kind))
-	{
-		memcpy(w, PCT_VALUES(st), st->n * wsz);
-		return;
-	}
-	for (i = 0; i < st->n; i++, w += wsz)
-	{
-		memcpy(w, &v[i].time, sizeof(int64));
-		if (layout == PCT_FLAG_NO_MONTHS)
-			memcpy(w + sizeof(int64), &v[i].day, sizeof(int32));
-	}
+	cxpct_encode(st->kind, layout, PCT_VALUES(st), st->n, w);
 }
 
 /* Read n values in a wire layout into the state's buffer (which holds n). */
 static void
 pct_decode(PctState *st, int32 layout, const char *r, int64 n)
 {
-	Size		wsz = pct_wire_size(st->kind, layout);
-	Interval   *v = (Interval *) PCT_VALUES(st);
-	int64		k;
-
-	if (layout == 0)
-	{
-		memcpy(PCT_VALUES(st), r, n * wsz);
-		return;
-	}
-	for (k = 0; k < n; k++, r += wsz)
-	{
-		memcpy(&v[k].time, r, sizeof(int64));
-		v[k].day = 0;
-		v[k].month = 0;
-		if (layout == PCT_FLAG_NO_MONTHS)
-			memcpy(&v[k].day, r + sizeof(int64), sizeof(int32));
-	}
+	cxpct_decode(st->kind, layout, r, n, PCT_VALUES(st));
 }
 
 /*
@@ -775,7 +711,7 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	if (st->buf == NULL)
 		pct_reserve(st, 1);
 	if (st->kind == PCT_KIND_INTERVAL)
-		layout = pct_interval_layout((Interval *) PCT_VALUES(st), st->n);
+		layout = cxpct_interval_layout((const CxInterval *) PCT_VALUES(st), st->n);
 	wsz = pct_wire_size(st->kind, layout);
 	len = st->hdrlen + st->n * wsz;
 	hdr.version = PCT_SERIAL_VERSION;
@@ -966,41 +902,19 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	Size		len = VARSIZE_ANY_EXHDR(in);
 	PctSerialHeader hdr;
 	PctState   *st;
-	Size		wsz,
-				head;
+	size_t		head;
 	int32		layout;
 	bool		shared;
 	MemoryContext ctx;
-	int			i;
+	const char *why = NULL;
 
-	if (len < sizeof(hdr))
-		pct_bad_serial("The state is shorter than its header.");
-	memcpy(&hdr, p, sizeof(hdr));
-	if (hdr.version != PCT_SERIAL_VERSION)
-		pct_bad_serial("Unknown state version.");
-	if (hdr.kind != PCT_KIND_FLOAT8 && hdr.kind != PCT_KIND_INTERVAL)
-		pct_bad_serial("Unknown value kind.");
-	layout = hdr.flags & (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY);
+	if (!cxpct_check_state(p, len, &hdr, &layout, &head, &why))
+		pct_bad_serial(why);
 	shared = (hdr.flags & PCT_FLAG_SHARED) != 0;
-	if ((hdr.flags & ~31) != 0 || hdr.npct < 0 || hdr.npct > PCT_MAX_PERCENTILES ||
-		(!(hdr.flags & PCT_FLAG_MULTI) && hdr.npct != 1) ||
-		layout == (PCT_FLAG_NO_MONTHS | PCT_FLAG_TIME_ONLY) ||
-		(layout != 0 && hdr.kind != PCT_KIND_INTERVAL))
-		pct_bad_serial("Invalid flags or number of fractions.");
-	wsz = pct_wire_size(hdr.kind, layout);
-	head = pct_header_len(hdr.npct) - VARHDRSZ;
-	if (hdr.n < 0 || hdr.n > pct_max_values(hdr.kind, hdr.npct) ||
-		(!shared && len != head + (Size) hdr.n * wsz) ||
-		(shared && len < head))
-		pct_bad_serial("The length does not match the number of values.");
 	ctx = pct_agg_context(fcinfo);
 	st = pct_state_new(ctx, hdr.kind, (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
 	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
-	if (hdr.npct > 0)
-		memcpy(st->pcts, p + sizeof(hdr), hdr.npct * sizeof(double));
-	for (i = 0; i < hdr.npct; i++)
-		if (!isnan(st->pcts[i]) && (st->pcts[i] < 0.0 || st->pcts[i] > 1.0))
-			pct_bad_serial("A fraction is outside [0, 1].");
+	cxpct_fractions(p, hdr.npct, st->pcts);
 	if (shared)
 		pct_deserialize_shared(fcinfo, ctx, st, layout, hdr.n, p + head, len - head);
 	else

@@ -417,68 +417,43 @@ cxr_bad_binary(const char *detail)
 			 errdetail("%s", detail)));
 }
 
-/*
- * Binary input: version (1 byte, = 1), flags (1 byte, = 0), low and high
- * (int16 each), skipped (int64), then one int64 count per point.
- */
+/* Binary input (decoded by cxr_decode_binary; format in ratings_core.h). */
 Datum
 cxr_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version,
-				flags,
-				low,
-				high,
-				n,
-				i;
+	int64		counts[CXR_MAX_POINTS];
+	int			low,
+				n;
+	int64		skipped;
 	const char *why = NULL;
 	CxrTally   *t;
-	int64		total;
 
-	if (buf->len - buf->cursor < 6)
-		cxr_bad_binary("The value is shorter than its 6-byte header.");
-	version = pq_getmsgbyte(buf);
-	flags = pq_getmsgbyte(buf);
-	low = (int16) pq_getmsgint(buf, 2);
-	high = (int16) pq_getmsgint(buf, 2);
-	if (version != CXR_VERSION)
-		cxr_bad_binary("Unknown format version.");
-	if (flags != 0)
-		cxr_bad_binary("Unknown flags are set.");
-	if (cxr_check_scale(low, high, &why) != CXR_OK)
+	if (cxr_decode_binary((const uint8_t *) buf->data + buf->cursor,
+						  (size_t) (buf->len - buf->cursor), &low, &n, &skipped,
+						  (int64_t *) counts, &why) != CXR_OK)
 		cxr_bad_binary(why);
-	n = high - low + 1;
-	if ((int64) buf->len - buf->cursor != (int64) (n + 1) * 8)
-		cxr_bad_binary("The length does not match the scale.");
+	buf->cursor = buf->len;
 	t = cxr_new(CurrentMemoryContext, low, n);
-	t->skipped = pq_getmsgint64(buf);
-	if (t->skipped < 0)
-		cxr_bad_binary("The skipped count is negative.");
-	for (i = 0; i < n; i++)
-		t->counts[i] = pq_getmsgint64(buf);
-	if (cxr_total(t->counts, n, &total) != 0)
-		cxr_bad_binary("A count is negative or the total does not fit in a bigint.");
+	t->skipped = skipped;
+	memcpy(t->counts, counts, n * sizeof(int64));
 	PG_RETURN_POINTER(t);
 }
 
-/* Binary output (see cxr_recv for the format). */
+/* Binary output (see cxr_encode_binary for the format). */
 Datum
 cxr_send(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
-	StringInfoData buf;
-	int			i;
+	size_t		n;
+	bytea	   *out;
 
 	cxr_arg(fcinfo, 0, &v);
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CXR_VERSION);
-	pq_sendbyte(&buf, 0);
-	pq_sendint16(&buf, (uint16) v.low);
-	pq_sendint16(&buf, (uint16) (v.low + v.npoints - 1));
-	pq_sendint64(&buf, v.skipped);
-	for (i = 0; i < v.npoints; i++)
-		pq_sendint64(&buf, v.counts[i]);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	n = cxr_binary_size(v.npoints);
+	out = (bytea *) palloc(VARHDRSZ + n);
+	cxr_encode_binary(&v, (uint8_t *) VARDATA(out));
+	SET_VARSIZE(out, VARHDRSZ + n);
+	PG_RETURN_BYTEA_P(out);
 }
 
 /* cx.make_ratings(low, high, counts bigint[], skipped): build a tally from counts. */

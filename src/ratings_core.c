@@ -3,6 +3,7 @@
  * tally (no PostgreSQL headers; see ratings_core.h).
  */
 #include "ratings_core.h"
+#include "wire_core.h"
 
 #include <errno.h>
 #include <float.h>
@@ -618,4 +619,86 @@ cxr_welch(double m1, double v1, double n1, double m2, double v2, double n2,
 	*df = se2 * se2 / (a * a / (n1 - 1.0) + b * b / (n2 - 1.0));
 	*p = t_two_sided(*t, *df);
 	return 0;
+}
+
+/* Bytes of the binary form of a tally of npoints points. */
+size_t
+cxr_binary_size(int npoints)
+{
+	return CXR_WIRE_HDRSZ + 8 + (size_t) npoints * 8;
+}
+
+/* Write the binary form of v into out (cxr_binary_size(v->npoints) bytes). */
+void
+cxr_encode_binary(const CxrView *v, uint8_t *out)
+{
+	int			i;
+
+	out = cxw_put_uint(out, CXR_VERSION, 1);
+	out = cxw_put_uint(out, 0, 1);
+	out = cxw_put_uint(out, (uint16_t) v->low, 2);
+	out = cxw_put_uint(out, (uint16_t) (v->low + v->npoints - 1), 2);
+	out = cxw_put_uint(out, (uint64_t) v->skipped, 8);
+	for (i = 0; i < v->npoints; i++)
+		out = cxw_put_uint(out, (uint64_t) v->counts[i], 8);
+}
+
+/* Decode and validate the binary form of len bytes (see ratings_core.h). */
+CxrStatus
+cxr_decode_binary(const uint8_t *buf, size_t len, int *low, int *npoints,
+				  int64_t *skipped, int64_t *counts, const char **why)
+{
+	CxWire		w;
+	int			version,
+				flags,
+				lo,
+				hi,
+				n,
+				i;
+	int64_t		total;
+
+	if (len < CXR_WIRE_HDRSZ)
+	{
+		*why = "The value is shorter than its 6-byte header.";
+		return CXR_ESYNTAX;
+	}
+	cxw_init(&w, buf, len);
+	version = cxw_u8(&w);
+	flags = cxw_u8(&w);
+	lo = cxw_i16(&w);
+	hi = cxw_i16(&w);
+	if (version != CXR_VERSION)
+	{
+		*why = "Unknown format version.";
+		return CXR_ESYNTAX;
+	}
+	if (flags != 0)
+	{
+		*why = "Unknown flags are set.";
+		return CXR_ESYNTAX;
+	}
+	if (cxr_check_scale(lo, hi, why) != CXR_OK)
+		return CXR_ESCALE;
+	n = hi - lo + 1;
+	if (cxw_left(&w) != (size_t) (n + 1) * 8)
+	{
+		*why = "The length does not match the scale.";
+		return CXR_ESYNTAX;
+	}
+	*skipped = cxw_i64(&w);
+	if (*skipped < 0)
+	{
+		*why = "The skipped count is negative.";
+		return CXR_ERANGE;
+	}
+	for (i = 0; i < n; i++)
+		counts[i] = cxw_i64(&w);
+	if (cxr_total(counts, n, &total) != 0)
+	{
+		*why = "A count is negative or the total does not fit in a bigint.";
+		return CXR_ERANGE;
+	}
+	*low = lo;
+	*npoints = n;
+	return CXR_OK;
 }

@@ -129,4 +129,24 @@ extern int	cxr_two_prop_z(int64_t x1, int64_t n1, int64_t x2, int64_t n2,
 extern int	cxr_welch(double m1, double v1, double n1, double m2, double v2, double n2,
 					  double *t, double *df, double *p);
 
+/* Bytes of the binary form before the skipped count: version, flags, low, high. */
+#define CXR_WIRE_HDRSZ 6
+
+/* Bytes of the binary form of a tally of npoints points. */
+extern size_t cxr_binary_size(int npoints);
+
+/*
+ * Write the binary form of v into out (cxr_binary_size bytes): version and
+ * flags (1 byte each), low and high (int16 each), skipped (int64), then one
+ * int64 count per point, big-endian as PostgreSQL's send functions write.
+ */
+extern void cxr_encode_binary(const CxrView *v, uint8_t *out);
+
+/*
+ * Decode the binary form (all len bytes of it); counts must have room for
+ * CXR_MAX_POINTS values.  On failure *why explains.
+ */
+extern CxrStatus cxr_decode_binary(const uint8_t *buf, size_t len, int *low, int *npoints,
+								   int64_t *skipped, int64_t *counts, const char **why);
+
 #endif

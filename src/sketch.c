@@ -258,53 +258,22 @@ cx_sketch_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(buf);
 }
 
-/* Read one side's header fields from a binary message. */
-static void
-recv_side(StringInfo buf, CxskSide *s)
-{
-	s->base = pq_getmsgint(buf, 4);
-	s->span = pq_getmsgint(buf, 4);
-	s->nbytes = (uint32) pq_getmsgint(buf, 4);
-}
-
-/* Binary input of a sketch of the expected kind. */
+/* Binary input of a sketch of the expected kind (decoded by cxsk_recv). */
 static Datum
 sketch_recv(StringInfo buf, bool isint)
 {
-	CxskHeader	f;
-	const char *negb,
-			   *posb;
 	CxskHeader *h;
 	size_t		len;
 	char		err[CXSK_ERRLEN];
 
-	memset(&f, 0, sizeof(f));
-	f.version = (uint8) pq_getmsgbyte(buf);
-	f.flags = (uint8) pq_getmsgbyte(buf);
-	f.alpha = pq_getmsgfloat8(buf);
-	f.count = pq_getmsgint64(buf);
-	f.zeros = pq_getmsgint64(buf);
-	f.min.i = pq_getmsgint64(buf);
-	f.max.i = pq_getmsgint64(buf);
-	f.sum_hi = pq_getmsgint64(buf);
-	f.sum_lo = (uint64) pq_getmsgint64(buf);
-	recv_side(buf, &f.neg);
-	recv_side(buf, &f.pos);
-	if (f.neg.nbytes > (uint32) (buf->len - buf->cursor) ||
-		f.pos.nbytes > (uint32) (buf->len - buf->cursor) - f.neg.nbytes)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type %s", kind_name(isint)),
-				 errdetail("Bucket data is longer than the message.")));
-	negb = pq_getmsgbytes(buf, (int) f.neg.nbytes);
-	posb = pq_getmsgbytes(buf, (int) f.pos.nbytes);
-	h = cxsk_from_parts(&f, (const uint8_t *) negb, (const uint8_t *) posb,
-						sketch_palloc, &len, err);
+	h = cxsk_recv((const uint8_t *) buf->data + buf->cursor, (size_t) (buf->len - buf->cursor),
+				  sketch_palloc, &len, err);
 	if (h == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type %s", kind_name(isint)),
 				 errdetail("%s.", sentence(err))));
+	buf->cursor = buf->len;
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -329,33 +298,17 @@ cx_sketch_recv_number(PG_FUNCTION_ARGS)
 	return sketch_recv((StringInfo) PG_GETARG_POINTER(0), false);
 }
 
-/* Binary output of either sketch type (always the compact layout). */
+/* Binary output of either sketch type (always the compact layout; see cxsk_send). */
 Datum
 cx_sketch_send(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = sketch_compacted(sketch_arg(fcinfo, 0));
-	StringInfoData buf;
-	const CxskSide *sides[2] = {&h->neg, &h->pos};
-	int			i;
+	size_t		n = cxsk_send_size(h);
+	bytea	   *out = (bytea *) palloc(VARHDRSZ + n);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, h->version);
-	pq_sendbyte(&buf, h->flags);
-	pq_sendfloat8(&buf, h->alpha);
-	pq_sendint64(&buf, h->count);
-	pq_sendint64(&buf, h->zeros);
-	pq_sendint64(&buf, h->min.i);
-	pq_sendint64(&buf, h->max.i);
-	pq_sendint64(&buf, h->sum_hi);
-	pq_sendint64(&buf, (int64) h->sum_lo);
-	for (i = 0; i < 2; i++)
-	{
-		pq_sendint32(&buf, sides[i]->base);
-		pq_sendint32(&buf, sides[i]->span);
-		pq_sendint32(&buf, sides[i]->nbytes);
-	}
-	pq_sendbytes(&buf, (char *) h + CXSK_HDRSZ, h->neg.nbytes + h->pos.nbytes);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	cxsk_send(h, (uint8_t *) VARDATA(out));
+	SET_VARSIZE(out, VARHDRSZ + n);
+	PG_RETURN_BYTEA_P(out);
 }
 
 /* A new dense sketch with room for the given range sizes (in the current memory context). */
@@ -565,29 +518,14 @@ static double
 unit_us(text *unit)
 {
 	char	   *u = text_to_cstring(unit);
-	static const struct
-	{
-		const char *name;
-		double		us;
-	}			units[] = {
-		{"microseconds", 1}, {"microsecond", 1}, {"us", 1},
-		{"milliseconds", 1e3}, {"millisecond", 1e3}, {"ms", 1e3},
-		{"seconds", 1e6}, {"second", 1e6}, {"s", 1e6},
-		{"minutes", 6e7}, {"minute", 6e7}, {"min", 6e7},
-		{"hours", 3.6e9}, {"hour", 3.6e9}, {"h", 3.6e9},
-		{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
-		{"weeks", 6.048e11}, {"week", 6.048e11},
-	};
-	int			i;
+	double		us = cxsk_unit_us(u);
 
-	for (i = 0; i < (int) lengthof(units); i++)
-		if (pg_strcasecmp(u, units[i].name) == 0)
-			return units[i].us;
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown time unit \"%s\"", u),
-			 errhint("Use microseconds, milliseconds, seconds, minutes, hours, days or weeks.")));
-	return 0;					/* keep compiler quiet */
+	if (us == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("unknown time unit \"%s\"", u),
+				 errhint("Use microseconds, milliseconds, seconds, minutes, hours, days or weeks.")));
+	return us;
 }
 
 /* Sketch argument that must be a sketch of intervals (for unit accessors). */
@@ -797,7 +735,7 @@ cx_sketch_mean_unit(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
 	double		u = unit_us(PG_GETARG_TEXT_PP(1));
-	int128		s = ((int128) h->sum_hi << 64) | h->sum_lo;
+	int128		s = cxsk_sum_us(h);
 
 	/* full precision: sum / count / unit, not the rounded microseconds */
 	PG_RETURN_FLOAT8((double) s / (double) h->count / u);

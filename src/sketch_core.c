@@ -2,6 +2,7 @@
  * sketch_core.c — the cycle-time sketch without PostgreSQL (see sketch_core.h).
  */
 #include "sketch_core.h"
+#include "wire_core.h"
 
 #include <float.h>
 #include <math.h>
@@ -258,7 +259,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 	h->count++;
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 
 		s += us;
 		h->sum_hi = (int64_t) (s >> 64);
@@ -436,8 +437,8 @@ cxsk_merge_into(CxskHeader *h, const CxskHeader *other, char *err)
 	}
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	a = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
-		cxsk_i128	b = ((cxsk_i128) other->sum_hi << 64) | other->sum_lo;
+		cxsk_i128	a = cxsk_sum_us(h);
+		cxsk_i128	b = cxsk_sum_us(other);
 		cxsk_i128	s;
 
 		if (__builtin_add_overflow(a, b, &s))
@@ -785,11 +786,19 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 	{
 		mn = h->min.d;
 		mx = h->max.d;
-		if (!isfinite(mn) || !isfinite(mx) || mn > mx)
+		/* zeros are stored as +0 (the aggregates never add -0) */
+		if (!isfinite(mn) || !isfinite(mx) || mn > mx ||
+			(mn == 0 && signbit(mn)) || (mx == 0 && signbit(mx)))
 		{
 			seterr(err, "invalid minimum or maximum");
 			return 0;
 		}
+	}
+	/* one value is both the minimum and the maximum */
+	if (h->count == 1 && (isint ? h->min.i != h->max.i : mn != mx))
+	{
+		seterr(err, "a sketch of one value has a minimum different from its maximum");
+		return 0;
 	}
 	/* the extreme values must sit in the extreme buckets */
 	if (h->neg.span > 0)
@@ -822,7 +831,7 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 	/* the sum must lie between count * min and count * max */
 	if (isint)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 
 		if (s < (cxsk_i128) h->min.i * h->count || s > (cxsk_i128) h->max.i * h->count)
 		{
@@ -838,8 +847,9 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 
 		memcpy(&hi, &h->sum_hi, 8);
 		memcpy(&lo, &h->sum_lo, 8);
-		tol = 1e-9 * fmax(fabs(mn), fabs(mx)) * (double) h->count;
-		if (!isfinite(hi) || !isfinite(lo) ||
+		/* one value's sum is the value itself, exactly */
+		tol = h->count == 1 ? 0 : 1e-9 * fmax(fabs(mn), fabs(mx)) * (double) h->count;
+		if (!isfinite(hi) || !isfinite(lo) || (h->count == 1 && lo != 0) ||
 			hi + lo < mn * (double) h->count - tol || hi + lo > mx * (double) h->count + tol)
 		{
 			seterr(err, "sum out of range for the values");
@@ -1086,7 +1096,7 @@ cxsk_mean(const CxskHeader *h, double *d, int64_t *us)
 {
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = ((cxsk_i128) h->sum_hi << 64) | h->sum_lo;
+		cxsk_i128	s = cxsk_sum_us(h);
 		cxsk_i128	q = s / h->count;
 		cxsk_i128	r = s % h->count;
 
@@ -1196,7 +1206,7 @@ cxsk_format(const CxskHeader *h, char *buf, size_t cap)
 	fmt_double(a, sizeof(a), h->alpha);
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		fmt_i128(c, ((cxsk_i128) h->sum_hi << 64) | h->sum_lo);
+		fmt_i128(c, cxsk_sum_us(h));
 		out_printf(&o, "v1 interval alpha=%s count=%lld zeros=%lld min_us=%lld max_us=%lld sum_us=%s",
 				   a, (long long) h->count, (long long) h->zeros,
 				   (long long) h->min.i, (long long) h->max.i, c);
@@ -1534,4 +1544,129 @@ cxsk_from_parts(const CxskHeader *fields, const uint8_t *negbytes, const uint8_t
 	if (!cxsk_validate(h, n, err))
 		return NULL;
 	return h;
+}
+
+/* Bytes of the fields of the binary form, before the token streams. */
+#define CXSK_WIRE_HDRSZ (2 + 8 + 6 * 8 + 2 * 3 * 4)
+
+/* Bytes of the binary (send) form of a compact sketch. */
+size_t
+cxsk_send_size(const CxskHeader *h)
+{
+	return CXSK_WIRE_HDRSZ + (size_t) h->neg.nbytes + h->pos.nbytes;
+}
+
+/* Write the binary form of compact sketch h into out (cxsk_send_size(h) bytes). */
+void
+cxsk_send(const CxskHeader *h, uint8_t *out)
+{
+	const CxskSide *sides[2] = {&h->neg, &h->pos};
+	int			i;
+
+	out = cxw_put_uint(out, h->version, 1);
+	out = cxw_put_uint(out, h->flags, 1);
+	out = cxw_put_f64(out, h->alpha);
+	out = cxw_put_uint(out, (uint64_t) h->count, 8);
+	out = cxw_put_uint(out, (uint64_t) h->zeros, 8);
+	out = cxw_put_uint(out, (uint64_t) h->min.i, 8);
+	out = cxw_put_uint(out, (uint64_t) h->max.i, 8);
+	out = cxw_put_uint(out, (uint64_t) h->sum_hi, 8);
+	out = cxw_put_uint(out, h->sum_lo, 8);
+	for (i = 0; i < 2; i++)
+	{
+		out = cxw_put_uint(out, (uint32_t) sides[i]->base, 4);
+		out = cxw_put_uint(out, (uint32_t) sides[i]->span, 4);
+		out = cxw_put_uint(out, sides[i]->nbytes, 4);
+	}
+	memcpy(out, (const uint8_t *) h + CXSK_HDRSZ, (size_t) h->neg.nbytes + h->pos.nbytes);
+}
+
+/* Read one side's fields of the binary form. */
+static void
+recv_side(CxWire *w, CxskSide *s)
+{
+	s->base = cxw_i32(w);
+	s->span = cxw_i32(w);
+	s->nbytes = (uint32_t) cxw_i32(w);
+}
+
+/* Decode and validate the binary form of len bytes; NULL + err if bad. */
+CxskHeader *
+cxsk_recv(const uint8_t *buf, size_t len, void *(*alloc) (size_t), size_t *outlen, char *err)
+{
+	CxWire		w;
+	CxskHeader	f;
+	const uint8_t *negb,
+			   *posb;
+
+	memset(&f, 0, sizeof(f));
+	cxw_init(&w, buf, len);
+	f.version = cxw_u8(&w);
+	f.flags = cxw_u8(&w);
+	f.alpha = cxw_f64(&w);
+	f.count = cxw_i64(&w);
+	f.zeros = cxw_i64(&w);
+	f.min.i = cxw_i64(&w);
+	f.max.i = cxw_i64(&w);
+	f.sum_hi = cxw_i64(&w);
+	f.sum_lo = (uint64_t) cxw_i64(&w);
+	recv_side(&w, &f.neg);
+	recv_side(&w, &f.pos);
+	if (!cxw_ok(&w))
+	{
+		seterr(err, "the data is shorter than a sketch header");
+		return NULL;
+	}
+	if (f.neg.nbytes > cxw_left(&w) || f.pos.nbytes > cxw_left(&w) - f.neg.nbytes)
+	{
+		seterr(err, "bucket data is longer than the message");
+		return NULL;
+	}
+	negb = cxw_bytes(&w, f.neg.nbytes);
+	posb = cxw_bytes(&w, f.pos.nbytes);
+	if (cxw_left(&w) != 0)
+	{
+		seterr(err, "the message has bytes after the bucket data");
+		return NULL;
+	}
+	return cxsk_from_parts(&f, negb, posb, alloc, outlen, err);
+}
+
+/* ASCII lower case of c. */
+static char
+ascii_lower(char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
+}
+
+/* Microseconds per time unit named by word (any case); 0 if unknown. */
+double
+cxsk_unit_us(const char *word)
+{
+	static const struct
+	{
+		const char *name;
+		double		us;
+	}			units[] = {
+		{"microseconds", 1}, {"microsecond", 1}, {"us", 1},
+		{"milliseconds", 1e3}, {"millisecond", 1e3}, {"ms", 1e3},
+		{"seconds", 1e6}, {"second", 1e6}, {"s", 1e6},
+		{"minutes", 6e7}, {"minute", 6e7}, {"min", 6e7},
+		{"hours", 3.6e9}, {"hour", 3.6e9}, {"h", 3.6e9},
+		{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
+		{"weeks", 6.048e11}, {"week", 6.048e11},
+	};
+	size_t		i;
+
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+	{
+		const char *name = units[i].name;
+		size_t		j = 0;
+
+		while (word[j] != '\0' && ascii_lower(word[j]) == name[j])
+			j++;
+		if (word[j] == '\0' && name[j] == '\0')
+			return units[i].us;
+	}
+	return 0;
 }

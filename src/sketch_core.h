@@ -76,6 +76,13 @@ typedef struct CxskHeader
 
 #define CXSK_HDRSZ sizeof(CxskHeader)
 
+/* The exact sum of an interval sketch in microseconds (sum_hi:sum_lo, no signed shift). */
+static inline __int128
+cxsk_sum_us(const CxskHeader *h)
+{
+	return (__int128) (((unsigned __int128) (uint64_t) h->sum_hi << 64) | h->sum_lo);
+}
+
 /* Error message buffer size used by the checking functions. */
 #define CXSK_ERRLEN 200
 
@@ -195,5 +202,21 @@ extern CxskHeader *cxsk_parse(const char *text, void *(*alloc) (size_t), size_t 
 extern CxskHeader *cxsk_from_parts(const CxskHeader *fields, const uint8_t *negbytes,
 								   const uint8_t *posbytes, void *(*alloc) (size_t),
 								   size_t *len, char *err);
+
+/* Bytes of the binary (send) form of a compact sketch. */
+extern size_t cxsk_send_size(const CxskHeader *h);
+
+/* Write the binary form of compact sketch h into out (cxsk_send_size(h) bytes). */
+extern void cxsk_send(const CxskHeader *h, uint8_t *out);
+
+/*
+ * Decode the binary form (all len bytes of it): returns a compact, validated
+ * sketch allocated with alloc (length in *outlen), or NULL with a message.
+ */
+extern CxskHeader *cxsk_recv(const uint8_t *buf, size_t len, void *(*alloc) (size_t),
+							 size_t *outlen, char *err);
+
+/* Microseconds per time unit named by word (any case); 0 if unknown. */
+extern double cxsk_unit_us(const char *word);
 
 #endif

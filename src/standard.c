@@ -29,8 +29,6 @@ PG_FUNCTION_INFO_V1(cx_standard_unit);
 PG_FUNCTION_INFO_V1(cx_standard_amount);
 PG_FUNCTION_INFO_V1(cx_standard_sketch_allowance);
 
-#define CXSTD_BINARY_VERSION 1
-
 /* Raise the error that matches a parse or validation failure. */
 void
 cx_standard_error(cxstd_error err, const char *input, const cxstd_parse_info *info)
@@ -133,37 +131,40 @@ cx_standard_out(PG_FUNCTION_ARGS)
 	PG_RETURN_CSTRING(pstrdup(buf));
 }
 
-/* Binary input: version byte, then target (ppm), amount, unit as int4. */
+/* Binary input (decoded by cxstd_decode_binary). */
 Datum
 cx_standard_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	cxstd_standard *std;
-	cxstd_error err;
-	int			version;
+	cxstd_standard *std = palloc(sizeof(cxstd_standard));
+	int			version = 0;
 
-	if (buf->len - buf->cursor != 13)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cx.standard: %d bytes", buf->len - buf->cursor),
-				 errdetail("A binary cx.standard is exactly 13 bytes.")));
-	version = pq_getmsgbyte(buf);
-	if (version != CXSTD_BINARY_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary cx.standard version %d", version),
-				 errdetail("This version of cx_metrics reads version %d.", CXSTD_BINARY_VERSION)));
-	std = palloc(sizeof(cxstd_standard));
-	std->target_ppm = (int32) pq_getmsgint(buf, 4);
-	std->amount = (int32) pq_getmsgint(buf, 4);
-	std->unit = (int32) pq_getmsgint(buf, 4);
-	err = cxstd_validate(std);
-	if (err != CXSTD_OK)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cx.standard"),
-				 errdetail("Target %d ppm, amount %d, unit %d is not a valid service standard.",
-						   std->target_ppm, std->amount, std->unit)));
+	switch (cxstd_decode_binary((const uint8_t *) buf->data + buf->cursor,
+								(size_t) (buf->len - buf->cursor), std, &version))
+	{
+		case CXSTD_BIN_OK:
+			break;
+		case CXSTD_BIN_LENGTH:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary cx.standard: %d bytes", buf->len - buf->cursor),
+					 errdetail("A binary cx.standard is exactly %d bytes.", CXSTD_BINARY_SIZE)));
+			break;
+		case CXSTD_BIN_VERSION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("unsupported binary cx.standard version %d", version),
+					 errdetail("This version of cx_metrics reads version %d.", CXSTD_BINARY_VERSION)));
+			break;
+		case CXSTD_BIN_FIELDS:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary cx.standard"),
+					 errdetail("Target %d ppm, amount %d, unit %d is not a valid service standard.",
+							   std->target_ppm, std->amount, std->unit)));
+			break;
+	}
+	buf->cursor = buf->len;
 	PG_RETURN_STANDARD_P(std);
 }
 
@@ -172,14 +173,11 @@ Datum
 cx_standard_send(PG_FUNCTION_ARGS)
 {
 	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
-	StringInfoData buf;
+	bytea	   *out = (bytea *) palloc(VARHDRSZ + CXSTD_BINARY_SIZE);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, CXSTD_BINARY_VERSION);
-	pq_sendint32(&buf, std->target_ppm);
-	pq_sendint32(&buf, std->amount);
-	pq_sendint32(&buf, std->unit);
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	cxstd_encode_binary(std, (uint8_t *) VARDATA(out));
+	SET_VARSIZE(out, VARHDRSZ + CXSTD_BINARY_SIZE);
+	PG_RETURN_BYTEA_P(out);
 }
 
 /* Order two standards (see cxstd_compare). */

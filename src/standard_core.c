@@ -3,6 +3,7 @@
  * ("90% within 30 business days"), without PostgreSQL headers.
  */
 #include "standard_core.h"
+#include "wire_core.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -457,4 +458,34 @@ cxstd_compare(const cxstd_standard *a, const cxstd_standard *b)
 	if (a->target_ppm != b->target_ppm)
 		return a->target_ppm < b->target_ppm ? -1 : 1;
 	return 0;
+}
+
+/* Write the binary form of std into out (CXSTD_BINARY_SIZE bytes). */
+void
+cxstd_encode_binary(const cxstd_standard *std, uint8_t *out)
+{
+	out = cxw_put_uint(out, CXSTD_BINARY_VERSION, 1);
+	out = cxw_put_uint(out, (uint32_t) std->target_ppm, 4);
+	out = cxw_put_uint(out, (uint32_t) std->amount, 4);
+	cxw_put_uint(out, (uint32_t) std->unit, 4);
+}
+
+/* Decode the binary form of len bytes into out (see standard_core.h). */
+cxstd_bin_status
+cxstd_decode_binary(const uint8_t *buf, size_t len, cxstd_standard *out, int *version)
+{
+	CxWire		w;
+
+	if (len != CXSTD_BINARY_SIZE)
+		return CXSTD_BIN_LENGTH;
+	cxw_init(&w, buf, len);
+	*version = cxw_u8(&w);
+	if (*version != CXSTD_BINARY_VERSION)
+		return CXSTD_BIN_VERSION;
+	out->target_ppm = cxw_i32(&w);
+	out->amount = cxw_i32(&w);
+	out->unit = cxw_i32(&w);
+	if (cxstd_validate(out) != CXSTD_OK)
+		return CXSTD_BIN_FIELDS;
+	return CXSTD_BIN_OK;
 }

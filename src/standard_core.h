@@ -77,4 +77,24 @@ extern int	cxstd_compare(const cxstd_standard *a, const cxstd_standard *b);
 /* Canonical unit word (plural) for a unit. */
 extern const char *cxstd_unit_name(int32_t unit);
 
+/* The binary form: a version byte, then target (ppm), amount, unit as int4. */
+#define CXSTD_BINARY_VERSION 1
+#define CXSTD_BINARY_SIZE 13
+
+/* Outcome of decoding the binary form. */
+typedef enum cxstd_bin_status
+{
+	CXSTD_BIN_OK = 0,
+	CXSTD_BIN_LENGTH,			/* not CXSTD_BINARY_SIZE bytes */
+	CXSTD_BIN_VERSION,			/* unknown version (in *version) */
+	CXSTD_BIN_FIELDS			/* the fields (in *out) are not a valid standard */
+} cxstd_bin_status;
+
+/* Write the binary form of std into out (CXSTD_BINARY_SIZE bytes). */
+extern void cxstd_encode_binary(const cxstd_standard *std, uint8_t *out);
+
+/* Decode and validate the binary form of len bytes into out. */
+extern cxstd_bin_status cxstd_decode_binary(const uint8_t *buf, size_t len,
+											cxstd_standard *out, int *version);
+
 #endif

@@ -1,0 +1,182 @@
+/*
+ * percentile_core.c — the serialized percentile state without PostgreSQL
+ * (see percentile_core.h).
+ */
+#include "percentile_core.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Size in bytes of one value of a kind in memory. */
+size_t
+cxpct_elem_size(int32_t kind)
+{
+	return kind == CXPCT_KIND_FLOAT8 ? sizeof(double) : sizeof(CxInterval);
+}
+
+/* Bytes per value on the wire for a kind and flags. */
+size_t
+cxpct_wire_size(int32_t kind, int32_t flags)
+{
+	if (kind == CXPCT_KIND_FLOAT8)
+		return sizeof(double);
+	if (flags & CXPCT_FLAG_TIME_ONLY)
+		return sizeof(int64_t);
+	if (flags & CXPCT_FLAG_NO_MONTHS)
+		return sizeof(int64_t) + sizeof(int32_t);
+	return sizeof(CxInterval);
+}
+
+/* Bytes of a serialized state before its values, varlena word included. */
+size_t
+cxpct_header_len(int32_t npct)
+{
+	size_t		n = 4 + sizeof(CxPctSerialHeader) + (size_t) npct * sizeof(double);
+
+	return (n + 7) & ~(size_t) 7;
+}
+
+/* The largest number of values a state may keep. */
+int64_t
+cxpct_max_values(int32_t kind, int32_t npct)
+{
+	return (int64_t) ((CXPCT_MAX_BYTES - cxpct_header_len(npct)) / cxpct_elem_size(kind));
+}
+
+/*
+ * The narrowest wire layout for a run of intervals: most cycle times have
+ * no months (timestamp differences) and many no days either, so parallel
+ * workers send 8 or 12 bytes a value instead of 16.
+ */
+int32_t
+cxpct_interval_layout(const CxInterval *v, int64_t n)
+{
+	int32_t		months = 0,
+				days = 0;
+	int64_t		i;
+
+	for (i = 0; i < n; i++)
+	{
+		months |= v[i].month;
+		days |= v[i].day;
+	}
+	if (months != 0)
+		return 0;
+	return days != 0 ? CXPCT_FLAG_NO_MONTHS : CXPCT_FLAG_TIME_ONLY;
+}
+
+/* Write n values of a kind to w in a wire layout (values only, no header). */
+void
+cxpct_encode(int32_t kind, int32_t layout, const void *values, int64_t n, char *w)
+{
+	size_t		wsz = cxpct_wire_size(kind, layout);
+	const CxInterval *v = (const CxInterval *) values;
+	int64_t		i;
+
+	if (wsz == cxpct_elem_size(kind))
+	{
+		if (n > 0)
+			memcpy(w, values, (size_t) n * wsz);
+		return;
+	}
+	for (i = 0; i < n; i++, w += wsz)
+	{
+		memcpy(w, &v[i].time, sizeof(int64_t));
+		if (layout == CXPCT_FLAG_NO_MONTHS)
+			memcpy(w + sizeof(int64_t), &v[i].day, sizeof(int32_t));
+	}
+}
+
+/* Read n values in a wire layout into values (which has room for n). */
+void
+cxpct_decode(int32_t kind, int32_t layout, const char *r, int64_t n, void *values)
+{
+	size_t		wsz = cxpct_wire_size(kind, layout);
+	CxInterval *v = (CxInterval *) values;
+	int64_t		k;
+
+	if (layout == 0)
+	{
+		if (n > 0)
+			memcpy(values, r, (size_t) n * wsz);
+		return;
+	}
+	for (k = 0; k < n; k++, r += wsz)
+	{
+		memcpy(&v[k].time, r, sizeof(int64_t));
+		v[k].day = 0;
+		v[k].month = 0;
+		if (layout == CXPCT_FLAG_NO_MONTHS)
+			memcpy(&v[k].day, r + sizeof(int64_t), sizeof(int32_t));
+	}
+}
+
+/* The fractions of a checked state. */
+void
+cxpct_fractions(const char *p, int32_t npct, double *out)
+{
+	if (npct > 0)
+		memcpy(out, p + sizeof(CxPctSerialHeader), (size_t) npct * sizeof(double));
+}
+
+/* Check a serialized state's header, fractions and length. */
+int
+cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
+				  int32_t *layout, size_t *head, const char **why)
+{
+	CxPctSerialHeader h;
+	size_t		wsz,
+				hl;
+	int			shared,
+				i;
+
+	if (len < sizeof(h))
+	{
+		*why = "The state is shorter than its header.";
+		return 0;
+	}
+	memcpy(&h, p, sizeof(h));
+	if (h.version != CXPCT_SERIAL_VERSION)
+	{
+		*why = "Unknown state version.";
+		return 0;
+	}
+	if (h.kind != CXPCT_KIND_FLOAT8 && h.kind != CXPCT_KIND_INTERVAL)
+	{
+		*why = "Unknown value kind.";
+		return 0;
+	}
+	*layout = h.flags & CXPCT_LAYOUTS;
+	shared = (h.flags & CXPCT_FLAG_SHARED) != 0;
+	if ((h.flags & ~CXPCT_FLAG_ALL) != 0 || h.npct < 0 || h.npct > CXPCT_MAX_PERCENTILES ||
+		(!(h.flags & CXPCT_FLAG_MULTI) && h.npct != 1) ||
+		*layout == CXPCT_LAYOUTS ||
+		(*layout != 0 && h.kind != CXPCT_KIND_INTERVAL))
+	{
+		*why = "Invalid flags or number of fractions.";
+		return 0;
+	}
+	wsz = cxpct_wire_size(h.kind, *layout);
+	hl = cxpct_header_len(h.npct) - 4;
+	if (h.n < 0 || h.n > cxpct_max_values(h.kind, h.npct) ||
+		(!shared && len != hl + (size_t) h.n * wsz) ||
+		(shared && len < hl))
+	{
+		*why = "The length does not match the number of values.";
+		return 0;
+	}
+	for (i = 0; i < h.npct; i++)
+	{
+		double		f;
+
+		memcpy(&f, p + sizeof(h) + (size_t) i * sizeof(double), sizeof(f));
+		if (!isnan(f) && (f < 0.0 || f > 1.0))
+		{
+			*why = "A fraction is outside [0, 1].";
+			return 0;
+		}
+	}
+	*hdr = h;
+	*head = hl;
+	return 1;
+}

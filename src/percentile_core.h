@@ -1,0 +1,80 @@
+/*
+ * percentile_core.h — the serialized partial state of the exact percentile
+ * aggregates, without PostgreSQL headers: its header, the wire layouts of
+ * its values and the checks a deserialized state must pass.
+ *
+ * A serialized state is a bytea: [varlena word][CxPctSerialHeader][npct
+ * fractions as float8][zero padding to 8][n values].  Interval values are
+ * sent as 16 bytes (time, day, month), 12 (time, day: no months) or 8 (time
+ * only) each, as the flags say; float8 values as 8 bytes.  Native byte
+ * order: states only travel between processes of one server.  With
+ * CXPCT_FLAG_SHARED the values are in the query's shared memory and the
+ * bytes after the fractions are a reference to them, checked by the caller.
+ */
+#ifndef CX_PERCENTILE_CORE_H
+#define CX_PERCENTILE_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "select_core.h"
+
+#define CXPCT_KIND_FLOAT8		1
+#define CXPCT_KIND_INTERVAL		2
+#define CXPCT_SERIAL_VERSION	1
+#define CXPCT_MAX_PERCENTILES	1000
+#define CXPCT_FLAG_MULTI		1
+#define CXPCT_FLAG_PNULL		2
+#define CXPCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
+#define CXPCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
+#define CXPCT_FLAG_SHARED		16	/* values left in the query's shared memory */
+#define CXPCT_FLAG_ALL			31
+#define CXPCT_LAYOUTS (CXPCT_FLAG_NO_MONTHS | CXPCT_FLAG_TIME_ONLY)
+
+/* Largest state in bytes, varlena word included (PostgreSQL's MaxAllocSize). */
+#define CXPCT_MAX_BYTES ((size_t) 0x3fffffff)
+
+/* The header of a serialized state, after the varlena word. */
+typedef struct CxPctSerialHeader
+{
+	int32_t		version;
+	int32_t		kind;
+	int32_t		flags;			/* CXPCT_FLAG_* */
+	int32_t		npct;
+	int64_t		n;
+} CxPctSerialHeader;
+
+/* Size in bytes of one value of a kind in memory (double or CxInterval). */
+extern size_t cxpct_elem_size(int32_t kind);
+
+/* Bytes per value on the wire for a kind and flags. */
+extern size_t cxpct_wire_size(int32_t kind, int32_t flags);
+
+/* Bytes of a serialized state before its values, varlena word included. */
+extern size_t cxpct_header_len(int32_t npct);
+
+/* The largest number of values a state may keep (its bytes stay under 1 GB). */
+extern int64_t cxpct_max_values(int32_t kind, int32_t npct);
+
+/* The narrowest wire layout (0 or one CXPCT_LAYOUTS flag) for n intervals. */
+extern int32_t cxpct_interval_layout(const CxInterval *v, int64_t n);
+
+/* Write n values of a kind (in memory layout) to w in a wire layout. */
+extern void cxpct_encode(int32_t kind, int32_t layout, const void *values, int64_t n, char *w);
+
+/* Read n values of a kind in a wire layout from r into values (room for n). */
+extern void cxpct_decode(int32_t kind, int32_t layout, const char *r, int64_t n, void *values);
+
+/*
+ * Check the len bytes after the varlena word of a serialized state: header,
+ * fractions and length.  Returns 1 with the header in *hdr, the wire layout
+ * in *layout and the offset of the values (or of the shared reference) in
+ * *head; 0 with a message in *why.
+ */
+extern int	cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
+							  int32_t *layout, size_t *head, const char **why);
+
+/* The fractions of a checked state: npct doubles at p + sizeof(CxPctSerialHeader). */
+extern void cxpct_fractions(const char *p, int32_t npct, double *out);
+
+#endif
