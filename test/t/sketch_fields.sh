@@ -27,7 +27,7 @@ fi
 printf '\001' | dd of="$bin" bs=1 seek=66 conv=notrunc 2>/dev/null
 out=$(cx_psql -d "$db" -c "TRUNCATE s" -c "\\copy s FROM '$bin' (FORMAT binary)" 2>&1)
 case $out in
-*"invalid binary data for type cx.cycle_sketch"*contradict*)
+*"invalid binary data for type cx.cycle_sketch"*"one value"*)
 	echo "PASS sketch_fields: a one-value sketch with max <> min is rejected by recv" ;;
 *) echo "FAIL sketch_fields: patched binary sketch accepted or wrong error: $out" ;;
 esac
