@@ -47,9 +47,17 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
 
 # The two commands of the README, and the benchmark.
-.PHONY: test demo bench unit fuzz
+.PHONY: test test-versions test-versions-clean demo bench unit fuzz
 test:
 	@bash test/run.sh
+
+# The whole suite once per supported PostgreSQL major (15, 17, 18, 19), each in
+# a cached minimal Debian root (as root; VERSIONS="17 18" for some).
+test-versions:
+	@bash test/versions.sh
+
+test-versions-clean:
+	rm -rf $${CX_ROOTS:-/var/cache/cx_metrics/roots}
 
 demo:
 	@bash test/demo.sh

@@ -29,6 +29,7 @@
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/rel.h"
+#include "utils/tuplestore.h"
 
 #include "calendar.h"
 #include "calendar_core.h"
@@ -653,7 +654,7 @@ cx_us_federal_holidays(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-static void cal_not_trigger(FunctionCallInfo fcinfo) pg_attribute_noreturn();
+CX_NORETURN static void cal_not_trigger(FunctionCallInfo fcinfo);
 
 /* Refuse a direct call of a trigger function. */
 static void

@@ -16,6 +16,64 @@
 #error "cx_metrics requires PostgreSQL 15 or later"
 #endif
 
+/*
+ * ---- PostgreSQL version shims -------------------------------------------
+ * Every difference between the supported major versions (15 to 19) is
+ * spelled here, as a macro named for what the code wants; the macros that
+ * name server functions expand only where their header is included.
+ */
+
+/* PostgreSQL 16 moved the varlena macros out of postgres.h. */
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"
+#endif
+
+/*
+ * A function that does not return.  PostgreSQL 18 replaced the postfix
+ * pg_attribute_noreturn() with the prefix pg_noreturn; the prefix form is
+ * used here, written for older versions with the attribute they define.
+ */
+#if PG_VERSION_NUM >= 180000
+#define CX_NORETURN pg_noreturn
+#elif defined(__GNUC__) || defined(__clang__)
+#define CX_NORETURN __attribute__((noreturn))
+#else
+#define CX_NORETURN
+#endif
+
+/* This backend's local transaction id (storage/proc.h): PGPROC.vxid since 17. */
+#if PG_VERSION_NUM >= 170000
+#define CX_MY_LXID() (MyProc->vxid.lxid)
+#else
+#define CX_MY_LXID() (MyProc->lxid)
+#endif
+
+/*
+ * Insert a new heap tuple's entries into a relation's indexes
+ * (executor/executor.h); PostgreSQL 16 added onlySummarizing, 19 turned the
+ * booleans into flags.
+ */
+#if PG_VERSION_NUM >= 190000
+#define CX_INSERT_INDEX_TUPLES(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (estate), 0, (slot), NIL, NULL)
+#elif PG_VERSION_NUM >= 160000
+#define CX_INSERT_INDEX_TUPLES(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL, false)
+#else
+#define CX_INSERT_INDEX_TUPLES(rri, slot, estate) \
+	ExecInsertIndexTuples((rri), (slot), (estate), false, false, NULL, NIL)
+#endif
+
+/*
+ * The i-th (1-based) entry of this backend's snapshot of the activity of
+ * other backends (utils/backend_status.h): renamed in PostgreSQL 16.
+ */
+#if PG_VERSION_NUM >= 160000
+#define CX_LOCAL_BACKEND_STATUS(i) pgstat_get_local_beentry_by_index(i)
+#else
+#define CX_LOCAL_BACKEND_STATUS(i) pgstat_fetch_stat_local_beentry(i)
+#endif
+
 /* PostgreSQL 17 added infinite intervals; before that none exist. */
 #ifdef INTERVAL_NOT_FINITE
 #define CX_INTERVAL_IS_FINITE(iv) (!INTERVAL_NOT_FINITE(iv))
@@ -24,7 +82,7 @@
 #endif
 
 /* Reject an infinite interval argument with a clear error. */
-extern void cx_interval_not_finite(const Interval *iv, const char *what) pg_attribute_noreturn();
+CX_NORETURN extern void cx_interval_not_finite(const Interval *iv, const char *what);
 #define cx_check_interval_finite(iv, what) \
 	do { \
 		if (unlikely(!CX_INTERVAL_IS_FINITE(iv))) \
@@ -38,7 +96,7 @@ extern void cx_check_float_finite(double v, const char *what);
  * Refuse a call of an aggregate's support function from outside its
  * aggregate (agg names the aggregate to use instead).
  */
-extern void cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg) pg_attribute_noreturn();
+CX_NORETURN extern void cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg);
 
 /*
  * Ask the kernel for transparent huge pages over a large buffer (no-op where

@@ -53,6 +53,7 @@
 #include "utils/relcache.h"
 #include "utils/resowner.h"
 #include "utils/syscache.h"
+#include "utils/tuplestore.h"
 
 #include "calendar.h"
 #include "standard.h"
@@ -857,6 +858,7 @@ track_log_flush(void)
 		bool		with_relid = track_log_has_relid(rel);
 
 		table_close(rel, RowExclusiveLock);
+		elog(DEBUG1, "cx_metrics: %d breach log rows written through SPI", log_len);
 		track_log_flush_spi(with_relid);
 	}
 	else
@@ -914,11 +916,12 @@ track_log_flush(void)
 			for (j = 0; j < n; j++)
 			{
 				if (rri->ri_NumIndices > 0)
-					ExecInsertIndexTuples(rri, slots[j], estate, false, false, NULL, NIL);
+					CX_INSERT_INDEX_TUPLES(rri, slots[j], estate);
 				ResetPerTupleExprContext(estate);
 			}
 			MemoryContextSwitchTo(tmp);
 		}
+		elog(DEBUG1, "cx_metrics: %d breach log rows written directly", log_len);
 		for (j = 0; j < CX_LOG_BATCH; j++)
 			ExecDropSingleTupleTableSlot(slots[j]);
 		ExecCloseIndices(rri);
@@ -1023,9 +1026,9 @@ track_eval_time(void)
 	static TimestampTz at = 0;
 	TimestampTz cur = GetCurrentStatementStartTimestamp();
 
-	if (MyProc->lxid != lxid || cur != stmt)
+	if (CX_MY_LXID() != lxid || cur != stmt)
 	{
-		lxid = MyProc->lxid;
+		lxid = CX_MY_LXID();
 		stmt = cur;
 		at = Max(GetCurrentTimestamp(), cur);
 	}
@@ -1176,13 +1179,14 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 
 	/* leave the row alone when both columns already hold the result */
 	cur = track_status_of(cfg, row.status, row.status_null);
-	if ((cur == st && (st != CXTR_NONE || row.status_null) &&
-		 row.due_null == no_start &&
-		 (no_start || DatumGetTimestampTz(row.due) == DatumGetTimestampTz(due))) ||
-		(st != CXTR_NONE &&
-		 track_write_in_place(cfg, is_update ? trig->tg_newslot : trig->tg_trigslot, tup, &row,
-							  cfg->status_datum[st], DatumGetTimestampTz(due))))
+	if (cur == st && (st != CXTR_NONE || row.status_null) &&
+		row.due_null == no_start &&
+		(no_start || DatumGetTimestampTz(row.due) == DatumGetTimestampTz(due)))
 		;						/* nothing more to do */
+	else if (st != CXTR_NONE &&
+			 track_write_in_place(cfg, is_update ? trig->tg_newslot : trig->tg_trigslot, tup, &row,
+								  cfg->status_datum[st], DatumGetTimestampTz(due)))
+		elog(DEBUG1, "cx_metrics: row of \"%s\" written in place", cfg->relname);
 	else
 	{
 		HeapTuple	newtup;
@@ -1198,6 +1202,7 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		newtup->t_self = tup->t_self;
 		newtup->t_tableOid = tup->t_tableOid;
 		tup = newtup;
+		elog(DEBUG1, "cx_metrics: row of \"%s\" formed anew", cfg->relname);
 	}
 
 	old_st = is_update ? track_stored_status(cfg, trig->tg_trigtuple, td) : CXTR_NONE;
@@ -1395,7 +1400,7 @@ track_sweep_horizon(TimestampTz *horizon)
 	n = pgstat_fetch_stat_numbackends();
 	for (i = 1; i <= n; i++)
 	{
-		LocalPgBackendStatus *l = pgstat_fetch_stat_local_beentry(i);
+		LocalPgBackendStatus *l = CX_LOCAL_BACKEND_STATUS(i);
 		PgBackendStatus *be;
 
 		if (l == NULL)

@@ -37,9 +37,16 @@ rm -rf results regression.diffs regression.out
 "$("$PG_BINDIR/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
 	--inputdir=. --bindir="$PG_BINDIR" --host="$PGHOST" --port="$PGPORT" \
 	--user=postgres --dbname=cx_regress $tests >"$log" 2>&1
-sed -n '/^\(test\|ok\|not ok\| \)/p' "$log" | grep -E '\.\.\.|ok' | head -100
-rp=$(grep -Ec '\.\.\. ok' "$log"); rf=$(grep -Ec '\.\.\. (FAILED|failed)' "$log")
+# pg_regress prints "test x ... ok" up to PostgreSQL 15 and TAP ("ok 1 - x",
+# "not ok 2 - y") from 16 on
+grep -E '^(test |ok |not ok )' "$log" | head -100
+rp=$(grep -Ec '\.\.\. ok|^ok [0-9]' "$log"); rf=$(grep -Ec '\.\.\. (FAILED|failed)|^not ok [0-9]' "$log")
 passed=$((passed + rp)); failed=$((failed + rf))
+nt=$(echo $tests | wc -w)
+if [ $((rp + rf)) -ne "$nt" ]; then
+	tail -20 "$log" >&2
+	echo "FAIL pg_regress reported $((rp + rf)) of $nt tests"; failed=$((failed + 1))
+fi
 [ "$rf" -eq 0 ] || { cx_say "pg_regress failures: see regression.diffs"; head -200 regression.diffs >&2; }
 
 # 3. scripted end-to-end tests (dump/restore, concurrency, LISTEN, ...)

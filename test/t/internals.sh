@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The code that reaches into executor and heap internals takes its fast path
+# on this PostgreSQL version, and its public fallback when it must, with the
+# same results either way: the tracking trigger's in-place write (and the new
+# row it forms otherwise), the breach log's direct writer (and its SPI
+# fallback), and the parallel percentiles' transfer of partial states through
+# the Gather node's shared memory (and through the tuple queue).  Each path
+# announces itself at DEBUG1; the results are checked against plain SQL.
+# Needs PGHOST/PGPORT/PGUSER of a running server (test/run.sh sets them).
+set -u
+. "$(dirname "$0")/../lib.sh"
+db=cx_t_internals
+trap 'cx_drop_db "$db"' EXIT
+cx_fresh_db "$db" internals
+ver=$(cx_psql -d "$db" -Atc "SHOW server_version_num")
+
+cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL internals: setup"; exit 1; }
+CREATE EXTENSION cx_metrics;
+CREATE TABLE apps (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('apps', 'within 10 days', started => 'received_at', finished => 'decided_at',
+				status => 'cx_status', key => 'id');
+-- the independent reference: the status from the stored due time
+CREATE FUNCTION expected(r apps) RETURNS text LANGUAGE sql AS $$
+	SELECT CASE
+		WHEN r.received_at IS NULL THEN NULL
+		WHEN r.decided_at IS NOT NULL THEN CASE WHEN r.decided_at <= r.cx_due THEN 'met' ELSE 'missed' END
+		WHEN statement_timestamp() > r.cx_due THEN 'breached'
+		WHEN extract(epoch FROM statement_timestamp()) >
+			 extract(epoch FROM r.received_at) + 0.8 * extract(epoch FROM r.cx_due - r.received_at) THEN 'at_risk'
+		ELSE 'on_track' END
+$$;
+CREATE TABLE nums AS SELECT (random() * 1e6)::int::float8 AS x FROM generate_series(1, 400000);
+ANALYZE nums;
+SQL
+
+# run SQL at DEBUG1 and keep the extension's own messages
+debug() { cx_psql -d "$db" -c "SET client_min_messages = debug1" "$@" 2>&1 | grep 'cx_metrics:' ; }
+check() { # what expected-count actual-count
+	if [ "$3" -ge "$2" ] && [ "$2" -gt 0 -o "$3" -eq 0 ]; then echo "PASS internals ($ver): $1"; else echo "FAIL internals ($ver): $1 (expected $2, got $3)"; fi
+}
+rows_ok() { # label: every row's status and due agree with the reference
+	local bad
+	bad=$(cx_psql -d "$db" -Atc "SELECT count(*) FROM apps WHERE cx_status IS DISTINCT FROM expected(apps)
+		OR cx_due IS DISTINCT FROM CASE WHEN received_at IS NULL THEN NULL ELSE cx.due_at(received_at, 'within 10 days', 'us_federal') END")
+	[ "$bad" = 0 ] && echo "PASS internals ($ver): $1" || echo "FAIL internals ($ver): $1 ($bad rows wrong)"
+}
+
+# 1. the trigger writes status and due in place over the defaults cx.track
+# gave (text 'on_track'): every row whose status has the default's length;
+# the others (at_risk, missed, met) are formed anew
+out=$(debug -c "INSERT INTO apps SELECT g, now() - g * interval '1 day', NULL FROM generate_series(1, 20) g")
+same=$(cx_psql -d "$db" -Atc "SELECT count(*) FROM apps WHERE length(cx_status) = length('on_track')")
+[ "$(grep -c 'written in place' <<<"$out")" = "$same" ] && [ "$same" -gt 0 ] &&
+	[ "$(grep -c 'formed anew' <<<"$out")" = $((20 - same)) ] &&
+	echo "PASS internals ($ver): new rows written in place by the trigger ($same of 20; the rest formed anew)" ||
+	echo "FAIL internals ($ver): in place $(grep -c 'written in place' <<<"$out") of 20, $same expected"
+rows_ok "rows written in place hold the reference status and due"
+
+# 2. a row another trigger's WHEN clause has taken apart is formed anew
+cx_psql -d "$db" -c "CREATE FUNCTION never() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN RAISE EXCEPTION 'fired'; END \$\$" \
+	-c "CREATE TRIGGER a_reads BEFORE INSERT OR UPDATE ON apps FOR EACH ROW WHEN (NEW.cx_due IS NULL) EXECUTE FUNCTION never()" >/dev/null
+out=$(debug -c "INSERT INTO apps SELECT g, now() - (g - 20) * interval '1 day', NULL FROM generate_series(21, 30) g")
+check "rows read by another trigger first are formed anew" 10 "$(grep -c 'formed anew' <<<"$out")"
+check "and none of them written in place" 0 "$(grep -c 'written in place' <<<"$out")"
+rows_ok "rows formed anew hold the reference status and due"
+cx_psql -d "$db" -c "DROP TRIGGER a_reads ON apps" >/dev/null
+
+# 3. events go to the log through the direct writer
+n_events() { cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE tbl = 'public.apps' AND new_status = '$1'"; }
+out=$(debug -c "UPDATE apps SET decided_at = now() WHERE id BETWEEN 1 AND 15")
+check "the log rows of a statement written directly" 1 "$(grep -c 'breach log rows written directly' <<<"$out")"
+want=$(cx_psql -d "$db" -Atc "SELECT count(*) FROM apps WHERE id BETWEEN 1 AND 15 AND cx_status = 'missed'")
+[ "$(n_events missed)" = "$want" ] && [ "$want" -gt 0 ] &&
+	echo "PASS internals ($ver): the direct writer logged one event per missed row ($want)" ||
+	echo "FAIL internals ($ver): direct writer logged $(n_events missed) missed events, $want rows missed"
+rows_ok "rows after the update hold the reference status and due"
+
+# 4. an expression index on the log sends the writer through SPI
+cx_psql -d "$db" -c "CREATE INDEX log_lower_key ON cx.breach_log ((lower(key)))" >/dev/null
+before=$(n_events missed)
+out=$(debug -c "UPDATE apps SET decided_at = now() WHERE id BETWEEN 16 AND 30")
+check "with an expression index on the log, the log rows go through SPI" 1 "$(grep -c 'written through SPI' <<<"$out")"
+check "and not through the direct writer" 0 "$(grep -c 'written directly' <<<"$out")"
+want=$(cx_psql -d "$db" -Atc "SELECT count(*) FROM apps WHERE cx_status = 'missed'")
+[ "$(n_events missed)" = "$want" ] && [ "$want" -gt "$before" ] &&
+	echo "PASS internals ($ver): the SPI writer logged one event per missed row ($want in all)" ||
+	echo "FAIL internals ($ver): SPI writer: $(n_events missed) missed events, $want rows missed"
+[ "$(cx_psql -d "$db" -Atc "SET enable_seqscan = off; SELECT count(*) FROM cx.breach_log WHERE lower(key) = '20'")" = \
+	"$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE key = '20'")" ] &&
+	echo "PASS internals ($ver): the log's expression index holds the SPI writer's rows" ||
+	echo "FAIL internals ($ver): the log's expression index disagrees with the table"
+cx_psql -d "$db" -c "DROP INDEX cx.log_lower_key" >/dev/null
+[ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE id IS NULL OR relid <> 'apps'::regclass OR key IS NULL")" = 0 ] &&
+	echo "PASS internals ($ver): every log row has its id, table and key" ||
+	echo "FAIL internals ($ver): log rows without id, table or key"
+
+# 5. parallel percentiles: partial states through the Gather node's shared memory
+par="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
+	SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;"
+plan=$(cx_psql -d "$db" -Atc "$par EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) SELECT cx.percentile(x, 0.9) FROM nums")
+launched=$(sed -n 's/.*Workers Launched: \([0-9]*\).*/\1/p' <<<"$plan")
+if [ "${launched:-0}" -gt 0 ]; then
+	echo "PASS internals ($ver): the percentile ran in a parallel plan ($launched workers)"
+else
+	echo "FAIL internals ($ver): no parallel workers launched: $plan"
+fi
+ref=$(cx_psql -d "$db" -Atc "SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY x) FROM nums")
+for mode in on off; do
+	out=$(cx_psql -d "$db" -At -c "SET client_min_messages = debug1" -c "SET cx.shared_transfer = $mode" \
+		-c "$par" -c "SELECT cx.percentile(x, 0.9) FROM nums" 2>&1)
+	got=$(grep -v 'DEBUG\|^SET' <<<"$out" | tail -1)
+	shm=$(grep -c 'read from shared memory' <<<"$out")
+	if [ $mode = on ]; then
+		check "partial states read from the Gather's shared memory" 1 "$shm"
+	else
+		check "with cx.shared_transfer off, none through shared memory" 0 "$shm"
+	fi
+	[ "$got" = "$ref" ] && echo "PASS internals ($ver): parallel percentile (shared_transfer $mode) equals percentile_cont" ||
+		echo "FAIL internals ($ver): parallel percentile (shared_transfer $mode) $got, percentile_cont $ref"
+done
