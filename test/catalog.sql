@@ -22,7 +22,7 @@ SELECT line FROM (
 					  a.aggcombinefn::regprocedure, a.aggserialfn::regprocedure, a.aggdeserialfn::regprocedure,
 					  a.aggmtransfn, a.aggminvtransfn, a.aggmfinalfn, a.aggfinalextra, a.aggmfinalextra,
 					  a.aggfinalmodify, a.aggmfinalmodify, a.aggsortop, a.aggtranstype::regtype, a.aggtransspace,
-					  a.aggmtranstype, a.aggmtransspace, a.agginitval, a.aggminitval))
+					  a.aggmtranstype::regtype, a.aggmtransspace, a.agginitval, a.aggminitval))
 	FROM pg_aggregate a JOIN ext ON ext.classid = 'pg_proc'::regclass AND ext.objid = a.aggfnoid
 	UNION ALL
 	-- relations, their columns, indexes, policies and triggers
@@ -59,7 +59,7 @@ SELECT line FROM (
 	SELECT format('type %s | %s', t.oid::regtype,
 				  row(t.typlen, t.typbyval, t.typtype, t.typcategory, t.typispreferred, t.typinput::regproc, t.typoutput::regproc,
 					  t.typreceive::regproc, t.typsend::regproc, t.typmodin, t.typmodout, t.typanalyze, t.typalign, t.typstorage,
-					  t.typsubscript, t.typelem, t.typacl))
+					  t.typsubscript, t.typelem::regtype, t.typacl))
 	FROM pg_type t JOIN ext ON ext.classid = 'pg_type'::regclass AND ext.objid = t.oid
 	UNION ALL
 	SELECT format('operator %s | %s', o.oid::regoperator,

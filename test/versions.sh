@@ -111,7 +111,7 @@ cx_build_root() { # major
 # and run make test there; the mounts are undone however it ends.
 cx_test_in_root() { # major log
 	local v=$1 log=$2 r=$CX_ROOTS/pg$v
-	rm -rf "$r/build"
+	rm -rf "$r/build" "$log.cross"
 	mkdir -p "$r/build/cx_metrics"
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$r/build/cx_metrics" -xf - ||
 		{ echo "FAIL copying the tree into the root" >"$log"; return 1; }
@@ -119,10 +119,27 @@ cx_test_in_root() { # major log
 	trap 'cx_root_umount "$r"' EXIT INT TERM
 	cx_in_root "$r" env PG_MAJOR="$v" bash -c 'cd /build/cx_metrics && make test' >"$log" 2>&1
 	local rc=$?
+	# dump and restore between this host's PostgreSQL 15 and the root's major
+	if [ "$v" != 15 ] && [ -n "$host_ready" ]; then
+		bash test/cross.sh "$v" "$r" >"$log.cross" 2>&1
+		grep -E '^(PASS|FAIL)' "$log.cross" >>"$log"
+		grep -q '^FAIL' "$log.cross" && cat "$log.cross" >&2
+	fi
 	cx_root_umount "$r"
 	trap - EXIT INT TERM
 	return $rc
 }
+
+# The cross-version dump and restore needs this host's PostgreSQL 15 with
+# the extension installed.
+host_ready=
+case " $VERSIONS " in
+*" 17 "* | *" 18 "* | *" 19 "*)
+	if cx_ensure_deps && cx_build_install; then host_ready=1; else
+		cx_say "PostgreSQL 15 on this host is not ready: the cross-version dump and restore is not run"
+		host_fail=1
+	fi ;;
+esac
 
 # Build every missing root in the background (mostly network-bound), and
 # test each version as soon as its root is ready.
@@ -131,14 +148,19 @@ for v in $VERSIONS; do
 	suite_of "$v" >/dev/null || { cx_say "unsupported version $v (known: 15 17 18 19)"; exit 2; }
 	if [ ! -d "$CX_ROOTS/pg$v" ]; then
 		cx_say "PostgreSQL $v: building a $(suite_of "$v") root under $CX_ROOTS/pg$v"
-		cx_build_root "$v" &
+		rm -f "$CX_ROOTS/pg$v.status"
+		{ cx_build_root "$v"; echo $? >"$CX_ROOTS/pg$v.status"; } &
 		builder[$v]=$!
 	fi
 done
 
 total_p=0 total_f=0
 for v in $VERSIONS; do
-	if [ -n "${builder[$v]:-}" ] && ! wait "${builder[$v]}"; then
+	if [ -n "${builder[$v]:-}" ]; then
+		wait "${builder[$v]}" 2>/dev/null
+		while kill -0 "${builder[$v]}" 2>/dev/null; do sleep 1; done
+	fi
+	if [ -n "${builder[$v]:-}" ] && [ "$(cat "$CX_ROOTS/pg$v.status" 2>/dev/null)" != 0 ]; then
 		echo "PostgreSQL $v: 0 passed, 1 failed (no root)"
 		total_f=$((total_f + 1))
 		continue
@@ -150,6 +172,10 @@ for v in $VERSIONS; do
 	p=0 f=1
 	[ -n "$line" ] && { p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}; }
 	[ $rc -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	if [ -f "$log.cross" ]; then
+		p=$((p + $(grep -c '^PASS' "$log.cross"))) f=$((f + $(grep -c '^FAIL' "$log.cross")))
+		grep -q '^PASS' "$log.cross" || f=$((f + 1))
+	fi
 	if [ "$f" -ne 0 ]; then
 		grep -E '^FAIL|\.\.\. FAILED|cx_metrics:' "$log" | head -40 >&2
 		cx_say "PostgreSQL $v: see $log"
@@ -157,5 +183,6 @@ for v in $VERSIONS; do
 	echo "PostgreSQL $v: $p passed, $f failed"
 	total_p=$((total_p + p)) total_f=$((total_f + f))
 done
+[ -n "${host_fail:-}" ] && total_f=$((total_f + 1))
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ] && [ "$total_p" -gt 0 ]

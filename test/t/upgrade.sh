@@ -52,6 +52,23 @@ SQL
 	else
 		head -40 /tmp/cx_upgrade_$$.diff; echo "FAIL upgrade: objects after the update from $from differ from a fresh install (< fresh, > upgraded)"
 	fi
+	# the comparison sees what a faulty upgrade script would leave: one object
+	# left out of the extension, one function's volatility changed (inside a
+	# transaction that is rolled back)
+	victim=$(cx_psql -d "$old" -At -c "SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_depend d ON d.objid = p.oid
+		AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e' JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'cx_metrics'
+		WHERE p.prokind = 'f' AND p.provolatile = 'i' ORDER BY p.proname DESC LIMIT 2" | tr '\n' ' ')
+	left_out=${victim%% *}; changed=$(echo $victim | cut -d' ' -f2-)
+	{ echo "BEGIN; ALTER EXTENSION cx_metrics DROP FUNCTION $left_out; ALTER FUNCTION $changed VOLATILE;"; cat test/catalog.sql; echo "; ROLLBACK;"; } |
+		cx_psql -d "$old" -At -f - 2>&1 | grep -v '^\(BEGIN\|ALTER EXTENSION\|ALTER FUNCTION\|ROLLBACK\)$' >/tmp/cx_upgrade_$$.mut
+	diff /tmp/cx_upgrade_$$.fresh /tmp/cx_upgrade_$$.mut >/tmp/cx_upgrade_$$.mdiff
+	if [ -n "$left_out" ] && grep -q "^< member function $left_out\$" /tmp/cx_upgrade_$$.mdiff &&
+		grep -q "^< function $changed | .* vol=i " /tmp/cx_upgrade_$$.mdiff && grep -q "^> function $changed | .* vol=v " /tmp/cx_upgrade_$$.mdiff &&
+		[ "$(grep -c '^[<>]' /tmp/cx_upgrade_$$.mdiff)" -ge 3 ]; then
+		echo "PASS upgrade: the comparison catches a left-out $left_out and a changed volatility of $changed"
+	else
+		head -20 /tmp/cx_upgrade_$$.mdiff; echo "FAIL upgrade: the comparison missed a left-out object or a changed volatility ($victim)"
+	fi
 	after=$(cx_psql -d "$old" -At -c "SELECT cx.percentile(sk, 0.5), cx.percentile(nsk, 0.9), cx.csat(r), std::text FROM stored")
 	if [ -n "$before" ] && [ "$before" = "$after" ]; then
 		echo "PASS upgrade: stored sketches, ratings and standards read the same after the update from $from"
