@@ -407,6 +407,16 @@ UPDATE cx.tracked SET tbl = 'trk_two' WHERE tbl = 'trk_one'::regclass;
 SELECT cx.untrack('trk_one');
 DROP TABLE trk_one, trk_two;
 
+-- the log names its table by regclass; a dropped table's rows keep its name
+-- in tbl and lose the oid, so that no later table reusing it reads them
+CREATE TABLE trk_gone (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+SELECT cx.track('trk_gone', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'id');
+INSERT INTO trk_gone VALUES (1, now() - interval '3 days', NULL);
+SELECT key, new_status, relid FROM cx.breach_log WHERE tbl = 'public.trk_gone';
+SELECT pg_typeof(relid) FROM cx.breach_log LIMIT 1;
+DROP TABLE trk_gone;
+SELECT key, new_status, relid IS NULL AS relid_cleared FROM cx.breach_log WHERE tbl = 'public.trk_gone';
+
 DROP FUNCTION trk_expected;
 DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
 DROP TABLE trk_parted;

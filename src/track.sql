@@ -53,8 +53,10 @@ CREATE TABLE cx.breach_log (
 	new_status text NOT NULL,
 	score float8,
 	logged_at timestamptz NOT NULL,
-	-- the table's oid: who may read a row (see the policies below)
-	relid oid
+	-- the table: who may read a row (see the policies below); a regclass,
+	-- so that a dump and restore points it at the restored table, and NULL
+	-- once the table is dropped
+	relid regclass
 );
 -- ids are handed out 100 at a time per session: ordered within a session,
 -- not across sessions (use logged_at for time)
@@ -671,11 +673,24 @@ CREATE FUNCTION cx._track_dropped()
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 	AS $$
+DECLARE
+	gone oid[];
 BEGIN
-	DELETE FROM cx.tracked t
-	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass);
-	DELETE FROM cx.tracked_scores t
-	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass);
+	WITH d AS (
+		DELETE FROM cx.tracked t
+		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
+		RETURNING t.tbl::oid
+	), s AS (
+		DELETE FROM cx.tracked_scores t
+		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
+		RETURNING t.tbl::oid
+	)
+	SELECT array_agg(tbl) INTO gone FROM (SELECT tbl FROM d UNION SELECT tbl FROM s) x;
+	-- the log rows of a dropped table name it by text only: no later table
+	-- that reuses its oid reads them
+	IF gone IS NOT NULL THEN
+		UPDATE cx.breach_log SET relid = NULL WHERE relid::oid = ANY (gone);
+	END IF;
 END
 $$;
 CREATE EVENT TRIGGER cx_track_dropped ON sql_drop

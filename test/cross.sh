@@ -23,11 +23,11 @@ root_stop() {
 	in_root runuser -u postgres -- "$rbin/pg_ctl" -D /tmp/cx_cross/data -m immediate -w stop >/dev/null 2>&1
 	rm -rf "$work"
 }
-trap 'root_stop; cx_cluster_stop; rm -rf "$out"' EXIT
 out=$(mktemp -d /tmp/cx_cross_out.XXXXXX)
 
 # this host's PostgreSQL 15, on a port of its own
-CX_PORT=$((CX_PORT + 1)) cx_cluster_start || { echo "FAIL $label: host server"; exit 1; }
+CX_PORT=$((CX_PORT + 1)) cx_cluster_start || { rm -rf "$out"; echo "FAIL $label: host server"; exit 1; }
+trap 'root_stop; cx_cluster_stop; rm -rf "$out"' EXIT
 h=(-h "$PGHOST" -p "$PGPORT" -U postgres)
 r=(-h "$work" -p "$rport" -U postgres)
 
@@ -49,7 +49,7 @@ compare() { # what fileA fileB
 	if cmp -s "$2" "$3" && [ -s "$2" ] && ! grep -q ERROR "$2"; then
 		echo "PASS $label: $1 ($(wc -l <"$2") lines of answers)"
 	else
-		diff "$2" "$3" | head -20; echo "FAIL $label: $1"
+		diff "$2" "$3" >"$2.diff"; grep "^>" "$2.diff" | head -5; cp "$2.diff" /tmp/cx_cross_last.diff 2>/dev/null; echo "FAIL $label: $1"
 	fi
 }
 # new writes judged by the triggers: fixed instants, a finish that meets, one that misses, a new open row

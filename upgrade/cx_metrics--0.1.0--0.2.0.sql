@@ -78,8 +78,8 @@ ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard,
 
 -- ---- src/track.sql
 -- The breach log records the table's oid, which decides who may read a row.
-ALTER TABLE cx.breach_log ADD COLUMN relid oid;
-UPDATE cx.breach_log SET relid = pg_catalog.to_regclass(tbl)::pg_catalog.oid;
+ALTER TABLE cx.breach_log ADD COLUMN relid regclass;
+UPDATE cx.breach_log SET relid = pg_catalog.to_regclass(tbl);
 
 -- The registries are written only by the extension, as their owner, after
 -- checking that the calling role owns the table; nobody but the installer
@@ -503,7 +503,32 @@ CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean)
 	AS 'MODULE_PATHNAME', 'cx_registry_remove';
 
 -- tables dropped with their type (typed tables) or their extension leave
--- the registries too
+-- the registries too, and their log rows lose the table's oid
+CREATE OR REPLACE FUNCTION cx._track_dropped()
+	RETURNS event_trigger
+	LANGUAGE plpgsql SECURITY DEFINER
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	gone oid[];
+BEGIN
+	WITH d AS (
+		DELETE FROM cx.tracked t
+		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
+		RETURNING t.tbl::oid
+	), s AS (
+		DELETE FROM cx.tracked_scores t
+		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
+		RETURNING t.tbl::oid
+	)
+	SELECT array_agg(tbl) INTO gone FROM (SELECT tbl FROM d UNION SELECT tbl FROM s) x;
+	-- the log rows of a dropped table name it by text only: no later table
+	-- that reuses its oid reads them
+	IF gone IS NOT NULL THEN
+		UPDATE cx.breach_log SET relid = NULL WHERE relid::oid = ANY (gone);
+	END IF;
+END
+$$;
 DROP EVENT TRIGGER cx_track_dropped;
 CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
 	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP TYPE', 'DROP EXTENSION')
