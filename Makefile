@@ -3,8 +3,10 @@
 EXTENSION = cx_metrics
 EXTVERSION = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" $(EXTENSION).control)
 
-# PostgreSQL 15 by default (the Debian 12 server); override with PG_CONFIG=...
-PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+# The PostgreSQL to build for, as PGXS documents it: the pg_config on PATH
+# (on Debian, the newest installed postgresql-server-dev-NN), or another one:
+#   make PG_CONFIG=/usr/lib/postgresql/17/bin/pg_config
+PG_CONFIG ?= pg_config
 
 # The SQL parts of the install script, in dependency order.  Each concern
 # keeps its declarations beside its C file (src/<part>.sql); parts not listed
@@ -19,12 +21,24 @@ OBJS = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 DATA_built = $(EXTENSION)--$(EXTVERSION).sql
 # released install scripts (kept as released) and the upgrade scripts between them
 DATA = $(wildcard upgrade/$(EXTENSION)--*.sql) $(wildcard upgrade/$(EXTENSION)--*.control)
+# make installcheck: the pg_regress suite of sql/ against a running server
+# (PGHOST, PGPORT, PGUSER as for psql; the role must be able to create databases
+# and, for the security tests, roles)
+REGRESS = $(patsubst sql/%.sql,%,$(sort $(wildcard sql/*.sql)))
+REGRESS_OPTS = --inputdir=. --dbname=cx_regress
 EXTRA_CLEAN = $(EXTENSION)--$(EXTVERSION).sql results regression.diffs regression.out test/unit/bin test/fuzz/bin
 
-WERROR ?= -Werror
-# PostgreSQL's own headers are included as system headers (they do not build
-# warning-free under -Wextra); the extension's code gets every warning.
-PG_CFLAGS = -Wall -Wextra $(WERROR) -std=gnu99
+# Warnings are errors only in the project's own test and CI builds (test/lib.sh
+# passes WERROR=-Werror), so that other compilers and a distribution's flags
+# build cleanly.  PostgreSQL's own headers are included as system headers
+# (they do not build warning-free under -Wextra); the extension's code gets
+# every warning.
+WERROR ?=
+PG_CFLAGS = -Wall -Wextra $(WERROR)
+# clang with a server built by gcc: its recorded gcc-only flags are not our warnings
+ifneq ($(findstring clang,$(CC)),)
+PG_CFLAGS += -Wno-unknown-warning-option -Wno-ignored-optimization-argument
+endif
 PG_CPPFLAGS = -isystem $(shell $(PG_CONFIG) --includedir-server 2>/dev/null)
 
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
@@ -32,8 +46,9 @@ ifneq ($(wildcard $(PGXS)),)
 include $(PGXS)
 else
 all install installcheck:
-	@echo "cx_metrics: the PostgreSQL server headers are missing (no PGXS at '$(PGXS)')." >&2
-	@echo "  Install them with:  sudo apt-get install postgresql-server-dev-15" >&2
+	@echo "cx_metrics: the PostgreSQL server headers are missing (no PGXS from '$(PG_CONFIG)')." >&2
+	@echo "  Install them for your server, e.g.:  sudo apt-get install postgresql-server-dev-15" >&2
+	@echo "  pick another PostgreSQL with:  make PG_CONFIG=/usr/lib/postgresql/17/bin/pg_config" >&2
 	@echo "  or run 'make test' / 'make demo' as root, which installs them for you." >&2
 	@exit 1
 endif

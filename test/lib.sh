@@ -55,8 +55,13 @@ cx_try_packages() {
 cx_build_install() {
 	local pgc="$PG_BINDIR/pg_config" jobs
 	jobs=$(nproc 2>/dev/null || echo 2)
-	make -C "$CX_ROOT" -s -j"$jobs" PG_CONFIG="$pgc" >/tmp/cx_build.$CX_TAG.log 2>&1 \
+	# the project's own builds treat every warning as an error
+	make -C "$CX_ROOT" -s -j"$jobs" PG_CONFIG="$pgc" WERROR=-Werror >/tmp/cx_build.$CX_TAG.log 2>&1 \
 		|| { cat /tmp/cx_build.$CX_TAG.log >&2; cx_say "build failed"; return 1; }
+	# and so does any warning of the bitcode compiler (clang, for JIT inlining)
+	if grep -q 'warning:' /tmp/cx_build.$CX_TAG.log; then
+		cat /tmp/cx_build.$CX_TAG.log >&2; cx_say "the build printed warnings"; return 1
+	fi
 	if [ "$(id -u)" -ne 0 ] && [ ! -w "$("$pgc" --pkglibdir)" ]; then
 		cx_say "cannot write $("$pgc" --pkglibdir): run as root, or 'sudo make install' first"
 		return 1

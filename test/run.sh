@@ -27,6 +27,20 @@ grep -q '^FAIL' "$log" || [ $ucode -eq 0 ] || { cat "$log" >&2; echo "FAIL unit 
 count "$log"
 echo "unit tests: $(grep -c '^PASS' "$log") passed, $(grep -c '^FAIL' "$log") failed"
 
+# 1b. the extension builds warning-free with clang too (a copy of the tree,
+# PostgreSQL's recorded gcc flags aside)
+if command -v clang >/dev/null; then
+	cdir=$(mktemp -d /tmp/cx_clang.XXXXXX)
+	git ls-files -z --cached --others --exclude-standard 2>/dev/null | tar --null -T - -cf - | tar -C "$cdir" -xf - 2>/dev/null
+	if [ -f "$cdir/Makefile" ] && make -C "$cdir" -s -j"$(nproc)" CC=clang WERROR=-Werror PG_CONFIG="$PG_BINDIR/pg_config" >"$cdir/build.log" 2>&1 &&
+		! grep -q 'warning:' "$cdir/build.log"; then
+		echo "PASS build: make CC=clang builds warning-free"; passed=$((passed + 1))
+	else
+		cat "$cdir/build.log" >&2; echo "FAIL build: make CC=clang"; failed=$((failed + 1))
+	fi
+	rm -rf "$cdir"
+fi
+
 # 2. pg_regress over sql/ on a throwaway cluster
 if dpkg-query -W -f='${Status}' "postgresql-$PG_MAJOR-cron" 2>/dev/null | grep -q "install ok installed"; then
 	export CX_PRELOAD=pg_cron CX_CRON_DB=cx_regress

@@ -15,6 +15,12 @@ trap 'cx_drop_db "$fresh"; cx_drop_db "$old"; rm -f /tmp/cx_upgrade_$$.*' EXIT
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" cx_metrics.control)
 catalog() { cx_psql -d "$1" -At -f test/catalog.sql; }
 
+# the PGXN metadata names the version the control file installs
+meta=$(sed -n 's/^   "version": "\(.*\)",$/\1/p' META.json)
+meta_p=$(sed -n 's/^         "version": "\(.*\)"$/\1/p' META.json)
+[ "$meta" = "$current" ] && [ "$meta_p" = "$current" ] && echo "PASS upgrade: META.json names version $current" ||
+	echo "FAIL upgrade: META.json names '$meta'/'$meta_p', the control file $current"
+
 cx_fresh_db "$fresh" upgrade
 cx_psql -d "$fresh" -c "CREATE EXTENSION cx_metrics" >/dev/null || { echo "FAIL upgrade: fresh install of $current"; exit 1; }
 catalog "$fresh" >/tmp/cx_upgrade_$$.fresh
