@@ -31,7 +31,8 @@ echo "unit tests: $(grep -c '^PASS' "$log") passed, $(grep -c '^FAIL' "$log") fa
 # PostgreSQL's recorded gcc flags aside)
 if command -v clang >/dev/null; then
 	cdir=$(mktemp -d /tmp/cx_clang.XXXXXX)
-	git ls-files -z --cached --others --exclude-standard 2>/dev/null | tar --null -T - -cf - | tar -C "$cdir" -xf - 2>/dev/null
+	tar -cf - --exclude='*.o' --exclude='*.so' --exclude='*.bc' --exclude=.git --exclude=results --exclude='test/*/bin' . |
+		tar -C "$cdir" -xf -
 	if [ -f "$cdir/Makefile" ] && make -C "$cdir" -s -j"$(nproc)" CC=clang WERROR=-Werror PG_CONFIG="$PG_BINDIR/pg_config" >"$cdir/build.log" 2>&1 &&
 		! grep -q 'warning:' "$cdir/build.log"; then
 		echo "PASS build: make CC=clang builds warning-free"; passed=$((passed + 1))
