@@ -43,7 +43,7 @@ if command -v clang >/dev/null; then
 fi
 
 # 2. pg_regress over sql/ on a throwaway cluster
-if dpkg-query -W -f='${Status}' "postgresql-$PG_MAJOR-cron" 2>/dev/null | grep -q "install ok installed"; then
+if [ -f "$("$PG_BINDIR/pg_config" --pkglibdir)/pg_cron.so" ]; then
 	export CX_PRELOAD=pg_cron CX_CRON_DB=cx_regress
 fi
 cx_cluster_start || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
