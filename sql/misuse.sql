@@ -135,8 +135,22 @@ FROM (VALUES ('v1 interval alpha=0.01 count=1 zeros=0 min_us=86400000000 max_us=
 
 \set VERBOSITY terse
 -- percentile support functions take internal: no SQL value can reach them
-SELECT cx._pct_float8_trans(NULL, 1.0::float8, 0.5::float8);
-SELECT cx._pct_float8_cont_final(NULL);
+-- (the server refuses the call as "function does not exist" or, in older
+-- minor releases, as "cannot accept a value of type internal")
+DO $$
+BEGIN
+	PERFORM cx._pct_float8_trans(NULL, 1.0::float8, 0.5::float8);
+	RAISE EXCEPTION 'cx._pct_float8_trans was reached';
+EXCEPTION WHEN undefined_function OR feature_not_supported THEN
+	RAISE NOTICE 'cx._pct_float8_trans refused';
+END $$;
+DO $$
+BEGIN
+	PERFORM cx._pct_float8_cont_final(NULL);
+	RAISE EXCEPTION 'cx._pct_float8_cont_final was reached';
+EXCEPTION WHEN undefined_function OR feature_not_supported THEN
+	RAISE NOTICE 'cx._pct_float8_cont_final refused';
+END $$;
 
 -- fraction arrays computed per row must be the same on every row, even when
 -- each row's array is built at the same address (only a constant of the
