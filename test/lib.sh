@@ -55,6 +55,14 @@ cx_try_packages() {
 cx_build_install() {
 	local pgc="$PG_BINDIR/pg_config" jobs
 	jobs=$(nproc 2>/dev/null || echo 2)
+	# objects built for another PostgreSQL (another pg_config, or another
+	# minor release's headers) are rebuilt from scratch
+	local stamp="$CX_ROOT/.build/pg_config" want
+	want="$pgc $("$pgc" --version 2>/dev/null) $("$pgc" --includedir-server 2>/dev/null)"
+	if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+		make -C "$CX_ROOT" -s clean PG_CONFIG="$pgc" >/dev/null 2>&1
+		mkdir -p "$CX_ROOT/.build" && printf '%s\n' "$want" >"$stamp"
+	fi
 	# the project's own builds treat every warning as an error
 	make -C "$CX_ROOT" -s -j"$jobs" PG_CONFIG="$pgc" WERROR=-Werror >/tmp/cx_build.$CX_TAG.log 2>&1 \
 		|| { cat /tmp/cx_build.$CX_TAG.log >&2; cx_say "build failed"; return 1; }

@@ -47,6 +47,12 @@ if [ -f "$("$PG_BINDIR/pg_config" --pkglibdir)/pg_cron.so" ]; then
 	export CX_PRELOAD=pg_cron CX_CRON_DB=cx_regress
 fi
 cx_cluster_start || { echo "$passed passed, $((failed + 1)) failed"; exit 1; }
+info=$(cx_psql -d postgres -Atc "SELECT current_setting('server_version') || ' ' || current_setting('debug_assertions')")
+cx_say "server: PostgreSQL ${info% *}, debug_assertions ${info##* }"
+if [ -n "${CX_EXPECT_ASSERTS:-}" ]; then
+	[ "${info##* }" = on ] && { echo "PASS server: assertions are enabled"; passed=$((passed + 1)); } ||
+		{ echo "FAIL server: assertions are not enabled"; failed=$((failed + 1)); }
+fi
 tests=$(ls sql/*.sql 2>/dev/null | sed 's|sql/||; s|\.sql$||' | tr '\n' ' ')
 rm -rf results regression.diffs regression.out
 "$("$PG_BINDIR/pg_config" --pkglibdir)/pgxs/src/test/regress/pg_regress" \
