@@ -62,7 +62,7 @@ $(EXTENSION)--$(EXTVERSION).sql: $(SQL_PARTS) $(EXTENSION).control
 	   for f in $(SQL_PARTS); do echo; echo "-- ---- $$f"; cat $$f; done; } > $@
 
 # The two commands of the README, and the benchmark.
-.PHONY: test test-versions test-cassert test-versions-clean demo bench unit fuzz
+.PHONY: test test-versions bench-versions test-cassert test-versions-clean demo bench unit fuzz
 test:
 	@bash test/run.sh
 
@@ -70,6 +70,10 @@ test:
 # a cached minimal Debian root (as root; VERSIONS="17 18" for some).
 test-versions:
 	@bash test/versions.sh
+
+# make bench in each root of make test-versions (VERSIONS="17 18" for some)
+bench-versions:
+	@CX_BENCH=1 bash test/versions.sh
 
 # The whole suite against PostgreSQL 15 built with assertions from Debian's
 # source package (built once, about 10 minutes, and cached).

@@ -748,16 +748,20 @@ track_log_has_relid(Relation rel)
 
 /*
  * Whether cx.breach_log can be written directly: it still has the columns
- * of the extension, no triggers, no forced row-level security (its owner,
- * whom the extension writes as, bypasses the policies), and only
- * immediately checked indexes on plain columns, so that no code runs.
- * Otherwise rows go through SQL.
+ * of the extension with their types, no triggers, no forced row-level
+ * security (its owner, whom the extension writes as, bypasses the
+ * policies), no check constraints, and only immediately checked indexes on
+ * plain columns, so that no code runs.  Otherwise rows go through SQL.
+ * (NOT NULL constraints are checked by the direct writer as an INSERT
+ * would check them.)
  */
 static bool
 track_log_direct_ok(Relation rel)
 {
 	static const char *const names[CX_LOG_NATTS] = {"id", "tbl", "key", "standard", "started",
 	"due", "finished", "old_status", "new_status", "score", "logged_at", "relid"};
+	Oid			types[CX_LOG_NATTS] = {INT8OID, TEXTOID, TEXTOID, InvalidOid, TIMESTAMPTZOID,
+		TIMESTAMPTZOID, TIMESTAMPTZOID, TEXTOID, TEXTOID, FLOAT8OID, TIMESTAMPTZOID, REGCLASSOID};
 	TupleDesc	td = RelationGetDescr(rel);
 	List	   *indexes;
 	ListCell   *lc;
@@ -767,9 +771,12 @@ track_log_direct_ok(Relation rel)
 	if (!track_log_has_relid(rel) || td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
 		rel->rd_rel->relforcerowsecurity || (td->constr && td->constr->has_generated_stored))
 		return false;
+	types[3] = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("standard"),
+							   ObjectIdGetDatum(RelationGetNamespace(rel)));
 	for (i = 0; i < CX_LOG_NATTS; i++)
 		if (TupleDescAttr(td, i)->attisdropped ||
-			strcmp(NameStr(TupleDescAttr(td, i)->attname), names[i]) != 0)
+			strcmp(NameStr(TupleDescAttr(td, i)->attname), names[i]) != 0 ||
+			TupleDescAttr(td, i)->atttypid != types[i])
 			return false;
 	if (td->constr && td->constr->num_check > 0)
 		return false;
@@ -788,6 +795,25 @@ track_log_direct_ok(Relation rel)
 	}
 	list_free(indexes);
 	return ok;
+}
+
+/*
+ * Refuse a log row with NULL in a column that has a NOT NULL constraint, as
+ * an INSERT would (the same error; the row is not shown).
+ */
+static void
+track_log_check_not_null(Relation rel, const bool *nulls)
+{
+	TupleDesc	td = RelationGetDescr(rel);
+	int			i;
+
+	for (i = 0; i < td->natts; i++)
+		if (nulls[i] && TupleDescAttr(td, i)->attnotnull)
+			ereport(ERROR,
+					(errcode(ERRCODE_NOT_NULL_VIOLATION),
+					 errmsg("null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+							NameStr(TupleDescAttr(td, i)->attname), RelationGetRelationName(rel)),
+					 errtablecol(rel, i + 1)));
 }
 
 /*
@@ -911,6 +937,9 @@ track_log_flush(void)
 				v[10] = TimestampTzGetDatum(le->logged_at);
 				v[11] = ObjectIdGetDatum(le->relid);
 				ExecStoreVirtualTuple(slot);
+				/* NOT NULL constraints someone added, as an INSERT checks them */
+				if (rel->rd_att->constr && rel->rd_att->constr->has_not_null)
+					track_log_check_not_null(rel, nl);
 			}
 			table_multi_insert(rel, slots, n, cid, 0, NULL);
 			for (j = 0; j < n; j++)

@@ -11,6 +11,8 @@
 # version and a total last; exits non-zero on any failure.
 #
 #   VERSIONS="17 18" make test-versions     only some versions
+#   make bench-versions                      make bench in each root instead
+#                                            (its report in $CX_ROOTS/pgN.bench.log)
 #   CX_MIRROR=http://host/debian            another Debian mirror
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -50,7 +52,12 @@ cx_root_mount() {
 		mount -t tmpfs -o mode=1777,size=4g cxshm "$r/dev/shm"
 }
 cx_root_umount() {
-	local r=$1 m
+	local r m p
+	r=$(readlink -f "$1")
+	# whatever still runs inside (a server left by an interrupted run)
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] && kill -9 "${p#/proc/}" 2>/dev/null
+	done
 	for m in dev/shm dev proc; do
 		mountpoint -q "$r/$m" && umount "$r/$m" 2>/dev/null
 		mountpoint -q "$r/$m" && umount -l "$r/$m"
@@ -116,7 +123,18 @@ cx_test_in_root() { # major log
 	git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf - | tar -C "$r/build/cx_metrics" -xf - ||
 		{ echo "FAIL copying the tree into the root" >"$log"; return 1; }
 	cx_root_mount "$r" || { cx_root_umount "$r"; echo "FAIL mounting /proc and /dev in the root" >"$log"; return 1; }
-	trap 'cx_root_umount "$r"' EXIT INT TERM
+	trap 'cx_root_umount "$r"' EXIT
+	trap 'cx_root_umount "$r"; exit 130' INT TERM
+	if [ -n "${CX_BENCH:-}" ]; then
+		cx_in_root "$r" env PG_MAJOR="$v" BENCH_ONLY="${BENCH_ONLY:-}" bash -c 'cd /build/cx_metrics && make bench' \
+			>"$CX_ROOTS/pg$v.bench.log" 2>&1
+		local brc=$?
+		cx_root_umount "$r"
+		trap - EXIT INT TERM
+		echo "PostgreSQL $v: make bench exited $brc"
+		cat "$CX_ROOTS/pg$v.bench.log"
+		return $brc
+	fi
 	cx_in_root "$r" env PG_MAJOR="$v" bash -c 'cd /build/cx_metrics && make test' >"$log" 2>&1
 	local rc=$?
 	# dump and restore between this host's PostgreSQL 15 and the root's major
@@ -133,7 +151,8 @@ cx_test_in_root() { # major log
 # The cross-version dump and restore needs this host's PostgreSQL 15 with
 # the extension installed.
 host_ready=
-case " $VERSIONS " in
+[ -n "${CX_BENCH:-}" ] && VERSIONS_CROSS= || VERSIONS_CROSS=" $VERSIONS "
+case "$VERSIONS_CROSS" in
 *" 17 "* | *" 18 "* | *" 19 "*)
 	if cx_ensure_deps && cx_build_install; then host_ready=1; else
 		cx_say "PostgreSQL 15 on this host is not ready: the cross-version dump and restore is not run"
@@ -168,6 +187,7 @@ for v in $VERSIONS; do
 	log=$CX_ROOTS/pg$v.test.log
 	cx_test_in_root "$v" "$log"
 	rc=$?
+	[ -n "${CX_BENCH:-}" ] && continue
 	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
 	p=0 f=1
 	[ -n "$line" ] && { p=${line%% passed*}; f=${line#*passed, }; f=${f%% failed}; }
@@ -183,6 +203,7 @@ for v in $VERSIONS; do
 	echo "PostgreSQL $v: $p passed, $f failed"
 	total_p=$((total_p + p)) total_f=$((total_f + f))
 done
+[ -n "${CX_BENCH:-}" ] && exit 0
 [ -n "${host_fail:-}" ] && total_f=$((total_f + 1))
 echo "$total_p passed, $total_f failed"
 [ "$total_f" -eq 0 ] && [ "$total_p" -gt 0 ]

@@ -94,6 +94,37 @@ cx_psql -d "$db" -c "DROP INDEX cx.log_lower_key" >/dev/null
 	echo "PASS internals ($ver): every log row has its id, table and key" ||
 	echo "FAIL internals ($ver): log rows without id, table or key"
 
+# 4b. (a row whose key column is NULL is logged without a key) a NOT NULL
+# constraint added to the log stops the direct writer where
+# an INSERT would stop, with the same error; a column of another type sends
+# the writer through SQL
+cx_psql -d "$db" >/dev/null <<'SQL' || echo "FAIL internals ($ver): setup of the keyless table"
+CREATE TABLE nokey (id int, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('nokey', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status', key => 'id');
+ALTER TABLE cx.breach_log ALTER COLUMN key SET NOT NULL;
+SQL
+ins="INSERT INTO nokey VALUES (NULL, now() - interval '30 days', NULL)"
+direct=$(cx_psql -d "$db" -c "$ins" 2>&1 | grep ERROR)
+cx_psql -d "$db" -c "CREATE INDEX log_lower_key ON cx.breach_log ((lower(key)))" >/dev/null
+viaspi=$(cx_psql -d "$db" -c "$ins" 2>&1 | grep ERROR)
+cx_psql -d "$db" -c "DROP INDEX cx.log_lower_key" -c "ALTER TABLE cx.breach_log ALTER COLUMN key DROP NOT NULL" >/dev/null
+case $direct in
+*'null value in column "key" of relation "breach_log" violates not-null constraint'*)
+	[ "$direct" = "$viaspi" ] && echo "PASS internals ($ver): a NOT NULL added to the log stops the direct writer as it stops an INSERT" ||
+		echo "FAIL internals ($ver): NOT NULL: direct '$direct', SQL '$viaspi'" ;;
+*) echo "FAIL internals ($ver): the direct writer ignored a NOT NULL on the log: '$direct'" ;;
+esac
+[ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM nokey")" = 0 ] &&
+	echo "PASS internals ($ver): the refused statement left no row" || echo "FAIL internals ($ver): a refused row was kept"
+cx_psql -d "$db" -c "ALTER TABLE cx.breach_log ALTER COLUMN score TYPE numeric" >/dev/null
+out=$(debug -c "$ins")
+check "a log column of another type sends the writer through SPI" 1 "$(grep -c 'written through SPI' <<<"$out")"
+[ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE relid = 'nokey'::regclass AND key IS NULL AND new_status = 'breached'")" = 1 ] &&
+	echo "PASS internals ($ver): and its row is logged" || echo "FAIL internals ($ver): the row of the retyped log is missing"
+cx_psql -d "$db" -c "ALTER TABLE cx.breach_log ALTER COLUMN score TYPE float8" >/dev/null
+out=$(debug -c "UPDATE nokey SET decided_at = now()")
+check "back to its own type, the log is written directly again" 1 "$(grep -c 'written directly' <<<"$out")"
+
 # 5. parallel percentiles: partial states through the Gather node's shared memory
 par="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
 	SET max_parallel_workers_per_gather = 2; SET parallel_leader_participation = off;"
