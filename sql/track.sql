@@ -417,6 +417,36 @@ SELECT pg_typeof(relid) FROM cx.breach_log LIMIT 1;
 DROP TABLE trk_gone;
 SELECT key, new_status, relid IS NULL AS relid_cleared FROM cx.breach_log WHERE tbl = 'public.trk_gone';
 
+-- rows written while the trigger was off (replica mode) keep the defaults
+-- on_track / infinity; the sweep's window does not see them, a sweep with
+-- since => '-infinity' judges them (and logs their events)
+CREATE TABLE trk_off (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('trk_off', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+SELECT flipped FROM cx.sweep('trk_off');
+SET session_replication_role = replica;
+INSERT INTO trk_off (id, received_at, decided_at) VALUES
+	(1, now() - interval '30 days', NULL),						-- breached
+	(2, now() - interval '30 days', now() - interval '25 days'),	-- met
+	(3, now() - interval '30 days', now() - interval '1 day'),	-- missed
+	(4, now() - interval '1 hour', NULL),						-- on_track
+	(5, NULL, NULL);											-- not started
+RESET session_replication_role;
+SELECT id, cx_status, cx_due FROM trk_off ORDER BY id;
+SELECT flipped FROM cx.sweep('trk_off');
+SELECT flipped FROM cx.sweep('trk_off', since => '-infinity');
+SELECT t.id, t.cx_status, t.cx_status IS NOT DISTINCT FROM
+		CASE WHEN t.received_at IS NULL THEN NULL
+			 WHEN t.decided_at IS NOT NULL THEN CASE WHEN t.decided_at <= t.cx_due THEN 'met' ELSE 'missed' END
+			 WHEN now() > t.cx_due THEN 'breached' ELSE 'on_track' END AS status_ok,
+	   t.cx_due IS NOT DISTINCT FROM CASE WHEN t.received_at IS NOT NULL
+			 THEN cx.due_at(t.received_at, 'within 10 days', 'us_federal') END AS due_ok
+FROM trk_off t ORDER BY id;
+SELECT key, old_status, new_status FROM cx.breach_log WHERE tbl = 'public.trk_off' ORDER BY key;
+-- judged rows are not touched again
+SELECT flipped FROM cx.sweep('trk_off', since => '-infinity');
+SELECT cx.untrack('trk_off');
+DROP TABLE trk_off;
+
 DROP FUNCTION trk_expected;
 DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
 DROP TABLE trk_parted;

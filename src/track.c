@@ -1650,6 +1650,25 @@ track_sweep_table(Oid relid, Oid owner, Oid regowner, bool since_null, Timestamp
 	inst = TextDatumGetCString(q.out[1]);
 	rel = track_qualified_name(relid);
 
+	/*
+	 * A window from the beginning (since => '-infinity', or the first sweep)
+	 * also judges the rows the trigger never saw (written with the trigger
+	 * off): a finite start and the due column's default 'infinity' that
+	 * cx.track gave it, or no due at all; no start (or an infinite one) and
+	 * a status or a due.  No judged row has either, so the sweep of a table
+	 * whose rows were all judged is the same.
+	 */
+	if (TIMESTAMP_IS_NOBEGIN(lo))
+	{
+		const char *s = quote_identifier(started),
+				   *d = quote_identifier(due),
+				   *st = quote_identifier(status);
+
+		win = psprintf("((%1$s) OR (%2$s > '-infinity' AND %2$s < 'infinity' AND (%3$s IS NULL OR %3$s = 'infinity'))"
+					   " OR ((%2$s IS NULL OR %2$s = '-infinity' OR %2$s = 'infinity') AND (%4$s IS NOT NULL OR %3$s IS NOT NULL)))",
+					   win, s, d, st);
+	}
+
 	/* the rows of the window, as the table's owner */
 	memset(&q, 0, sizeof(q));
 	q.role = owner;
