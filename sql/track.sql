@@ -447,6 +447,32 @@ SELECT flipped FROM cx.sweep('trk_off', since => '-infinity');
 SELECT cx.untrack('trk_off');
 DROP TABLE trk_off;
 
+-- a table untracked before it is dropped, and a tracked table dropped with
+-- the foreign table it inherits from, also leave no oid in the log (and the
+-- second no registry row)
+CREATE TABLE trk_gone2 (id int PRIMARY KEY, s timestamptz, f timestamptz, st text);
+SELECT cx.track('trk_gone2', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'id');
+INSERT INTO trk_gone2 VALUES (1, now() - interval '3 days', NULL);
+-- (a dropped column is no dropped table: the registry row and the oid stay)
+ALTER TABLE trk_gone2 ADD COLUMN extra int;
+ALTER TABLE trk_gone2 DROP COLUMN extra;
+SELECT count(*) AS still_tracked FROM cx.tracked WHERE tbl = 'trk_gone2'::regclass;
+SELECT cx.untrack('trk_gone2');
+SELECT relid FROM cx.breach_log WHERE tbl = 'public.trk_gone2';
+DROP TABLE trk_gone2;
+SELECT relid IS NULL AS relid_cleared FROM cx.breach_log WHERE tbl = 'public.trk_gone2';
+CREATE FOREIGN DATA WRAPPER trk_fdw;
+CREATE SERVER trk_srv FOREIGN DATA WRAPPER trk_fdw;
+CREATE FOREIGN TABLE trk_fparent (id int) SERVER trk_srv;
+CREATE TABLE trk_fchild (id int PRIMARY KEY, s timestamptz, f timestamptz, st text) INHERITS (trk_fparent);
+SELECT cx.track('trk_fchild', 'within 1 day', started => 's', finished => 'f', status => 'st', key => 'id');
+INSERT INTO trk_fchild VALUES (1, now() - interval '3 days', NULL);
+DROP SERVER trk_srv CASCADE;
+SELECT count(*) AS registry_rows FROM cx.tracked WHERE tbl::oid NOT IN (SELECT oid FROM pg_class);
+SELECT relid IS NULL AS relid_cleared FROM cx.breach_log WHERE tbl = 'public.trk_fchild';
+DROP FOREIGN DATA WRAPPER trk_fdw;
+EXPLAIN (COSTS OFF) UPDATE cx.breach_log SET relid = NULL WHERE relid::oid IN (1, 2);
+
 DROP FUNCTION trk_expected;
 DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
 DROP TABLE trk_parted;

@@ -748,8 +748,8 @@ track_log_has_relid(Relation rel)
 
 /*
  * Whether cx.breach_log can be written directly: it still has the columns
- * of the extension with their types, no triggers, no forced row-level
- * security (its owner, whom the extension writes as, bypasses the
+ * of the extension with their types (and no type modifier), no triggers,
+ * no rules, no forced row-level security (its owner, whom the extension writes as, bypasses the
  * policies), no check constraints, and only immediately checked indexes on
  * plain columns, so that no code runs.  Otherwise rows go through SQL.
  * (NOT NULL constraints are checked by the direct writer as an INSERT
@@ -769,14 +769,15 @@ track_log_direct_ok(Relation rel)
 	int			i;
 
 	if (!track_log_has_relid(rel) || td->natts != CX_LOG_NATTS || rel->trigdesc != NULL ||
-		rel->rd_rel->relforcerowsecurity || (td->constr && td->constr->has_generated_stored))
+		rel->rd_rules != NULL || rel->rd_rel->relforcerowsecurity ||
+		(td->constr && td->constr->has_generated_stored))
 		return false;
 	types[3] = GetSysCacheOid2(TYPENAMENSP, Anum_pg_type_oid, CStringGetDatum("standard"),
 							   ObjectIdGetDatum(RelationGetNamespace(rel)));
 	for (i = 0; i < CX_LOG_NATTS; i++)
 		if (TupleDescAttr(td, i)->attisdropped ||
 			strcmp(NameStr(TupleDescAttr(td, i)->attname), names[i]) != 0 ||
-			TupleDescAttr(td, i)->atttypid != types[i])
+			TupleDescAttr(td, i)->atttypid != types[i] || TupleDescAttr(td, i)->atttypmod != -1)
 			return false;
 	if (td->constr && td->constr->num_check > 0)
 		return false;

@@ -58,6 +58,8 @@ CREATE TABLE cx.breach_log (
 	-- once the table is dropped
 	relid regclass
 );
+-- the drop of a table clears its rows' relid (see cx._track_dropped)
+CREATE INDEX breach_log_relid ON cx.breach_log (relid);
 -- ids are handed out 100 at a time per session: ordered within a session,
 -- not across sessions (use logged_at for time)
 ALTER SEQUENCE cx.breach_log_id_seq CACHE 100;
@@ -673,26 +675,18 @@ CREATE FUNCTION cx._track_dropped()
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-DECLARE
-	gone oid[];
 BEGIN
-	WITH d AS (
-		DELETE FROM cx.tracked t
-		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
-		RETURNING t.tbl::oid
-	), s AS (
-		DELETE FROM cx.tracked_scores t
-		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
-		RETURNING t.tbl::oid
-	)
-	SELECT array_agg(tbl) INTO gone FROM (SELECT tbl FROM d UNION SELECT tbl FROM s) x;
-	-- the log rows of a dropped table name it by text only: no later table
-	-- that reuses its oid reads them
-	IF gone IS NOT NULL THEN
-		UPDATE cx.breach_log SET relid = NULL WHERE relid::oid = ANY (gone);
-	END IF;
+	DELETE FROM cx.tracked t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
+	DELETE FROM cx.tracked_scores t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
+	-- the log rows of a dropped table (tracked now or before) name it by text
+	-- only: no later table that reuses its oid reads them
+	UPDATE cx.breach_log SET relid = NULL
+	WHERE relid::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
 END
 $$;
+-- every command that drops objects (a table goes with its schema, its type,
+-- its owner, its extension, a foreign table it inherits from, a server ...)
 CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
-	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP TYPE', 'DROP EXTENSION')
 	EXECUTE FUNCTION cx._track_dropped();

@@ -78,8 +78,13 @@ ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard,
 
 -- ---- src/track.sql
 -- The breach log records the table's oid, which decides who may read a row.
+-- Rows are given the table of their name only when that table is tracked
+-- (a table dropped and another made under its name keeps nobody's rows).
 ALTER TABLE cx.breach_log ADD COLUMN relid regclass;
-UPDATE cx.breach_log SET relid = pg_catalog.to_regclass(tbl);
+UPDATE cx.breach_log l SET relid = pg_catalog.to_regclass(l.tbl)
+WHERE pg_catalog.to_regclass(l.tbl) OPERATOR(pg_catalog.=) ANY
+	  (SELECT t.tbl FROM cx.tracked t UNION SELECT s.tbl FROM cx.tracked_scores s);
+CREATE INDEX breach_log_relid ON cx.breach_log (relid);
 
 -- The registries are written only by the extension, as their owner, after
 -- checking that the calling role owns the table; nobody but the installer
@@ -509,27 +514,19 @@ CREATE OR REPLACE FUNCTION cx._track_dropped()
 	LANGUAGE plpgsql SECURITY DEFINER
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-DECLARE
-	gone oid[];
 BEGIN
-	WITH d AS (
-		DELETE FROM cx.tracked t
-		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
-		RETURNING t.tbl::oid
-	), s AS (
-		DELETE FROM cx.tracked_scores t
-		WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass)
-		RETURNING t.tbl::oid
-	)
-	SELECT array_agg(tbl) INTO gone FROM (SELECT tbl FROM d UNION SELECT tbl FROM s) x;
-	-- the log rows of a dropped table name it by text only: no later table
-	-- that reuses its oid reads them
-	IF gone IS NOT NULL THEN
-		UPDATE cx.breach_log SET relid = NULL WHERE relid::oid = ANY (gone);
-	END IF;
+	DELETE FROM cx.tracked t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
+	DELETE FROM cx.tracked_scores t
+	WHERE t.tbl::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
+	-- the log rows of a dropped table (tracked now or before) name it by text
+	-- only: no later table that reuses its oid reads them
+	UPDATE cx.breach_log SET relid = NULL
+	WHERE relid::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
 END
 $$;
 DROP EVENT TRIGGER cx_track_dropped;
+-- every command that drops objects (a table goes with its schema, its type,
+-- its owner, its extension, a foreign table it inherits from, a server ...)
 CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
-	WHEN TAG IN ('DROP TABLE', 'DROP SCHEMA', 'DROP OWNED', 'DROP TYPE', 'DROP EXTENSION')
 	EXECUTE FUNCTION cx._track_dropped();

@@ -124,6 +124,20 @@ check "a log column of another type sends the writer through SPI" 1 "$(grep -c '
 cx_psql -d "$db" -c "ALTER TABLE cx.breach_log ALTER COLUMN score TYPE float8" >/dev/null
 out=$(debug -c "UPDATE nokey SET decided_at = now()")
 check "back to its own type, the log is written directly again" 1 "$(grep -c 'written directly' <<<"$out")"
+# a type modifier (rounding) and a rule on the log send it through SQL too
+cx_psql -d "$db" -c "ALTER TABLE cx.breach_log ALTER COLUMN logged_at TYPE timestamptz(0)" >/dev/null
+out=$(debug -c "INSERT INTO nokey VALUES (NULL, now() - interval '40 days', NULL)")
+check "a log column with a type modifier sends the writer through SPI" 1 "$(grep -c 'written through SPI' <<<"$out")"
+[ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM cx.breach_log WHERE logged_at <> date_trunc('second', logged_at) AND id = (SELECT max(id) FROM cx.breach_log)")" = 0 ] &&
+	echo "PASS internals ($ver): and its rows are rounded as the column says" || echo "FAIL internals ($ver): an unrounded logged_at in a timestamptz(0) column"
+cx_psql -d "$db" -c "ALTER TABLE cx.breach_log ALTER COLUMN logged_at TYPE timestamptz" \
+	-c "CREATE TABLE log_audit (n int)" \
+	-c "CREATE RULE log_audit AS ON INSERT TO cx.breach_log DO ALSO INSERT INTO public.log_audit VALUES (1)" >/dev/null
+out=$(debug -c "INSERT INTO nokey VALUES (NULL, now() - interval '50 days', NULL)")
+check "a rule on the log sends the writer through SPI" 1 "$(grep -c 'written through SPI' <<<"$out")"
+[ "$(cx_psql -d "$db" -Atc "SELECT count(*) FROM log_audit")" = 1 ] &&
+	echo "PASS internals ($ver): and the rule ran" || echo "FAIL internals ($ver): the rule on the log did not run"
+cx_psql -d "$db" -c "DROP RULE log_audit ON cx.breach_log" >/dev/null
 
 # 5. parallel percentiles: partial states through the Gather node's shared memory
 par="SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0; SET min_parallel_table_scan_size = 0;
