@@ -473,6 +473,91 @@ SELECT relid IS NULL AS relid_cleared FROM cx.breach_log WHERE tbl = 'public.trk
 DROP FOREIGN DATA WRAPPER trk_fdw;
 EXPLAIN (COSTS OFF) UPDATE cx.breach_log SET relid = NULL WHERE relid::oid IN (1, 2);
 
+-- cohort verdicts: per month of receipt (in the calendar's time zone) and
+-- per line, as of one instant, against an independent SQL computation
+SET TIME ZONE 'UTC';
+CREATE TABLE trk_coh (id int PRIMARY KEY, line text, received_at timestamptz, decided_at timestamptz, cx_status text);
+SELECT cx.track('trk_coh', '90% within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+-- January: 9 met, 1 missed (met); February: 7 met, 3 missed (missed);
+-- March: 8 met, 1 missed, 1 open past due (at_risk); May: 2 met, 8 open in
+-- time (open); one row received after the instant, one never received
+INSERT INTO trk_coh
+SELECT 100 + g, 'a', timestamptz '2026-01-10 15:00+00', timestamptz '2026-01-10 15:00+00' + CASE WHEN g <= 9 THEN interval '2 days' ELSE interval '30 days' END
+FROM generate_series(1, 10) g
+UNION ALL SELECT 200 + g, 'b', timestamptz '2026-02-10 15:00+00', timestamptz '2026-02-10 15:00+00' + CASE WHEN g <= 7 THEN interval '2 days' ELSE interval '30 days' END
+FROM generate_series(1, 10) g
+UNION ALL SELECT 300 + g, CASE WHEN g % 2 = 0 THEN 'a' ELSE 'b' END, timestamptz '2026-03-10 15:00+00',
+	CASE WHEN g <= 8 THEN timestamptz '2026-03-11 15:00+00' WHEN g = 9 THEN '2026-04-30 15:00+00' END
+FROM generate_series(1, 10) g
+UNION ALL SELECT 500 + g, 'a', timestamptz '2026-05-02 15:00+00', CASE WHEN g <= 2 THEN timestamptz '2026-05-03 15:00+00' END
+FROM generate_series(1, 10) g
+UNION ALL VALUES (900, 'a', timestamptz '2026-05-20 15:00+00', NULL::timestamptz), (901, 'a', NULL, NULL);
+-- a finish after the instant is no finish yet: as of May 6 row 310 is open
+UPDATE trk_coh SET decided_at = '2026-05-10 15:00+00' WHERE id = 310;
+SELECT * FROM cx.cohorts('trk_coh', as_of => '2026-05-06 00:00+00');
+SELECT cohort, grp, rows, met, missed, open, open_breached, verdict
+FROM cx.cohorts('trk_coh', 'quarter', 'line', as_of => '2026-05-06 00:00+00');
+-- the reference: statuses and verdicts in plain SQL, exact shares
+CREATE FUNCTION trk_coh_ref(per text, grouped boolean, as_of timestamptz)
+RETURNS TABLE (cohort date, grp text, rows bigint, met bigint, missed bigint, open bigint, open_breached bigint, verdict text)
+LANGUAGE sql AS $$
+	WITH r AS (
+		SELECT date_trunc(per, received_at AT TIME ZONE 'America/New_York')::date AS cohort,
+			   CASE WHEN grouped THEN line END AS grp,
+			   CASE WHEN decided_at IS NOT NULL AND decided_at <= as_of
+					THEN CASE WHEN decided_at <= cx_due THEN 'met' ELSE 'missed' END
+					WHEN as_of > cx_due THEN 'breached' ELSE 'open' END AS st
+		FROM trk_coh WHERE received_at <= as_of),
+	c AS (
+		SELECT cohort, grp, count(*) AS n, count(*) FILTER (WHERE st = 'met') AS m,
+			   count(*) FILTER (WHERE st = 'missed') AS x, count(*) FILTER (WHERE st IN ('open', 'breached')) AS o,
+			   count(*) FILTER (WHERE st = 'breached') AS b
+		FROM r GROUP BY 1, 2)
+	SELECT cohort, grp, n, m, x, o, b,
+		   CASE WHEN m >= 0.9 * n THEN 'met' WHEN m + o < 0.9 * n THEN 'missed'
+				WHEN m + o - b < 0.9 * n THEN 'at_risk' ELSE 'open' END
+	FROM c
+$$;
+SELECT count(*) AS differences FROM (
+	(SELECT cohort, grp, rows, met, missed, open, open_breached, verdict FROM cx.cohorts('trk_coh', 'month', NULL, '2026-05-06 00:00+00')
+	 EXCEPT SELECT * FROM trk_coh_ref('month', false, '2026-05-06 00:00+00'))
+	UNION ALL
+	(SELECT * FROM trk_coh_ref('month', false, '2026-05-06 00:00+00')
+	 EXCEPT SELECT cohort, grp, rows, met, missed, open, open_breached, verdict FROM cx.cohorts('trk_coh', 'month', NULL, '2026-05-06 00:00+00'))) d;
+-- many instants, periods and groupings of generated rows
+INSERT INTO trk_coh SELECT 1000 + g, 'line ' || g % 3, timestamptz '2026-01-05 12:00+00' + (g % 150) * interval '11 hours',
+	CASE WHEN g % 7 <> 0 THEN timestamptz '2026-01-05 12:00+00' + (g % 150) * interval '11 hours' + (g % 23) * interval '1 day' END
+FROM generate_series(1, 3000) g;
+SELECT count(*) AS differences FROM
+	(VALUES ('week'), ('month'), ('quarter'), ('year')) p(per), (VALUES (false), (true)) g(grouped),
+	generate_series(timestamptz '2026-01-20 00:00+00', '2026-06-01 00:00+00', interval '9 days 5 hours') t(as_of),
+	LATERAL (
+		(SELECT cohort, grp, rows, met, missed, open, open_breached, verdict
+		 FROM cx.cohorts('trk_coh', per, CASE WHEN grouped THEN 'line' END::name, as_of)
+		 EXCEPT SELECT * FROM trk_coh_ref(per, grouped, as_of))
+		UNION ALL
+		(SELECT * FROM trk_coh_ref(per, grouped, as_of)
+		 EXCEPT SELECT cohort, grp, rows, met, missed, open, open_breached, verdict
+		 FROM cx.cohorts('trk_coh', per, CASE WHEN grouped THEN 'line' END::name, as_of))) d;
+SELECT count(DISTINCT verdict) AS verdicts_seen FROM
+	generate_series(timestamptz '2026-01-20 00:00+00', '2026-06-01 00:00+00', interval '9 days 5 hours') t(as_of),
+	LATERAL cx.cohorts('trk_coh', 'week', 'line', as_of);
+-- bad arguments, and a role that may not read the table reads nothing
+SELECT * FROM cx.cohorts('trk_coh', 'fortnight');
+SELECT * FROM cx.cohorts('trk_coh', by => 'nope');
+SELECT * FROM cx.cohorts('trk_coh', as_of => 'infinity');
+SELECT * FROM cx.cohorts('trk_parted');
+SELECT cx._cohort_verdict(10, 9, 2, 0, '90% within 1 day');
+CREATE ROLE trk_coh_reader;
+SET ROLE trk_coh_reader;
+SELECT * FROM cx.cohorts('trk_coh');
+RESET ROLE;
+DROP ROLE trk_coh_reader;
+DROP FUNCTION trk_coh_ref;
+SELECT cx.untrack('trk_coh');
+DROP TABLE trk_coh;
+RESET TIME ZONE;
+
 DROP FUNCTION trk_expected;
 DROP TABLE trk_apps, trk_survey, trk_bad, trk_bad2, trk_bad3 CASCADE;
 DROP TABLE trk_parted;

@@ -157,6 +157,8 @@ PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
 PG_FUNCTION_INFO_V1(cx_track_flush);
 PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
+PG_FUNCTION_INFO_V1(cx_track_status_at);
+PG_FUNCTION_INFO_V1(cx_track_cohort_verdict);
 PG_FUNCTION_INFO_V1(cx_track_sweep);
 PG_FUNCTION_INFO_V1(cx_track_backfill);
 PG_FUNCTION_INFO_V1(cx_registry_add);
@@ -1407,6 +1409,71 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
 				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", fraction),
 				 errhint("Use for example 0.8 to flag rows after 80%% of their allowance.")));
 	PG_RETURN_TIMESTAMPTZ(cxtr_at_risk_time(started, due, fraction));
+}
+
+/*
+ * cx._status_at(started, due, finished, as_of): a row's status at an
+ * instant, by the trigger's own rule (track_core.c), as one "char": 'o'
+ * on_track, 'b' breached, 'm' met, 'x' missed; a finish after as_of is not
+ * yet a finish.  NULL without a finite start or a due.
+ */
+Datum
+cx_track_status_at(PG_FUNCTION_ARGS)
+{
+	TimestampTz started,
+				due,
+				finished = 0,
+				as_of;
+	bool		open;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
+		PG_RETURN_NULL();
+	started = PG_GETARG_TIMESTAMPTZ(0);
+	due = PG_GETARG_TIMESTAMPTZ(1);
+	as_of = PG_GETARG_TIMESTAMPTZ(3);
+	if (TIMESTAMP_NOT_FINITE(started))
+		PG_RETURN_NULL();
+	open = PG_ARGISNULL(2);
+	if (!open)
+	{
+		finished = PG_GETARG_TIMESTAMPTZ(2);
+		open = finished > as_of;
+	}
+	switch (cxtr_status_at(started, due, open, finished, as_of, 1.0))
+	{
+		case CXTR_MET:
+			PG_RETURN_CHAR('m');
+		case CXTR_MISSED:
+			PG_RETURN_CHAR('x');
+		case CXTR_BREACHED:
+			PG_RETURN_CHAR('b');
+		default:
+			PG_RETURN_CHAR('o');
+	}
+}
+
+/*
+ * cx._cohort_verdict(rows, met, open, open_breached, standard): the verdict
+ * on a cohort against the standard's target (track_core.c).
+ */
+Datum
+cx_track_cohort_verdict(PG_FUNCTION_ARGS)
+{
+	int64		rows = PG_GETARG_INT64(0),
+				met = PG_GETARG_INT64(1),
+				open = PG_GETARG_INT64(2),
+				breached = PG_GETARG_INT64(3);
+	cxstd_standard *std = DatumGetStandardP(PG_GETARG_DATUM(4));
+
+	if (rows < 1 || met < 0 || open < 0 || breached < 0 || breached > open || met > rows - open)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("cohort counts do not add up"),
+				 errdetail("rows " INT64_FORMAT ", met " INT64_FORMAT ", open " INT64_FORMAT ", open and breached " INT64_FORMAT ".",
+						   rows, met, open, breached),
+				 errhint("Rows must be at least 1 and hold the met and the open rows; the breached rows are open rows.")));
+	PG_RETURN_TEXT_P(cstring_to_text(cxtr_verdict_name(cxtr_cohort_verdict(rows, met, open, breached,
+																			  std->target_ppm))));
 }
 
 /*

@@ -690,3 +690,68 @@ $$;
 -- its owner, its extension, a foreign table it inherits from, a server ...)
 CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
 	EXECUTE FUNCTION cx._track_dropped();
+
+-- Cohort verdicts: the weekly review of "P% within N" as a promise about the
+-- rows received in a week, month, quarter or year.
+CREATE FUNCTION cx._status_at(started timestamptz, due timestamptz, finished timestamptz, as_of timestamptz)
+	RETURNS "char"
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'cx_track_status_at';
+CREATE FUNCTION cx._cohort_verdict(rows bigint, met bigint, open bigint, open_breached bigint, standard cx.standard)
+	RETURNS text
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'cx_track_cohort_verdict';
+CREATE FUNCTION cx.cohorts(tbl regclass, period text DEFAULT 'month', by name DEFAULT NULL,
+						   as_of timestamptz DEFAULT pg_catalog.now())
+	RETURNS TABLE (cohort date, grp text, rows bigint, met bigint, missed bigint, open bigint,
+				   open_breached bigint, attainment double precision, best double precision,
+				   worst double precision, target double precision, verdict text)
+	LANGUAGE plpgsql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	std cx.standard;
+	c_started name;
+	c_finished name;
+	c_due name;
+	tz text;
+BEGIN
+	IF period IS NULL OR period NOT IN ('week', 'month', 'quarter', 'year') THEN
+		RAISE EXCEPTION 'invalid cohort period "%"', period
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Use week, month, quarter or year.';
+	END IF;
+	IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite instant' USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	SELECT t.standard, t.started, t.finished, t.due, c.time_zone
+	INTO std, c_started, c_finished, c_due, tz
+	FROM cx.tracked t LEFT JOIN cx.calendars c ON c.name = t.calendar
+	WHERE t.tbl = cohorts.tbl;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'table "%" is not tracked', tbl
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run cx.track on the table first.';
+	END IF;
+	IF by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = by
+										AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RAISE EXCEPTION 'column "%" of table % does not exist', by, tbl
+			USING ERRCODE = 'undefined_column', HINT = 'Name a column of the tracked table to group by.';
+	END IF;
+	RETURN QUERY EXECUTE format(
+		'SELECT q.cohort, q.grp, q.n, q.met, q.missed, q.open, q.open_breached,'
+		' CASE WHEN q.met + q.missed > 0 THEN q.met::float8 / (q.met + q.missed) END,'
+		' (q.met + q.open)::float8 / q.n, q.met::float8 / q.n, cx.target($1),'
+		' cx._cohort_verdict(q.n, q.met, q.open, q.open_breached, $1)'
+		' FROM (SELECT s.cohort, s.grp, count(*) AS n,'
+		'  count(*) FILTER (WHERE s.st = ''m'') AS met, count(*) FILTER (WHERE s.st = ''x'') AS missed,'
+		'  count(*) FILTER (WHERE s.st IN (''o'', ''b'')) AS open, count(*) FILTER (WHERE s.st = ''b'') AS open_breached'
+		'  FROM (SELECT date_trunc(%L, timezone($3, r.%I))::date AS cohort, %s AS grp,'
+		'        cx._status_at(r.%I, r.%I, r.%I, $2) AS st'
+		'        FROM %s r WHERE r.%I <= $2) s'
+		'  WHERE s.st IS NOT NULL GROUP BY 1, 2) q ORDER BY 1, 2',
+		period, c_started, CASE WHEN by IS NULL THEN 'NULL::text' ELSE format('r.%I::text', by) END,
+		c_started, c_due, c_finished, tbl, c_started)
+	USING std, as_of, COALESCE(tz, 'UTC');
+END
+$$;
+COMMENT ON FUNCTION cx.cohorts(regclass, text, name, timestamptz) IS
+	'per cohort of received rows (and group): counts, attainment, best and worst still possible, verdict against the standard';

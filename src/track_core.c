@@ -82,6 +82,40 @@ cxtr_status_at(int64_t started, int64_t due, bool finished_null,
 	return CXTR_ON_TRACK;
 }
 
+/* The verdict on a cohort (see track_core.h). */
+cxtr_verdict
+cxtr_cohort_verdict(int64_t rows, int64_t met, int64_t open, int64_t open_breached, int32_t target_ppm)
+{
+	/* share >= target  <=>  count * 1e6 >= target_ppm * rows, in 128 bits */
+	__int128	need = (__int128) target_ppm * rows;
+
+	if ((__int128) met * 1000000 >= need)
+		return CXTR_VERDICT_MET;
+	if ((__int128) (met + open) * 1000000 < need)
+		return CXTR_VERDICT_MISSED;
+	if ((__int128) (met + open - open_breached) * 1000000 < need)
+		return CXTR_VERDICT_AT_RISK;
+	return CXTR_VERDICT_OPEN;
+}
+
+/* The name of a verdict ("met", "missed", "at_risk", "open"). */
+const char *
+cxtr_verdict_name(cxtr_verdict v)
+{
+	switch (v)
+	{
+		case CXTR_VERDICT_MET:
+			return "met";
+		case CXTR_VERDICT_MISSED:
+			return "missed";
+		case CXTR_VERDICT_AT_RISK:
+			return "at_risk";
+		case CXTR_VERDICT_OPEN:
+			break;
+	}
+	return "open";
+}
+
 /* Whether a change from old to new status is an event to log and announce. */
 bool
 cxtr_is_event(cxtr_status old_status, cxtr_status new_status)

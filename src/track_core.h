@@ -45,6 +45,26 @@ extern cxtr_status cxtr_status_at(int64_t started, int64_t due,
 								  bool finished_null, int64_t finished,
 								  int64_t now, double fraction);
 
+/*
+ * The verdict on a cohort of rows against a target share (in parts per
+ * million): met when even if every open row misses the target holds,
+ * missed when even if every open row is met it cannot, at_risk when it
+ * cannot unless open rows already past their due are met after all, open
+ * otherwise.  rows counts met, missed and open rows; open counts
+ * open_breached.  Exact (integer) arithmetic.
+ */
+typedef enum cxtr_verdict
+{
+	CXTR_VERDICT_OPEN = 0,
+	CXTR_VERDICT_MET,
+	CXTR_VERDICT_MISSED,
+	CXTR_VERDICT_AT_RISK
+} cxtr_verdict;
+
+extern cxtr_verdict cxtr_cohort_verdict(int64_t rows, int64_t met, int64_t open,
+										int64_t open_breached, int32_t target_ppm);
+extern const char *cxtr_verdict_name(cxtr_verdict v);
+
 /* Whether a change from old to new status is an event to log and announce. */
 extern bool cxtr_is_event(cxtr_status old_status, cxtr_status new_status);
 

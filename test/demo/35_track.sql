@@ -42,6 +42,16 @@ GROUP BY product_line
 ORDER BY at_risk DESC, product_line;
 
 \echo
+\echo 'Cohort verdicts, the last two quarters: applications received per quarter and product line against 90%'
+\echo '(met / missed: provably, whatever the open items do; at_risk: missed unless overdue items end in time)'
+SELECT cohort AS "received in", grp AS product_line, rows, met, missed, open, open_breached AS "open, overdue",
+       round((100 * attainment)::numeric, 1) AS "met % so far",
+       round((100 * worst)::numeric, 1) AS "worst %", round((100 * best)::numeric, 1) AS "best %", verdict
+FROM cx.cohorts('applications', 'quarter', 'product_line')
+WHERE cohort >= date_trunc('quarter', now() - interval '3 months')::date
+ORDER BY 1, 2;
+
+\echo
 \echo 'Breach log: events logged by the tracking trigger, by kind'
 SELECT coalesce(old_status, '(first status)') AS "from", new_status AS "to", count(*) AS events
 FROM cx.breach_log

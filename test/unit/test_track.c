@@ -73,6 +73,23 @@ main(void)
 	CHECK(!cxtr_is_event(CXTR_NONE, CXTR_ON_TRACK), "on_track not logged");
 	CHECK(!cxtr_is_event(CXTR_BREACHED, CXTR_MET), "met not logged");
 
+	/* cohort verdicts: 10 rows at 90% */
+	CHECK(cxtr_cohort_verdict(10, 9, 0, 0, 900000) == CXTR_VERDICT_MET, "9 of 10 met at 90%%: met");
+	CHECK(cxtr_cohort_verdict(10, 9, 1, 1, 900000) == CXTR_VERDICT_MET, "9 met, 1 open: met whatever the open one does");
+	CHECK(cxtr_cohort_verdict(10, 8, 1, 0, 900000) == CXTR_VERDICT_OPEN, "8 met, 1 open in time, 1 missed: open");
+	CHECK(cxtr_cohort_verdict(10, 8, 1, 1, 900000) == CXTR_VERDICT_AT_RISK, "8 met, 1 open past due: at_risk");
+	CHECK(cxtr_cohort_verdict(10, 7, 1, 0, 900000) == CXTR_VERDICT_MISSED, "7 met, 1 open, 2 missed: missed");
+	CHECK(cxtr_cohort_verdict(10, 0, 10, 0, 900000) == CXTR_VERDICT_OPEN, "all open: open");
+	CHECK(cxtr_cohort_verdict(3, 3, 0, 0, 1000000) == CXTR_VERDICT_MET, "100%% of 3: met");
+	CHECK(cxtr_cohort_verdict(3, 2, 1, 0, 1000000) == CXTR_VERDICT_OPEN, "2 of 3 met, 1 open at 100%%: open");
+	CHECK(cxtr_cohort_verdict(3, 2, 0, 0, 1000000) == CXTR_VERDICT_MISSED, "2 of 3 at 100%%: missed");
+	/* exact at the boundary: 2 of 3 is 666666.67 ppm */
+	CHECK(cxtr_cohort_verdict(3, 2, 0, 0, 666667) == CXTR_VERDICT_MISSED, "2 of 3 below 66.6667%%: missed");
+	CHECK(cxtr_cohort_verdict(3, 2, 0, 0, 666666) == CXTR_VERDICT_MET, "2 of 3 above 66.6666%%: met");
+	CHECK(cxtr_cohort_verdict(INT64_MAX / 2, INT64_MAX / 2, 0, 0, 1000000) == CXTR_VERDICT_MET, "huge counts do not overflow");
+	CHECK(strcmp(cxtr_verdict_name(CXTR_VERDICT_AT_RISK), "at_risk") == 0 &&
+		  strcmp(cxtr_verdict_name(CXTR_VERDICT_OPEN), "open") == 0, "verdict names");
+
 	/* low scores */
 	CHECK(cxtr_low_score(false, false, 0, 6, 6, 0, 10), "6 of 10 at threshold 6 is low");
 	CHECK(!cxtr_low_score(false, false, 0, 7, 6, 0, 10), "7 is not low");
