@@ -279,3 +279,13 @@ bench_row "cx.sweep ($flipped rows flipped and logged)" "$t_sweep" "parallel sca
 track_bar "sweep / parallel sequential scan (count(*))" "$(track_ratio "$t_sweep" "$t_seq")" "<=" 0.05
 track_bar "sweep / the same flips with rows found by a sequential scan" "$(track_ratio "$t_sweep" "$t_seqsweep")" "<=" 0.05
 cx_psql -c "TRUNCATE cx.breach_log" >/dev/null
+
+# cohort verdicts over track_big (24 months x 12 product lines), beside a
+# plain GROUP BY count of the same rows into the same cohorts
+echo "  cohort verdicts of track_big ($track_big rows; median of 5):"
+t_grp=$(bench_ms "SELECT date_trunc('month', timezone('America/New_York', received_at))::date, product_line, count(*)
+FROM track_big WHERE received_at <= now() GROUP BY 1, 2;" 5)
+t_coh=$(bench_ms "SELECT count(*) FROM cx.cohorts('track_big', 'month', 'product_line');" 5)
+bench_row "GROUP BY month, product line: count(*) (reference)" "$t_grp"
+bench_row "cx.cohorts(track_big, month, product_line)" "$t_coh" "GROUP BY count" "$t_grp"
+track_bar "cohort verdicts / GROUP BY count" "$(track_ratio "$t_coh" "$t_grp")" "<=" 2
