@@ -42,13 +42,14 @@ GROUP BY product_line
 ORDER BY at_risk DESC, product_line;
 
 \echo
-\echo 'Cohort verdicts, the last two quarters: applications received per quarter and product line against 90%'
-\echo '(met / missed: provably, whatever the open items do; at_risk: missed unless overdue items end in time)'
+\echo 'Cohort verdicts as of Fri 2026-11-20 17:00 ET, the last two quarters: applications received per quarter'
+\echo 'and product line against 90% (met / missed: provably, whatever the open items do; at_risk: missed'
+\echo 'unless overdue items end in time after all)'
 SELECT cohort AS "received in", grp AS product_line, rows, met, missed, open, open_breached AS "open, overdue",
        round((100 * attainment)::numeric, 1) AS "met % so far",
        round((100 * worst)::numeric, 1) AS "worst %", round((100 * best)::numeric, 1) AS "best %", verdict
-FROM cx.cohorts('applications', 'quarter', 'product_line')
-WHERE cohort >= date_trunc('quarter', now() - interval '3 months')::date
+FROM cx.cohorts('applications', 'quarter', 'product_line', as_of => '2026-11-20 17:00 America/New_York')
+WHERE cohort >= '2026-07-01'
 ORDER BY 1, 2;
 
 \echo
