@@ -751,9 +751,10 @@ track_log_has_relid(Relation rel)
 /*
  * Whether cx.breach_log can be written directly: it still has the columns
  * of the extension with their types (and no type modifier), no triggers,
- * no rules, no forced row-level security (its owner, whom the extension writes as, bypasses the
- * policies), no check constraints, and only immediately checked indexes on
- * plain columns, so that no code runs.  Otherwise rows go through SQL.
+ * no rules, no forced row-level security (its owner, whom the extension
+ * writes as, bypasses the policies), no check constraints, and only
+ * immediately checked indexes on plain columns, so that no code runs.
+ * Otherwise rows go through SQL.
  * (NOT NULL constraints are checked by the direct writer as an INSERT
  * would check them.)
  */
