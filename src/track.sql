@@ -1,10 +1,13 @@
 -- Tracking tables against a service standard: registry, breach log, row
 -- triggers (C), cx.track / cx.untrack, cx.sweep, low-score follow-up.
 
--- Registry of tables tracked against a standard (one row per table).
+-- Registry of tables tracked against a standard: one row per clock of a
+-- table (most tables have one, named default).
 CREATE TABLE cx.tracked (
-	tbl pg_catalog.regclass PRIMARY KEY,
-	standard cx.standard NOT NULL,
+	tbl pg_catalog.regclass NOT NULL,
+	-- the clock's standard; with standard_column, the default for rows
+	-- that have none (NULL: such rows get no status)
+	standard cx.standard,
 	started name NOT NULL,
 	finished name NOT NULL,
 	status name NOT NULL,
@@ -21,9 +24,25 @@ CREATE TABLE cx.tracked (
 	tracked_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	-- cx.sweep's mark: every flip instant before it has been swept (NULL:
 	-- none yet, so the next sweep looks at every open row)
-	swept_to timestamptz
+	swept_to timestamptz,
+	clock name NOT NULL DEFAULT 'default',
+	-- the row's own standard (a cx.standard column), chosen from the lookup
+	-- table by the value of column "by" when there is one
+	standard_column name,
+	standard_added boolean NOT NULL DEFAULT false,
+	lookup pg_catalog.regclass,
+	by name,
+	-- the clock stops while column "paused" (paused since) is set; the
+	-- time it was stopped accumulates in column paused_for
+	paused name,
+	paused_for name,
+	paused_added boolean NOT NULL DEFAULT false,
+	CONSTRAINT tracked_pkey PRIMARY KEY (tbl, clock),
+	CONSTRAINT tracked_standard_given CHECK (standard IS NOT NULL OR standard_column IS NOT NULL),
+	CONSTRAINT tracked_lookup_by CHECK ((lookup IS NULL) = (by IS NULL) AND (lookup IS NULL OR standard_column IS NOT NULL)),
+	CONSTRAINT tracked_paused_for CHECK ((paused IS NULL) = (paused_for IS NULL))
 );
-COMMENT ON TABLE cx.tracked IS 'Tables tracked against a service standard (maintained by cx.track / cx.untrack)';
+COMMENT ON TABLE cx.tracked IS 'Clocks of tables tracked against a service standard (maintained by cx.track / cx.untrack)';
 
 -- Registry of rating columns whose low answers are logged for follow-up.
 CREATE TABLE cx.tracked_scores (
@@ -56,14 +75,16 @@ CREATE TABLE cx.breach_log (
 	-- the table: who may read a row (see the policies below); a regclass,
 	-- so that a dump and restore points it at the restored table, and NULL
 	-- once the table is dropped
-	relid regclass
+	relid regclass,
+	-- the clock of the event (NULL for a low score)
+	clock name
 );
 -- the drop of a table clears its rows' relid (see cx._track_dropped)
 CREATE INDEX breach_log_relid ON cx.breach_log (relid);
 -- ids are handed out 100 at a time per session: ordered within a session,
 -- not across sessions (use logged_at for time)
 ALTER SEQUENCE cx.breach_log_id_seq CACHE 100;
-COMMENT ON TABLE cx.breach_log IS 'Transitions into at_risk, breached, missed, and low scores of tracked tables';
+COMMENT ON TABLE cx.breach_log IS 'Transitions into at_risk, breached, missed, paused and out of paused, and low scores of tracked tables';
 
 SELECT pg_catalog.pg_extension_config_dump('cx.tracked', '');
 SELECT pg_catalog.pg_extension_config_dump('cx.tracked_scores', '');
@@ -77,7 +98,8 @@ SELECT pg_catalog.pg_extension_config_dump('cx.breach_log_id_seq', '');
 -- cx._registry_remove, cx.sweep); the installer may insert rows (for its
 -- own tables: cx._tracked_guard) so that it can restore a dump.
 GRANT SELECT (tbl, standard, started, finished, status, due, key, calendar, at_risk, due_added,
-			  sweep_index, status_default, due_default, tracked_at) ON cx.tracked TO PUBLIC;
+			  sweep_index, status_default, due_default, tracked_at, clock, standard_column,
+			  standard_added, lookup, by, paused, paused_for, paused_added) ON cx.tracked TO PUBLIC;
 GRANT SELECT ON cx.tracked_scores TO PUBLIC;
 GRANT SELECT, INSERT ON cx.tracked, cx.tracked_scores TO @extowner@;
 
@@ -121,10 +143,11 @@ CREATE FUNCTION cx.at_risk_time(started timestamptz, due timestamptz, fraction f
 	AS 'MODULE_PATHNAME', 'cx_track_at_risk_time';
 
 -- Every backend reloads its cached configuration when the registry changes
--- (not when a sweep moves its mark).
+-- (not when a sweep moves its mark), or a lookup table (cx_track_lookup).
 CREATE TRIGGER tracked_changed
 	AFTER INSERT OR UPDATE OF tbl, standard, started, finished, status, due, key, calendar, at_risk,
-		due_added, sweep_index, tracked_at OR DELETE OR TRUNCATE ON cx.tracked
+		due_added, sweep_index, tracked_at, clock, standard_column, lookup, by, paused, paused_for
+		OR DELETE OR TRUNCATE ON cx.tracked
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
 CREATE TRIGGER tracked_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.tracked_scores
 	FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed();
@@ -404,33 +427,17 @@ BEGIN
 END
 $$;
 
--- The body of cx.track.
-CREATE FUNCTION cx._track(tbl regclass, standard cx.standard,
-						  started name, finished name, status name,
-						  calendar text, at_risk float8, key name, due name,
-						  backfill boolean)
+-- Check the arguments of cx.track that are not columns.
+CREATE FUNCTION cx._track_check_args(standard cx.standard, per_row boolean, calendar text, at_risk float8, clock name)
 	RETURNS void
-	LANGUAGE plpgsql
+	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-#variable_conflict use_variable
-DECLARE
-	st regtype;
-	k name;
-	added boolean := false;
-	idx name;
-	missing text[];
 BEGIN
-	PERFORM cx._track_table(tbl);
-	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track.tbl) THEN
-		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
-			MESSAGE = format('table %s is already tracked', tbl),
-			HINT = 'Run cx.untrack on it first to change how it is tracked.';
-	END IF;
-	IF standard IS NULL THEN
+	IF standard IS NULL AND NOT per_row THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
 			MESSAGE = 'standard must not be null',
-			HINT = 'Give a standard such as ''90% within 30 business days''.';
+			HINT = 'Give a standard such as ''90% within 30 business days'', or a standard per row with standard_column or lookup.';
 	END IF;
 	IF at_risk IS NULL OR at_risk = 'NaN' OR at_risk <= 0 OR at_risk > 1 THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -443,26 +450,43 @@ BEGIN
 			MESSAGE = 'calendar must not be null',
 			HINT = 'Use for example ''us_federal''.';
 	END IF;
+	IF clock IS NULL OR clock = '' THEN
+		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
+			MESSAGE = 'clock must not be null or empty',
+			HINT = 'Leave it out for the clock named default, or name the clock, for example ''acknowledge''.';
+	END IF;
 	-- an unknown calendar fails here, before anything is changed
-	PERFORM cx.due_at(now(), standard, calendar);
+	PERFORM cx.due_at(now(), COALESCE(standard, '100% within 1 business days'), calendar);
+END
+$$;
 
-	PERFORM cx._track_column(tbl, started, 'started', ARRAY['timestamptz']::regtype[]);
-	PERFORM cx._track_column(tbl, finished, 'finished', ARRAY['timestamptz']::regtype[]);
-	st := cx._track_column(tbl, status, 'status', NULL);
+-- Check the status column of a clock: text, varchar of 8 or more, or an
+-- enum with every status label (paused too, when the clock can pause).
+CREATE FUNCTION cx._track_status_column(tbl regclass, status name, pausable boolean)
+	RETURNS void
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	st regtype := cx._track_column(tbl, status, 'status', NULL);
+	labels text[] := ARRAY['on_track', 'at_risk', 'breached', 'met', 'missed']
+		|| CASE WHEN pausable THEN ARRAY['paused'] ELSE ARRAY[]::text[] END;
+	missing text[];
+BEGIN
 	IF st NOT IN ('text'::regtype, 'varchar'::regtype) THEN
 		IF NOT EXISTS (SELECT 1 FROM pg_type WHERE oid = st AND typtype = 'e') THEN
 			RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
 				MESSAGE = format('status column "%s" has type %s', status, st),
-				DETAIL = 'The status column must have type text, varchar, or an enum with the labels on_track, at_risk, breached, met, missed.',
+				DETAIL = format('The status column must have type text, varchar, or an enum with the labels %s.', array_to_string(labels, ', ')),
 				HINT = format('Change it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE text.', tbl, status);
 		END IF;
 		SELECT array_agg(l) INTO missing
-		FROM unnest(ARRAY['on_track', 'at_risk', 'breached', 'met', 'missed']) l
+		FROM unnest(labels) l
 		WHERE NOT EXISTS (SELECT 1 FROM pg_enum e WHERE e.enumtypid = st AND e.enumlabel = l);
 		IF missing IS NOT NULL THEN
 			RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
 				MESSAGE = format('enum %s lacks the labels %s', st, array_to_string(missing, ', ')),
-				DETAIL = 'The status enum must have the labels on_track, at_risk, breached, met, missed.',
+				DETAIL = format('The status enum must have the labels %s.', array_to_string(labels, ', ')),
 				HINT = format('Add them with ALTER TYPE %s ADD VALUE.', st);
 		END IF;
 	END IF;
@@ -473,30 +497,207 @@ BEGIN
 			DETAIL = 'Statuses are up to 8 characters long (on_track, breached).',
 			HINT = format('Widen it, for example with ALTER TABLE %s ALTER COLUMN %I TYPE varchar(16).', tbl, status);
 	END IF;
-	k := cx._track_key(tbl, key);
-	IF due IS NULL THEN
+END
+$$;
+
+-- Check a lookup table: an ordinary table that the tracked table's owner
+-- may read, with the column "by" (of the type of the tracked table's
+-- column, under a unique index of its own) and a column standard of type
+-- cx.standard (and optionally a text column calendar, naming calendars).
+CREATE FUNCTION cx._track_lookup(tbl regclass, lookup regclass, by name)
+	RETURNS void
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	c pg_class;
+	kt regtype := cx._track_column(tbl, by, 'by', NULL);
+	cal text;
+BEGIN
+	SELECT * INTO c FROM pg_class WHERE oid = lookup;
+	IF c.relkind NOT IN ('r', 'p') THEN
+		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
+			MESSAGE = format('lookup %s is not a table', lookup),
+			HINT = 'Keep the standards in a table with a column named like the tracked column, and a column standard.';
+	END IF;
+	IF NOT has_table_privilege((SELECT relowner FROM pg_class WHERE oid = tbl), lookup, 'SELECT') THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('the owner of table %s may not read lookup table %s', tbl, lookup),
+			DETAIL = 'The tracking trigger reads the lookup table as the tracked table''s owner.',
+			HINT = format('GRANT SELECT ON %s to the owner.', lookup);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = by AND a.atttypid = kt
+				   AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+			MESSAGE = format('lookup table %s has no column "%s" of type %s', lookup, by, kt),
+			HINT = format('The lookup table keys its standards by a column named like the tracked table''s column "%s".', by);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = 'standard'
+				   AND a.atttypid = 'cx.standard'::regtype AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_column',
+			MESSAGE = format('lookup table %s has no column "standard" of type cx.standard', lookup),
+			HINT = format('Add it with ALTER TABLE %s ADD COLUMN standard cx.standard.', lookup);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = lookup AND i.indisunique AND i.indpred IS NULL
+				   AND i.indexprs IS NULL AND i.indnkeyatts = 1
+				   AND i.indkey[0] = (SELECT a.attnum FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = by)) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_table_definition',
+			MESSAGE = format('column "%s" of lookup table %s has no unique index', by, lookup),
+			DETAIL = 'Each value chooses one standard.',
+			HINT = format('Make it the primary key, or CREATE UNIQUE INDEX ON %s (%I).', lookup, by);
+	END IF;
+	-- every calendar an entry names exists
+	IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = 'calendar'
+			   AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		FOR cal IN EXECUTE format('SELECT DISTINCT l.calendar::text FROM %s l WHERE l.calendar IS NOT NULL', lookup) LOOP
+			PERFORM cx.due_at(now(), '100% within 1 business days', cal);
+		END LOOP;
+	END IF;
+END
+$$;
+
+-- Add a column unless it exists (checking its type when it does); returns
+-- whether it was added.
+CREATE FUNCTION cx._track_add_column(tbl regclass, col name, what text, typ regtype, dflt text)
+	RETURNS boolean
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF col IS NULL THEN
 		RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
-			MESSAGE = 'due column must not be null',
-			HINT = 'Leave it out to use a new column cx_due.';
+			MESSAGE = format('%s column must not be null', what),
+			HINT = 'Leave it out to use a new column.';
 	END IF;
-	IF cardinality(ARRAY(SELECT DISTINCT x FROM unnest(ARRAY[started, finished, status, due]) x)) <> 4 THEN
+	IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = col AND a.attnum > 0 AND NOT a.attisdropped) THEN
+		PERFORM cx._track_column(tbl, col, what, ARRAY[typ]);
+		RETURN false;
+	END IF;
+	EXECUTE format('ALTER TABLE %s ADD COLUMN %I %s%s', tbl, col, typ,
+				   CASE WHEN dflt IS NULL THEN '' ELSE format(' DEFAULT %L::%s', dflt, typ) END);
+	RETURN true;
+END
+$$;
+
+-- Check that the columns a new clock writes are its own: distinct, not
+-- read by it, and neither read nor written by another clock of the table,
+-- whose written columns it does not read either.
+CREATE FUNCTION cx._track_columns_free(tbl regclass, writes name[], reads name[])
+	RETURNS void
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	other_w name[];
+	other_r name[];
+	bad name;
+BEGIN
+	SELECT COALESCE(array_agg(x), '{}') INTO other_w FROM cx.tracked t,
+		unnest(ARRAY[t.status, t.due, t.paused_for] || CASE WHEN t.lookup IS NULL THEN ARRAY[]::name[] ELSE ARRAY[t.standard_column] END) x
+	WHERE t.tbl = _track_columns_free.tbl AND x IS NOT NULL;
+	SELECT COALESCE(array_agg(x), '{}') INTO other_r FROM cx.tracked t,
+		unnest(ARRAY[t.started, t.finished, t.by, t.paused, t.standard_column]) x
+	WHERE t.tbl = _track_columns_free.tbl AND x IS NOT NULL;
+	IF cardinality(ARRAY(SELECT DISTINCT x FROM unnest(writes) x)) <> cardinality(writes)
+	   OR writes && reads THEN
 		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
-			MESSAGE = 'started, finished, status and due must be four different columns',
-			HINT = 'Name a separate column for each.';
+			MESSAGE = format('the columns %s of a clock must be different columns, none of them read by it',
+							 array_to_string(writes, ', ')),
+			HINT = 'Name a separate column for each: status, due, and the standard and paused-time columns it keeps.';
 	END IF;
-	IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = due AND NOT a.attisdropped) THEN
-		PERFORM cx._track_column(tbl, due, 'due', ARRAY['timestamptz']::regtype[]);
-	ELSE
-		EXECUTE format('ALTER TABLE %s ADD COLUMN %I timestamptz', tbl, due);
-		added := true;
+	SELECT x INTO bad FROM unnest(writes) x WHERE x = ANY (other_w || other_r) LIMIT 1;
+	IF bad IS NULL THEN
+		SELECT x INTO bad FROM unnest(reads) x WHERE x = ANY (other_w) LIMIT 1;
+	END IF;
+	IF bad IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = format('column "%s" of table %s is used by another clock', bad, tbl),
+			DETAIL = 'Each clock writes its own status, due, standard and paused-time columns; clocks may share only the columns they read.',
+			HINT = 'Name other columns for this clock (the defaults are cx_<clock>_due and so on).';
+	END IF;
+END
+$$;
+
+-- The body of cx.track.
+CREATE FUNCTION cx._track(tbl regclass, standard cx.standard,
+						  started name, finished name, status name,
+						  calendar text, at_risk float8, key name, due name,
+						  backfill boolean, clock name, standard_column name,
+						  lookup regclass, by name, paused name, paused_for name)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	pfx text := CASE WHEN clock = 'default' THEN 'cx_' ELSE format('cx_%s_', clock) END;
+	k name;
+	added boolean := false;
+	std_added boolean := false;
+	pf_added boolean := false;
+	idx name;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	PERFORM cx._track_check_args(standard, standard_column IS NOT NULL OR lookup IS NOT NULL, calendar, at_risk, clock);
+	IF EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track.tbl AND t.clock = _track.clock) THEN
+		RAISE EXCEPTION USING ERRCODE = 'duplicate_object',
+			MESSAGE = CASE WHEN clock = 'default' THEN format('table %s is already tracked', tbl)
+						   ELSE format('clock %s of table %s is already tracked', clock, tbl) END,
+			HINT = 'Run cx.untrack on it first to change how it is tracked, or name another clock.';
+	END IF;
+	IF (lookup IS NULL) <> (by IS NULL) THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'lookup and by go together',
+			HINT = 'Name the lookup table with lookup => and the tracked table''s column it is keyed by with by =>.';
+	END IF;
+	IF lookup IS NOT NULL THEN
+		PERFORM cx._track_lookup(tbl, lookup, by);
+		standard_column := COALESCE(standard_column, (pfx || 'standard')::name);
+	END IF;
+	due := COALESCE(due, (pfx || 'due')::name);
+	IF paused IS NOT NULL THEN
+		PERFORM cx._track_column(tbl, paused, 'paused', ARRAY['timestamptz']::regtype[]);
+		paused_for := COALESCE(paused_for, (pfx || 'paused')::name);
+	ELSIF paused_for IS NOT NULL THEN
+		RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
+			MESSAGE = 'paused_for needs paused',
+			HINT = 'Name the column that holds the instant a row was paused with paused =>.';
+	END IF;
+	PERFORM cx._track_column(tbl, started, 'started', ARRAY['timestamptz']::regtype[]);
+	PERFORM cx._track_column(tbl, finished, 'finished', ARRAY['timestamptz']::regtype[]);
+	PERFORM cx._track_status_column(tbl, status, paused IS NOT NULL);
+	k := cx._track_key(tbl, key);
+	PERFORM cx._track_columns_free(tbl,
+		ARRAY[status, due] || CASE WHEN lookup IS NULL THEN ARRAY[]::name[] ELSE ARRAY[standard_column] END
+			|| CASE WHEN paused IS NULL THEN ARRAY[]::name[] ELSE ARRAY[paused_for] END,
+		ARRAY[started, finished] || CASE WHEN by IS NULL THEN ARRAY[]::name[] ELSE ARRAY[by] END
+			|| CASE WHEN paused IS NULL THEN ARRAY[]::name[] ELSE ARRAY[paused] END
+			|| CASE WHEN lookup IS NULL AND standard_column IS NOT NULL THEN ARRAY[standard_column] ELSE ARRAY[]::name[] END);
+	added := cx._track_add_column(tbl, due, 'due', 'timestamptz', NULL);
+	IF standard_column IS NOT NULL THEN
+		-- a new column starts with the default standard, so rows are written in place
+		std_added := cx._track_add_column(tbl, standard_column, 'standard', 'cx.standard',
+										  CASE WHEN lookup IS NOT NULL THEN standard::text END);
+	END IF;
+	IF paused IS NOT NULL THEN
+		pf_added := cx._track_add_column(tbl, paused_for, 'paused_for', 'interval', '0');
 	END IF;
 
 	idx := cx._track_index_name(tbl, due);
 	PERFORM cx._registry_add(ROW(tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
 								 cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'),
-								 now(), NULL)::cx.tracked);
+								 now(), NULL, clock, standard_column, std_added, lookup, by, paused, paused_for,
+								 pf_added)::cx.tracked);
 
-	EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track') THEN
+		EXECUTE format('CREATE TRIGGER cx_track BEFORE INSERT OR UPDATE ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_trigger()', tbl);
+	END IF;
+	IF lookup IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = lookup AND tgname = 'cx_track_lookup') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_lookup AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+					   'FOR EACH STATEMENT EXECUTE FUNCTION cx.track_config_changed()', lookup);
+	END IF;
 	PERFORM cx._track_add_flush(tbl);
 	EXECUTE format('CREATE INDEX %I ON %s %s', idx, tbl, cx._track_sweep_index(started, due, at_risk));
 	IF backfill THEN
@@ -511,38 +712,49 @@ CREATE FUNCTION cx.track(tbl regclass, standard cx.standard,
 						 calendar text DEFAULT 'us_federal',
 						 at_risk float8 DEFAULT 0.8,
 						 key name DEFAULT NULL,
-						 due name DEFAULT 'cx_due',
-						 backfill boolean DEFAULT true)
+						 due name DEFAULT NULL,
+						 backfill boolean DEFAULT true,
+						 clock name DEFAULT 'default',
+						 standard_column name DEFAULT NULL,
+						 lookup regclass DEFAULT NULL,
+						 by name DEFAULT NULL,
+						 paused name DEFAULT NULL,
+						 paused_for name DEFAULT NULL)
 	RETURNS void
 	LANGUAGE sql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	SELECT cx._track($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
 $$;
 
--- Stop tracking a table: drop its trigger, sweep index, registry row, and
--- the due column when cx.track added it.
-CREATE FUNCTION cx.untrack(tbl regclass)
+-- The registry rows of a table (one clock, or all), as any role may read
+-- them: without the sweep mark.
+CREATE FUNCTION cx._tracked_rows(tbl regclass, clock name)
+	RETURNS SETOF cx.tracked
+	LANGUAGE sql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+	SELECT ROW(r.tbl, r.standard, r.started, r.finished, r.status, r.due, r.key, r.calendar, r.at_risk,
+			   r.due_added, r.sweep_index, r.status_default, r.due_default, r.tracked_at, NULL, r.clock,
+			   r.standard_column, r.standard_added, r.lookup, r.by, r.paused, r.paused_for,
+			   r.paused_added)::cx.tracked
+	FROM cx.tracked r
+	WHERE r.tbl OPERATOR(pg_catalog.=) $1 AND ($2 IS NULL OR r.clock OPERATOR(pg_catalog.=) $2)
+	ORDER BY r.clock
+$$;
+
+-- Stop one clock of a table: drop its sweep index, registry row, and the
+-- columns cx.track added for it (or the defaults it gave columns); with the
+-- last clock, the trigger too.
+CREATE FUNCTION cx._untrack_clock(tbl regclass, t cx.tracked)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
 	AS $$
-#variable_conflict use_variable
 DECLARE
-	t record;
-	nsp name;
+	nsp name := (SELECT n.nspname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl);
 BEGIN
-	PERFORM cx._track_table(tbl);
-	SELECT r.status, r.due, r.due_added, r.sweep_index, r.status_default, r.due_default INTO t
-	FROM cx.tracked r WHERE r.tbl = untrack.tbl;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
-			MESSAGE = format('table %s is not tracked', tbl),
-			HINT = 'See the tracked tables with SELECT * FROM cx.tracked.';
-	END IF;
-	EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
 	-- the sweep index, if it is still an index of this table
-	SELECT n.nspname INTO nsp FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = tbl;
 	IF EXISTS (SELECT 1 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 			   WHERE i.indrelid = tbl AND c.relname = t.sweep_index) THEN
 		EXECUTE format('DROP INDEX %I.%I', nsp, t.sweep_index);
@@ -552,8 +764,47 @@ BEGIN
 	ELSE
 		PERFORM cx._track_drop_default(tbl, t.due, t.due_default);
 	END IF;
+	IF t.standard_added THEN
+		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.standard_column);
+	END IF;
+	IF t.paused_added THEN
+		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.paused_for);
+	END IF;
 	PERFORM cx._track_drop_default(tbl, t.status, t.status_default);
-	PERFORM cx._registry_remove(tbl, false);
+	PERFORM cx._registry_remove(tbl, false, t.clock);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked r WHERE r.tbl = _untrack_clock.tbl) THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
+	END IF;
+	-- the lookup table's trigger, once no clock of any table uses it
+	IF t.lookup IS NOT NULL AND NOT EXISTS (SELECT 1 FROM cx.tracked r WHERE r.lookup = t.lookup)
+	   AND pg_has_role((SELECT relowner FROM pg_class WHERE oid = t.lookup), 'USAGE') THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_lookup ON %s', t.lookup);
+	END IF;
+END
+$$;
+
+-- Stop tracking a table (one clock of it, or every clock).
+CREATE FUNCTION cx.untrack(tbl regclass, clock name DEFAULT NULL)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	t cx.tracked;
+	n integer := 0;
+BEGIN
+	PERFORM cx._track_table(tbl);
+	FOR t IN SELECT * FROM cx._tracked_rows(tbl, clock) LOOP
+		PERFORM cx._untrack_clock(tbl, t);
+		n := n + 1;
+	END LOOP;
+	IF n = 0 THEN
+		RAISE EXCEPTION USING ERRCODE = 'undefined_object',
+			MESSAGE = CASE WHEN clock IS NULL THEN format('table %s is not tracked', tbl)
+						   ELSE format('clock %s of table %s is not tracked', clock, tbl) END,
+			HINT = 'See the tracked tables and their clocks with SELECT tbl, clock FROM cx.tracked.';
+	END IF;
 	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
@@ -624,7 +875,7 @@ $$;
 
 -- Flip open rows whose at-risk or due instant passed since the last sweep
 -- (or since the given instant; '-infinity' looks at every open row);
--- returns the rows flipped per table.  Each table the caller owns (every
+-- returns the rows flipped per table and clock.  Each table the caller owns (every
 -- table, for a superuser) is swept as its owner, inside a
 -- security-restricted operation with a safe search_path, in a
 -- subtransaction of its own: a table that fails is reported with a warning
@@ -642,7 +893,7 @@ $$;
 -- It keeps the mark when that horizon is unknown (prepared transactions,
 -- track_activities off, not READ COMMITTED).
 CREATE FUNCTION cx.sweep(tbl regclass DEFAULT NULL, since timestamptz DEFAULT NULL)
-	RETURNS TABLE (tracked regclass, flipped bigint)
+	RETURNS TABLE (tracked regclass, flipped bigint, clock name)
 	LANGUAGE C VOLATILE
 	AS 'MODULE_PATHNAME', 'cx_track_sweep';
 
@@ -664,9 +915,9 @@ CREATE FUNCTION cx._registry_add_scores(r cx.tracked_scores)
 	RETURNS void
 	LANGUAGE C VOLATILE STRICT
 	AS 'MODULE_PATHNAME', 'cx_registry_add_scores';
-CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean)
+CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean, clock name DEFAULT NULL)
 	RETURNS boolean
-	LANGUAGE C VOLATILE STRICT
+	LANGUAGE C VOLATILE
 	AS 'MODULE_PATHNAME', 'cx_registry_remove';
 
 -- Forget the registry rows of tracked tables that are dropped.
@@ -684,6 +935,10 @@ BEGIN
 	-- only: no later table that reuses its oid reads them
 	UPDATE cx.breach_log SET relid = NULL
 	WHERE relid::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
+	-- a dropped lookup table: rows keep the standards they were given, new
+	-- rows get the clock's default standard
+	UPDATE cx.tracked t SET lookup = NULL, by = NULL
+	WHERE t.lookup::oid IN (SELECT objid FROM pg_event_trigger_dropped_objects() WHERE classid = 'pg_class'::regclass AND objsubid = 0);
 END
 $$;
 -- every command that drops objects (a table goes with its schema, its type,
@@ -693,7 +948,8 @@ CREATE EVENT TRIGGER cx_track_dropped ON sql_drop
 
 -- Cohort verdicts: the weekly review of "P% within N" as a promise about the
 -- rows received in a week, month, quarter or year.
-CREATE FUNCTION cx._status_at(started timestamptz, due timestamptz, finished timestamptz, as_of timestamptz)
+CREATE FUNCTION cx._status_at(started timestamptz, due timestamptz, finished timestamptz, paused timestamptz,
+							  as_of timestamptz)
 	RETURNS "char"
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'cx_track_status_at';
@@ -701,19 +957,40 @@ CREATE FUNCTION cx._cohort_verdict(rows bigint, met bigint, open bigint, open_br
 	RETURNS text
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'cx_track_cohort_verdict';
+-- The registry row of the clock a cohort review reads: the named one, or
+-- the table's only clock.
+CREATE FUNCTION cx._cohort_clock(tbl regclass, clock name)
+	RETURNS cx.tracked
+	LANGUAGE plpgsql STABLE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+#variable_conflict use_variable
+DECLARE
+	t cx.tracked;
+	n integer;
+BEGIN
+	SELECT count(*) INTO n FROM cx.tracked r WHERE r.tbl = _cohort_clock.tbl AND (clock IS NULL OR r.clock = clock);
+	IF n = 0 THEN
+		RAISE EXCEPTION 'table "%" is not tracked%', tbl, CASE WHEN clock IS NULL THEN '' ELSE format(' by clock %s', clock) END
+			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run cx.track on the table first.';
+	ELSIF n > 1 THEN
+		RAISE EXCEPTION 'table "%" has % clocks', tbl, n
+			USING ERRCODE = 'ambiguous_parameter', HINT = 'Name one with clock => ''...''.';
+	END IF;
+	SELECT * INTO t FROM cx._tracked_rows(tbl, clock);
+	RETURN t;
+END
+$$;
 CREATE FUNCTION cx.cohorts(tbl regclass, period text DEFAULT 'month', by name DEFAULT NULL,
-						   as_of timestamptz DEFAULT pg_catalog.now())
-	RETURNS TABLE (cohort date, grp text, rows bigint, met bigint, missed bigint, open bigint,
+						   as_of timestamptz DEFAULT pg_catalog.now(), clock name DEFAULT NULL)
+	RETURNS TABLE (cohort date, grp text, standard text, rows bigint, met bigint, missed bigint, open bigint,
 				   open_breached bigint, attainment double precision, best double precision,
 				   worst double precision, target double precision, verdict text)
 	LANGUAGE plpgsql STABLE PARALLEL SAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
 DECLARE
-	std cx.standard;
-	c_started name;
-	c_finished name;
-	c_due name;
+	t cx.tracked;
 	tz text;
 BEGIN
 	IF period IS NULL OR period NOT IN ('week', 'month', 'quarter', 'year') THEN
@@ -723,35 +1000,33 @@ BEGIN
 	IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite instant' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	SELECT t.standard, t.started, t.finished, t.due, c.time_zone
-	INTO std, c_started, c_finished, c_due, tz
-	FROM cx.tracked t LEFT JOIN cx.calendars c ON c.name = t.calendar
-	WHERE t.tbl = cohorts.tbl;
-	IF NOT FOUND THEN
-		RAISE EXCEPTION 'table "%" is not tracked', tbl
-			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run cx.track on the table first.';
-	END IF;
+	t := cx._cohort_clock(tbl, clock);
+	tz := (SELECT c.time_zone FROM cx.calendars c WHERE c.name = t.calendar);
 	IF by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = by
 										AND a.attnum > 0 AND NOT a.attisdropped) THEN
 		RAISE EXCEPTION 'column "%" of table % does not exist', by, tbl
 			USING ERRCODE = 'undefined_column', HINT = 'Name a column of the tracked table to group by.';
 	END IF;
+	-- per cohort, group and standard (rows judged by different standards
+	-- are different promises)
 	RETURN QUERY EXECUTE format(
-		'SELECT q.cohort, q.grp, q.n, q.met, q.missed, q.open, q.open_breached,'
+		'SELECT q.cohort, q.grp, q.std::text, q.n, q.met, q.missed, q.open, q.open_breached,'
 		' CASE WHEN q.met + q.missed > 0 THEN q.met::float8 / (q.met + q.missed) END,'
-		' (q.met + q.open)::float8 / q.n, q.met::float8 / q.n, cx.target($1),'
-		' cx._cohort_verdict(q.n, q.met, q.open, q.open_breached, $1)'
-		' FROM (SELECT s.cohort, s.grp, count(*) AS n,'
+		' (q.met + q.open)::float8 / q.n, q.met::float8 / q.n, cx.target(q.std),'
+		' cx._cohort_verdict(q.n, q.met, q.open, q.open_breached, q.std)'
+		' FROM (SELECT s.cohort, s.grp, s.std, count(*) AS n,'
 		'  count(*) FILTER (WHERE s.st = ''m'') AS met, count(*) FILTER (WHERE s.st = ''x'') AS missed,'
-		'  count(*) FILTER (WHERE s.st IN (''o'', ''b'')) AS open, count(*) FILTER (WHERE s.st = ''b'') AS open_breached'
-		'  FROM (SELECT date_trunc(%L, timezone($3, r.%I))::date AS cohort, %s AS grp,'
-		'        cx._status_at(r.%I, r.%I, r.%I, $2) AS st'
+		'  count(*) FILTER (WHERE s.st IN (''o'', ''b'', ''p'')) AS open, count(*) FILTER (WHERE s.st = ''b'') AS open_breached'
+		'  FROM (SELECT date_trunc(%L, timezone($3, r.%I))::date AS cohort, %s AS grp, %s AS std,'
+		'        cx._status_at(r.%I, r.%I, r.%I, %s, $2) AS st'
 		'        FROM %s r WHERE r.%I <= $2) s'
-		'  WHERE s.st IS NOT NULL GROUP BY 1, 2) q ORDER BY 1, 2',
-		period, c_started, CASE WHEN by IS NULL THEN 'NULL::text' ELSE format('r.%I::text', by) END,
-		c_started, c_due, c_finished, tbl, c_started)
-	USING std, as_of, COALESCE(tz, 'UTC');
+		'  WHERE s.st IS NOT NULL AND s.std IS NOT NULL GROUP BY 1, 2, 3) q ORDER BY 1, 2, 3',
+		period, t.started, CASE WHEN by IS NULL THEN 'NULL::text' ELSE format('r.%I::text', by) END,
+		CASE WHEN t.standard_column IS NULL THEN '$1' ELSE format('COALESCE(r.%I, $1)', t.standard_column) END,
+		t.started, t.due, t.finished, CASE WHEN t.paused IS NULL THEN 'NULL::timestamptz' ELSE format('r.%I', t.paused) END,
+		tbl, t.started)
+	USING t.standard, as_of, COALESCE(tz, 'UTC');
 END
 $$;
-COMMENT ON FUNCTION cx.cohorts(regclass, text, name, timestamptz) IS
+COMMENT ON FUNCTION cx.cohorts(regclass, text, name, timestamptz, name) IS
 	'per cohort of received rows (and group): counts, attainment, best and worst still possible, verdict against the standard';

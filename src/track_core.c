@@ -9,7 +9,7 @@
 #include <string.h>
 
 static const char *const cxtr_names[CXTR_NSTATUS] = {
-	NULL, "on_track", "at_risk", "breached", "met", "missed", "low_score"
+	NULL, "on_track", "at_risk", "breached", "met", "missed", "low_score", "paused", "resumed"
 };
 
 /* The name of a status ("on_track", ...); NULL for CXTR_NONE. */
@@ -71,10 +71,12 @@ cxtr_at_risk_time(int64_t started, int64_t due, double fraction)
 /* The status of a row at instant now (see track_core.h). */
 cxtr_status
 cxtr_status_at(int64_t started, int64_t due, bool finished_null,
-			   int64_t finished, int64_t now, double fraction)
+			   int64_t finished, bool paused, int64_t now, double fraction)
 {
 	if (!finished_null)
 		return finished <= due ? CXTR_MET : CXTR_MISSED;
+	if (paused)
+		return CXTR_PAUSED;
 	if (now > due)
 		return CXTR_BREACHED;
 	if (now > cxtr_at_risk_time(started, due, fraction))
@@ -123,7 +125,20 @@ cxtr_is_event(cxtr_status old_status, cxtr_status new_status)
 	if (old_status == new_status)
 		return false;
 	return new_status == CXTR_AT_RISK || new_status == CXTR_BREACHED ||
-		new_status == CXTR_MISSED;
+		new_status == CXTR_MISSED || new_status == CXTR_PAUSED;
+}
+
+/* The stretch of a pause that ends with this write (see track_core.h). */
+bool
+cxtr_pause_span(int64_t started, bool old_finished_null, bool old_paused_null,
+				int64_t old_paused, bool new_paused_null, bool new_finished_null,
+				int64_t new_finished, int64_t now, int64_t *from, int64_t *to)
+{
+	if (!old_finished_null || old_paused_null || (!new_paused_null && new_finished_null))
+		return false;
+	*from = old_paused > started ? old_paused : started;
+	*to = new_finished_null ? now : new_finished;
+	return *to > *from;
 }
 
 /* Whether an answer is a new low score (see track_core.h). */

@@ -22,10 +22,12 @@ typedef enum cxtr_status
 	CXTR_BREACHED,
 	CXTR_MET,
 	CXTR_MISSED,
-	CXTR_LOW_SCORE
+	CXTR_LOW_SCORE,				/* log only: a low score */
+	CXTR_PAUSED,				/* the clock is stopped (waiting on the customer) */
+	CXTR_RESUMED				/* log only: the clock started again */
 } cxtr_status;
 
-#define CXTR_NSTATUS 7
+#define CXTR_NSTATUS 9
 
 /* The name of a status ("on_track", ...); NULL for CXTR_NONE. */
 extern const char *cxtr_status_name(cxtr_status s);
@@ -38,12 +40,28 @@ extern int64_t cxtr_at_risk_time(int64_t started, int64_t due, double fraction);
 
 /*
  * The status of a row at instant now: met / missed once finished (finished
- * at or before due is met), else breached after due, at_risk after the
- * at-risk instant, on_track before.
+ * at or before due is met), else paused while its clock is stopped, else
+ * breached after due, at_risk after the at-risk instant, on_track before.
+ * This is the one definition of a status: the row trigger, the sweep (whose
+ * window is tested against it) and the cohort verdicts all use it.
  */
 extern cxtr_status cxtr_status_at(int64_t started, int64_t due,
 								  bool finished_null, int64_t finished,
-								  int64_t now, double fraction);
+								  bool paused, int64_t now, double fraction);
+
+/*
+ * The stretch of time a pause that ends with this write stopped the clock:
+ * from the later of the pause's start and the row's start, to the finish
+ * when the row finishes with this write (finishing ends a pause), else to
+ * now.  False when the pause does not end with this write (the row was not
+ * paused, was already finished, or stays paused and open) or the stretch
+ * is empty.
+ */
+extern bool cxtr_pause_span(int64_t started, bool old_finished_null,
+							bool old_paused_null, int64_t old_paused,
+							bool new_paused_null, bool new_finished_null,
+							int64_t new_finished, int64_t now,
+							int64_t *from, int64_t *to);
 
 /*
  * The verdict on a cohort of rows against a target share (in parts per
@@ -65,7 +83,12 @@ extern cxtr_verdict cxtr_cohort_verdict(int64_t rows, int64_t met, int64_t open,
 										int64_t open_breached, int32_t target_ppm);
 extern const char *cxtr_verdict_name(cxtr_verdict v);
 
-/* Whether a change from old to new status is an event to log and announce. */
+/*
+ * Whether a change from old to new status is an event to log and announce:
+ * into at_risk, breached, missed or paused.  (Leaving paused is logged as
+ * resumed by the trigger, which then judges the row against the status it
+ * had when it was paused.)
+ */
 extern bool cxtr_is_event(cxtr_status old_status, cxtr_status new_status);
 
 /*

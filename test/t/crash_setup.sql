@@ -96,6 +96,8 @@ FROM (VALUES
 	('name', ARRAY['''cx_status''', '''received_at''', '''''', '''no_such_column''', 'repeat(''n'', 70)', '''tv''', '''r_ext''']),
 	('regclass', ARRAY['''pg_temp.tv''', '''pg_class''', '''cx.calendars''', '''-''', '4294967295::oid']),
 	('regtype[]', ARRAY['''{timestamptz}''', '''{}''', '''{text,integer}''', '''{{timestamptz}}''', '''{NULL}''']),
+	('regtype', ARRAY['''timestamptz''', '''cx.standard''', '''interval''', '''-''']),
+	('name[]', ARRAY['''{cx_status,cx_due}''', '''{}''', '''{NULL}''', '''{received_at,received_at}''', '''{{cx_status}}''']),
 	('boolean', ARRAY['true', 'false']),
 	('oid', ARRAY['''pg_temp.tv''::regclass::oid', '0', '''pg_class''::regclass::oid', '''cx.breach_log''::regclass::oid', '4294967295']),
 	('bytea', ARRAY['''\x''', '''\x00''', '''\x0100000000''', 't.b_ext', 'decode(repeat(''ff'', 100), ''hex'')'])

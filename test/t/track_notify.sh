@@ -35,15 +35,15 @@ SQL
 payloads=$(sed -n 's/^Asynchronous notification "cx_breach" with payload "\(.*\)" received from server process with PID [0-9]*\.$/\1/p' "$out")
 count=$(printf '%s\n' "$payloads" | grep -c .)
 
-# every payload names the table and the log row, nothing of the row; the
+# every payload names the table, the clock and the log row, nothing of the row; the
 # row it names is read from the log
 check_json() { # payload, SQL condition on j and on l, its log row → prints t/f
 	printf '%s\n' "SELECT ($2) FROM (SELECT :'p'::json AS j) s LEFT JOIN cx.breach_log l ON l.id = (s.j->>'id')::bigint;" |
 		cx_psql -d "$db" -At -v p="$1" 2>/dev/null
 }
 first=$(printf '%s\n' "$payloads" | sed -n 1p)
-if [ "$(check_json "$first" "j->>'table' = 'public.apps' AND (SELECT count(*) FROM json_object_keys(j)) = 2 AND l.key = '1' AND l.new_status = 'breached' AND l.tbl = 'public.apps' AND l.relid = 'apps'::regclass AND l.due = cx.due_at('2026-01-05 09:00+00', 'within 10 days', 'us_federal')")" = t ]; then
-	echo "PASS track_notify: breached payload has the table and the log row's id only; the row has key, status, due"
+if [ "$(check_json "$first" "j->>'table' = 'public.apps' AND j->>'clock' = 'default' AND (SELECT count(*) FROM json_object_keys(j)) = 3 AND l.key = '1' AND l.new_status = 'breached' AND l.tbl = 'public.apps' AND l.relid = 'apps'::regclass AND l.clock = 'default' AND l.due = cx.due_at('2026-01-05 09:00+00', 'within 10 days', 'us_federal')")" = t ]; then
+	echo "PASS track_notify: breached payload has the table, the clock and the log row's id only; the row has key, status, due, clock"
 else
 	echo "FAIL track_notify: breached payload: $first"
 fi

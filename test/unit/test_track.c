@@ -51,16 +51,16 @@ main(void)
 	}
 
 	/* every status */
-	CHECK(cxtr_status_at(s, due, true, 0, s + 10 * H, 0.8) == CXTR_ON_TRACK, "open early: on_track");
-	CHECK(cxtr_status_at(s, due, true, 0, s + 80 * H, 0.8) == CXTR_ON_TRACK, "exactly at-risk instant: on_track");
-	CHECK(cxtr_status_at(s, due, true, 0, s + 80 * H + 1, 0.8) == CXTR_AT_RISK, "just after at-risk instant: at_risk");
-	CHECK(cxtr_status_at(s, due, true, 0, due, 0.8) == CXTR_AT_RISK, "exactly due: at_risk");
-	CHECK(cxtr_status_at(s, due, true, 0, due + 1, 0.8) == CXTR_BREACHED, "after due: breached");
-	CHECK(cxtr_status_at(s, due, true, 0, due + 1, 1.0) == CXTR_BREACHED, "fraction 1: breached after due");
-	CHECK(cxtr_status_at(s, due, true, 0, due, 1.0) == CXTR_ON_TRACK, "fraction 1: no at_risk stage");
-	CHECK(cxtr_status_at(s, due, false, due, due + 5 * H, 0.8) == CXTR_MET, "finished at due: met");
-	CHECK(cxtr_status_at(s, due, false, s - H, due + 5 * H, 0.8) == CXTR_MET, "finished before start: met");
-	CHECK(cxtr_status_at(s, due, false, due + 1, s, 0.8) == CXTR_MISSED, "finished after due: missed");
+	CHECK(cxtr_status_at(s, due, true, 0, false, s + 10 * H, 0.8) == CXTR_ON_TRACK, "open early: on_track");
+	CHECK(cxtr_status_at(s, due, true, 0, false, s + 80 * H, 0.8) == CXTR_ON_TRACK, "exactly at-risk instant: on_track");
+	CHECK(cxtr_status_at(s, due, true, 0, false, s + 80 * H + 1, 0.8) == CXTR_AT_RISK, "just after at-risk instant: at_risk");
+	CHECK(cxtr_status_at(s, due, true, 0, false, due, 0.8) == CXTR_AT_RISK, "exactly due: at_risk");
+	CHECK(cxtr_status_at(s, due, true, 0, false, due + 1, 0.8) == CXTR_BREACHED, "after due: breached");
+	CHECK(cxtr_status_at(s, due, true, 0, false, due + 1, 1.0) == CXTR_BREACHED, "fraction 1: breached after due");
+	CHECK(cxtr_status_at(s, due, true, 0, false, due, 1.0) == CXTR_ON_TRACK, "fraction 1: no at_risk stage");
+	CHECK(cxtr_status_at(s, due, false, due, false, due + 5 * H, 0.8) == CXTR_MET, "finished at due: met");
+	CHECK(cxtr_status_at(s, due, false, s - H, false, due + 5 * H, 0.8) == CXTR_MET, "finished before start: met");
+	CHECK(cxtr_status_at(s, due, false, due + 1, false, s, 0.8) == CXTR_MISSED, "finished after due: missed");
 
 	/* logged events */
 	CHECK(cxtr_is_event(CXTR_ON_TRACK, CXTR_AT_RISK), "on_track → at_risk logged");
@@ -89,6 +89,29 @@ main(void)
 	CHECK(cxtr_cohort_verdict(INT64_MAX / 2, INT64_MAX / 2, 0, 0, 1000000) == CXTR_VERDICT_MET, "huge counts do not overflow");
 	CHECK(strcmp(cxtr_verdict_name(CXTR_VERDICT_AT_RISK), "at_risk") == 0 &&
 		  strcmp(cxtr_verdict_name(CXTR_VERDICT_OPEN), "open") == 0, "verdict names");
+
+	/* pauses: paused while open, never breached while paused; finished wins */
+	CHECK(cxtr_status_at(s, due, true, 0, true, due + 1, 0.8) == CXTR_PAUSED, "paused after due: paused, not breached");
+	CHECK(cxtr_status_at(s, due, true, 0, true, s, 0.8) == CXTR_PAUSED, "paused early: paused");
+	CHECK(cxtr_status_at(s, due, false, due + 1, true, due + 2, 0.8) == CXTR_MISSED, "finished while paused: missed");
+	CHECK(cxtr_is_event(CXTR_ON_TRACK, CXTR_PAUSED) && !cxtr_is_event(CXTR_PAUSED, CXTR_PAUSED), "pausing is an event, once");
+	CHECK(cxtr_status_parse("paused", 6) == CXTR_PAUSED && strcmp(cxtr_status_name(CXTR_RESUMED), "resumed") == 0,
+		  "paused and resumed names");
+	{
+		int64_t		from = 0,
+					to = 0;
+
+		CHECK(cxtr_pause_span(s, true, false, s + H, true, true, 0, s + 5 * H, &from, &to) &&
+			  from == s + H && to == s + 5 * H, "resume: from the pause to now");
+		CHECK(cxtr_pause_span(s, true, false, s - H, true, true, 0, s + 5 * H, &from, &to) &&
+			  from == s && to == s + 5 * H, "paused before the start: counted from the start");
+		CHECK(cxtr_pause_span(s, true, false, s + H, false, false, s + 3 * H, s + 5 * H, &from, &to) &&
+			  from == s + H && to == s + 3 * H, "finished while paused: the pause ends at the finish");
+		CHECK(!cxtr_pause_span(s, true, false, s + H, false, true, 0, s + 5 * H, &from, &to), "still paused: no span yet");
+		CHECK(!cxtr_pause_span(s, true, true, 0, true, true, 0, s + 5 * H, &from, &to), "never paused: no span");
+		CHECK(!cxtr_pause_span(s, false, false, s + H, true, false, s + 2 * H, s + 5 * H, &from, &to), "already finished: no span");
+		CHECK(!cxtr_pause_span(s, true, false, s + 6 * H, true, true, 0, s + 5 * H, &from, &to), "pause after now: empty span");
+	}
 
 	/* low scores */
 	CHECK(cxtr_low_score(false, false, 0, 6, 6, 0, 10), "6 of 10 at threshold 6 is low");
