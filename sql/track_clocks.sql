@@ -1,8 +1,8 @@
 -- Tracking as agencies run it: a standard per row (a column, or a lookup
 -- table), clock pauses, several clocks on one table.  Every expectation is
 -- computed independently in SQL from cx.due_at / cx.business_days.
-CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
 
 -- ---- a standard per row, from a lookup table
 CREATE TABLE clk_std (line text PRIMARY KEY, standard cx.standard, calendar text);
@@ -219,3 +219,40 @@ DROP TABLE clk_apps, clk_std, clk_nokey, clk_nostd, clk_intkey, clk_dup, clk_oth
 DROP TYPE clk_state, clk_nopause;
 DELETE FROM cx.calendars WHERE name = 'clk_7day';
 DELETE FROM cx.breach_log;
+
+-- ---- one definition of a status: the sweep's window (SQL) is the set of
+-- open rows whose status by cx.status_at (the trigger's rule) changes
+-- between the window's ends, on generated rows judged at its start
+CREATE TABLE clk_win AS
+SELECT g AS id, s, s + make_interval(mins => ((g * 7919) % 4000) - 200) AS d, NULL::timestamptz AS f
+FROM generate_series(1, 3000) g,
+	 LATERAL (SELECT '2026-01-05 00:00+00'::timestamptz + make_interval(mins => (g * 104729) % 5000) AS s) x;
+ALTER TABLE clk_win ADD COLUMN st text;
+UPDATE clk_win SET st = cx.status_at(s, d, f, '2026-01-06 00:00+00', at_risk => 0.8);
+CREATE FUNCTION clk_window(lo timestamptz, hi timestamptz) RETURNS int[] LANGUAGE plpgsql AS $$
+DECLARE
+	r int[];
+BEGIN
+	EXECUTE format('SELECT array_agg(id ORDER BY id) FROM clk_win WHERE %s', cx._track_sweep_window('s', 'f', 'st', 'd', 0.8))
+		INTO r USING lo, hi;
+	RETURN r;
+END
+$$;
+SELECT cardinality(w) AS in_window,
+	   w = (SELECT array_agg(id ORDER BY id) FROM clk_win
+			WHERE st IN ('on_track', 'at_risk')
+			  AND cx.status_at(s, d, f, '2026-01-07 00:00+00', at_risk => 0.8) <> cx.status_at(s, d, f, '2026-01-06 00:00+00', at_risk => 0.8)) AS same_rows
+FROM clk_window('2026-01-06 00:00+00', '2026-01-07 00:00+00') w;
+-- cx.status_at against the rule written out, at many instants
+SELECT count(*) AS checked,
+	   count(*) FILTER (WHERE cx.status_at(s, d, f2, t, p, 0.8) IS DISTINCT FROM
+			CASE WHEN f2 IS NOT NULL AND f2 <= t THEN CASE WHEN f2 <= d THEN 'met' ELSE 'missed' END
+				 WHEN p IS NOT NULL AND p <= t THEN 'paused'
+				 WHEN t > d THEN 'breached'
+				 WHEN t > cx.at_risk_time(s, d, 0.8) THEN 'at_risk' ELSE 'on_track' END) AS wrong
+FROM clk_win,
+	 LATERAL (SELECT CASE WHEN id % 3 = 0 THEN s + make_interval(mins => id % 3000) END AS f2,
+					 CASE WHEN id % 5 = 0 THEN s + make_interval(mins => id % 700) END AS p) y,
+	 LATERAL (SELECT '2026-01-05 00:00+00'::timestamptz + make_interval(hours => h) AS t FROM generate_series(0, 120, 7) h) z;
+DROP TABLE clk_win;
+DROP FUNCTION clk_window;

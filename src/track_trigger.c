@@ -713,11 +713,10 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
 }
 
 /*
- * cx._status_at(started, due, finished, paused, as_of): a row's status at
- * an instant, by the trigger's own rule (track_core.c), as one "char": 'o'
- * on_track, 'p' paused, 'b' breached, 'm' met, 'x' missed; a finish after
- * as_of is not yet a finish, a pause that starts after it not yet a pause.
- * NULL without a finite start or a due.
+ * cx.status_at(started, due, finished, as_of, paused, at_risk): a row's
+ * status at an instant, by the trigger's own rule (track_core.c): a finish
+ * after as_of is not yet a finish, a pause that starts after it not yet a
+ * pause.  NULL without a finite start or a due.
  */
 Datum
 cx_track_status_at(PG_FUNCTION_ARGS)
@@ -728,12 +727,18 @@ cx_track_status_at(PG_FUNCTION_ARGS)
 				as_of;
 	bool		open,
 				paused;
+	double		at_risk = PG_ARGISNULL(5) ? 1.0 : PG_GETARG_FLOAT8(5);
 
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(4))
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
 		PG_RETURN_NULL();
+	if (isnan(at_risk) || at_risk <= 0 || at_risk > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", at_risk),
+				 errhint("Use the at_risk of the clock (cx.tracked), or 1 for no at-risk stage.")));
 	started = PG_GETARG_TIMESTAMPTZ(0);
 	due = PG_GETARG_TIMESTAMPTZ(1);
-	as_of = PG_GETARG_TIMESTAMPTZ(4);
+	as_of = PG_GETARG_TIMESTAMPTZ(3);
 	if (TIMESTAMP_NOT_FINITE(started))
 		PG_RETURN_NULL();
 	open = PG_ARGISNULL(2);
@@ -742,20 +747,9 @@ cx_track_status_at(PG_FUNCTION_ARGS)
 		finished = PG_GETARG_TIMESTAMPTZ(2);
 		open = finished > as_of;
 	}
-	paused = !PG_ARGISNULL(3) && PG_GETARG_TIMESTAMPTZ(3) <= as_of;
-	switch (cxtr_status_at(started, due, open, finished, paused, as_of, 1.0))
-	{
-		case CXTR_MET:
-			PG_RETURN_CHAR('m');
-		case CXTR_MISSED:
-			PG_RETURN_CHAR('x');
-		case CXTR_BREACHED:
-			PG_RETURN_CHAR('b');
-		case CXTR_PAUSED:
-			PG_RETURN_CHAR('p');
-		default:
-			PG_RETURN_CHAR('o');
-	}
+	paused = !PG_ARGISNULL(4) && PG_GETARG_TIMESTAMPTZ(4) <= as_of;
+	PG_RETURN_TEXT_P(cstring_to_text(cxtr_status_name(cxtr_status_at(started, due, open, finished,
+																	  paused, as_of, at_risk))));
 }
 
 /*

@@ -2,7 +2,7 @@
 -- from the tracked statuses, the weekly overdue review (open items past due,
 -- oldest first) and the breach log.
 -- Every section reads the data as of the demo's instant (the trigger's
--- stored statuses are as of the machine's clock; cx._status_at applies the
+-- stored statuses are as of the machine's clock; cx.status_at applies the
 -- trigger's rule at any instant).
 \set as_of '\'2026-11-20 17:00 America/New_York\'::timestamptz'
 \echo
@@ -22,10 +22,7 @@ SELECT product_line,
        count(*) FILTER (WHERE st = 'at_risk')  AS at_risk,
        count(*) FILTER (WHERE st = 'breached') AS breached
 FROM (SELECT product_line,
-             CASE cx._status_at(received_at, cx_due, decided_at, :as_of)
-                  WHEN 'm' THEN 'met' WHEN 'x' THEN 'missed' WHEN 'b' THEN 'breached'
-                  WHEN 'o' THEN CASE WHEN :as_of > cx.at_risk_time(received_at, cx_due, 0.8) THEN 'at_risk' ELSE 'on_track' END
-             END AS st
+             cx.status_at(received_at, cx_due, decided_at, :as_of, at_risk => 0.8) AS st
       FROM applications WHERE received_at <= :as_of) a
 GROUP BY product_line
 ORDER BY product_line;
@@ -37,7 +34,7 @@ SELECT id, product_line, channel,
        (cx_due AT TIME ZONE 'America/New_York')::date AS due,
        cx.business_days(cx_due, :as_of, 'us_federal') AS "business days overdue"
 FROM applications
-WHERE received_at <= :as_of AND cx._status_at(received_at, cx_due, decided_at, :as_of) = 'b'
+WHERE received_at <= :as_of AND cx.status_at(received_at, cx_due, decided_at, :as_of) = 'breached'
 ORDER BY cx_due, id
 LIMIT 15;
 
@@ -46,8 +43,7 @@ LIMIT 15;
 SELECT product_line, count(*) AS at_risk,
        min(cx_due AT TIME ZONE 'America/New_York')::date AS first_due
 FROM applications
-WHERE received_at <= :as_of AND cx._status_at(received_at, cx_due, decided_at, :as_of) = 'o'
-  AND :as_of > cx.at_risk_time(received_at, cx_due, 0.8)
+WHERE received_at <= :as_of AND cx.status_at(received_at, cx_due, decided_at, :as_of, at_risk => 0.8) = 'at_risk'
   AND cx_due <= cx.add_business_days(:as_of, 5, 'us_federal')
 GROUP BY product_line
 ORDER BY at_risk DESC, product_line;
@@ -56,7 +52,7 @@ ORDER BY at_risk DESC, product_line;
 \echo 'Cohort verdicts, the last two quarters: applications received per quarter'
 \echo 'and product line against 90% (met / missed: provably, whatever the open items do; at_risk: missed'
 \echo 'unless overdue items end in time after all)'
-SELECT cohort AS "received in", grp AS product_line, rows, met, missed, open, open_breached AS "open, overdue",
+SELECT cohort AS "received in", grp AS product_line, standard, rows, met, missed, open, open_breached AS "open, overdue",
        round((100 * attainment)::numeric, 1) AS "met % so far",
        round((100 * worst)::numeric, 1) AS "worst %", round((100 * best)::numeric, 1) AS "best %", verdict
 FROM cx.cohorts('applications', 'quarter', 'product_line', as_of => :as_of)
