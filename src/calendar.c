@@ -75,10 +75,12 @@ static CalEntry *cal_last = NULL;
 static uint64 cal_generation = 1;	/* bumped whenever the cache is rebuilt */
 
 /*
- * The last business-day due time computed: items received the same day
- * (the common case of a tracked insert) share it.
+ * The last business-day due times computed, one per standard amount (a
+ * table tracked under several clocks, or with a standard per row, asks for
+ * a few amounts in turn): items received the same day (the common case of
+ * a tracked insert) share them.
  */
-static struct
+typedef struct CalDueMemo
 {
 	uint64		generation;
 	const CalEntry *entry;
@@ -88,7 +90,12 @@ static struct
 	/* start times in [lo, hi) have that receipt day (lo > hi: unknown) */
 	TimestampTz lo;
 	TimestampTz hi;
-}			cal_due_memo;
+} CalDueMemo;
+
+#define CAL_DUE_MEMOS 4
+static CalDueMemo cal_due_memos[CAL_DUE_MEMOS];
+static int	cal_due_next = 0;	/* the slot a new amount replaces */
+
 static bool cal_stale = false;
 static bool cal_callback_registered = false;
 static Oid	cal_calendars_oid = InvalidOid;
@@ -487,25 +494,39 @@ cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *n
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 	{
-		bool		memo = cal_due_memo.generation == cal_generation &&
-			cal_due_memo.entry == e && cal_due_memo.amount == std->amount;
+		CalDueMemo *m = NULL;
+		bool		memo;
 		int64		rday;
+		int			i;
 
+		for (i = 0; i < CAL_DUE_MEMOS; i++)
+			if (cal_due_memos[i].generation == cal_generation && cal_due_memos[i].entry == e &&
+				cal_due_memos[i].amount == std->amount)
+			{
+				m = &cal_due_memos[i];
+				break;
+			}
+		memo = m != NULL;
 		/* same receipt day as the last item: no calendar arithmetic at all */
-		if (memo && started >= cal_due_memo.lo && started < cal_due_memo.hi)
-			return cal_due_memo.due;
+		if (memo && started >= m->lo && started < m->hi)
+			return m->due;
 		rday = cal_receipt_day(e, started);
-		if (memo && rday == cal_due_memo.receipt_day)
-			return cal_due_memo.due;
+		if (memo && rday == m->receipt_day)
+			return m->due;
 		result = cal_end_of_day(e, cal_due_day(e, started, std->amount));
-		cal_due_memo.generation = cal_generation;
-		cal_due_memo.entry = e;
-		cal_due_memo.receipt_day = rday;
-		cal_due_memo.amount = std->amount;
-		cal_due_memo.due = result;
+		if (m == NULL)
+		{
+			m = &cal_due_memos[cal_due_next];
+			cal_due_next = (cal_due_next + 1) % CAL_DUE_MEMOS;
+		}
+		m->generation = cal_generation;
+		m->entry = e;
+		m->receipt_day = rday;
+		m->amount = std->amount;
+		m->due = result;
 		/* the local day of the receipt, when the receipt day is that day */
-		cal_due_memo.lo = 1;
-		cal_due_memo.hi = 0;
+		m->lo = 1;
+		m->hi = 0;
 		if (e->cutoff < 0 && rday > -POSTGRES_EPOCH_JDATE + 1 && rday < INT_MAX - POSTGRES_EPOCH_JDATE - 1)
 		{
 			TimestampTz lo = cal_end_of_day(e, rday - 1) + 1;
@@ -515,8 +536,8 @@ cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *n
 			if (lo <= started && started < hi &&
 				cal_receipt_day(e, lo) == rday && cal_receipt_day(e, hi - 1) == rday)
 			{
-				cal_due_memo.lo = lo;
-				cal_due_memo.hi = hi;
+				m->lo = lo;
+				m->hi = hi;
 			}
 		}
 		return result;

@@ -61,6 +61,37 @@ VACUUM ANALYZE bench_cycle;
 SQL
 }
 
+# Helpers of the tracking parts (test/bench/5*_track*.sh).
+# Median wall ms of the timed SQL over runs, running the setup SQL untimed before each.
+track_ms() {
+	local setup=$1 timed=$2 runs=${3:-$track_runs} i
+	{
+		for ((i = 0; i < runs; i++)); do
+			echo '\timing off'
+			echo "$setup"
+			echo '\timing on'
+			echo "$timed"
+		done
+	} | "$PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -o /dev/null 2>&1 |
+		sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' | sort -g |
+		awk '{a[NR]=$1} END {if (NR == 0) print "NaN"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'
+}
+
+# a ratio a/b with two decimals
+track_ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+
+# PASS/FAIL-style verdict line for a bar
+track_bar() { # text value op limit
+	if awk -v v="$2" -v l="$4" -v op="$3" 'BEGIN {exit !(op == "<=" ? v <= l : v >= l)}'; then
+		printf '  bar: %-60s %s (%s %s)  met\n' "$1" "$2" "$3" "$4"
+	else
+		printf '  bar: %-60s %s (%s %s)  NOT met\n' "$1" "$2" "$3" "$4"
+	fi
+}
+
+# the median of numbers
+track_median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
 # BENCH_ONLY=name runs only the parts whose file name contains name.
 for part in test/bench/*.sh; do
 	[ -e "$part" ] || continue

@@ -33,3 +33,29 @@ case $out in *first:t*) echo "PASS track_cache: first standard used" ;; *) echo 
 case $out in *retracked:t*) echo "PASS track_cache: another session's re-track seen without reconnecting" ;; *) echo "FAIL track_cache: re-track not seen: $out" ;; esac
 case $out in *'tracked column "decided_at" of table "apps" does not exist'*) echo "PASS track_cache: a renamed tracked column is a clear error at the next write" ;; *) echo "FAIL track_cache: renamed column: $out" ;; esac
 case $out in *untracked:t*) echo "PASS track_cache: another session's untrack seen without reconnecting" ;; *) echo "FAIL track_cache: untrack not seen: $out" ;; esac
+
+# a lookup table changed by another session: the next row of this session
+# gets the new entry, rows already started keep theirs; another session
+# adding a clock is seen too
+cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL track_cache: lookup setup"; exit 1; }
+CREATE TABLE lines (line text PRIMARY KEY, standard cx.standard);
+INSERT INTO lines VALUES ('foia', 'within 10 days');
+CREATE TABLE reqs (id int PRIMARY KEY, line text, received_at timestamptz, acked_at timestamptz, decided_at timestamptz,
+				   cx_status text, ack_status text);
+SELECT cx.track('reqs', NULL, started => 'received_at', finished => 'decided_at', status => 'cx_status',
+				lookup => 'lines', by => 'line');
+SQL
+out=$("$PG_BINDIR/psql" -X -q -At -d "$db" 2>&1 <<SQL
+INSERT INTO reqs VALUES (1, 'foia', '2026-03-02 12:00+00');
+\\! $other -c "UPDATE lines SET standard = 'within 1 hour'" >/dev/null
+INSERT INTO reqs VALUES (2, 'foia', '2026-03-02 12:00+00');
+UPDATE reqs SET decided_at = '2026-03-03 12:00+00' WHERE id = 1;
+SELECT 'lookup:' || string_agg(id || '=' || cx_standard || '/' || (cx_due = cx.due_at(received_at, cx_standard, 'us_federal')), ',' ORDER BY id) FROM reqs;
+\\! $other -c "SELECT cx.track('reqs', 'within 2 days', started => 'received_at', finished => 'acked_at', status => 'ack_status', clock => 'acknowledge', backfill => false)" >/dev/null
+INSERT INTO reqs VALUES (3, 'foia', '2026-03-02 12:00+00');
+SELECT 'clock:' || (ack_status = 'breached' AND cx_acknowledge_due = '2026-03-04 12:00+00') FROM reqs WHERE id = 3;
+SQL
+)
+case $out in *'lookup:1=100% within 10 days/true,2=100% within 1 hour/true'*) echo "PASS track_cache: another session's change of a lookup entry reaches new rows; started rows keep their standard" ;;
+	*) echo "FAIL track_cache: lookup change: $out" ;; esac
+case $out in *clock:t*) echo "PASS track_cache: another session's new clock is judged without reconnecting" ;; *) echo "FAIL track_cache: new clock not seen: $out" ;; esac
