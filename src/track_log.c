@@ -448,7 +448,8 @@ track_log_flush(void)
 	CommandId	cid;
 	int			i,
 				j,
-				n;
+				n,
+				nslots;
 
 	if (log_len == 0)
 		return;
@@ -478,8 +479,10 @@ track_log_flush(void)
 		InitResultRelInfo(rri, rel, 1, NULL, 0);
 		ExecOpenIndices(rri, false);
 		cid = GetCurrentCommandId(true);
-		slots = palloc(CX_LOG_BATCH * sizeof(TupleTableSlot *));
-		for (j = 0; j < CX_LOG_BATCH; j++)
+		/* as many slots as one batch needs (a statement often logs one row) */
+		nslots = Min(CX_LOG_BATCH, log_len);
+		slots = palloc(nslots * sizeof(TupleTableSlot *));
+		for (j = 0; j < nslots; j++)
 			slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
 
 		for (i = 0; i < log_len; i += n)
@@ -537,7 +540,7 @@ track_log_flush(void)
 			MemoryContextSwitchTo(tmp);
 		}
 		elog(DEBUG1, "cx_metrics: %d breach log rows written directly", log_len);
-		for (j = 0; j < CX_LOG_BATCH; j++)
+		for (j = 0; j < nslots; j++)
 			ExecDropSingleTupleTableSlot(slots[j]);
 		ExecCloseIndices(rri);
 		FreeExecutorState(estate);

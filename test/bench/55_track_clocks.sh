@@ -38,9 +38,9 @@ clk_ins() {
 }
 c_one= c_look= c_two= r_look= r_two=
 for ((r = 0; r < clk_rounds; r++)); do
-	a=$(track_ms "TRUNCATE clk_one;" "$(clk_ins clk_one)" 1)
-	b=$(track_ms "TRUNCATE clk_lookup;" "$(clk_ins clk_lookup)" 1)
-	c=$(track_ms "TRUNCATE clk_two;" "$(clk_ins clk_two)" 1)
+	a=$(track_ms "TRUNCATE clk_one; CHECKPOINT;" "$(clk_ins clk_one)" 1)
+	b=$(track_ms "TRUNCATE clk_lookup; CHECKPOINT;" "$(clk_ins clk_lookup)" 1)
+	c=$(track_ms "TRUNCATE clk_two; CHECKPOINT;" "$(clk_ins clk_two)" 1)
 	c_one="$c_one $a" c_look="$c_look $b" c_two="$c_two $c"
 	r_look="$r_look $(track_ratio "$b" "$a")" r_two="$r_two $(track_ratio "$c" "$a")"
 done
