@@ -549,7 +549,8 @@ track_log_flush(void)
 		MemoryContextDelete(tmp);
 	}
 	for (i = 0; i < log_len; i++)
-		track_notify(&log_buf[i]);
+		if (log_buf[i].new_status != CXTR_PAUSED && log_buf[i].new_status != CXTR_RESUMED)
+			track_notify(&log_buf[i]);
 	track_log_clear();
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Concurrency: pgbench with 8 clients inserts, closes, reopens and touches
-# rows of a tracked table while sweeps run beside them, for 10 seconds.
+# rows of a table tracked under two clocks (decide, acknowledge) while
+# sweeps run beside them, for 10 seconds.
 # Rows start just before their at-risk instant, so time alone moves them.
 # A plain audit trigger records every row version in lock order; afterwards
 # the breach log must hold exactly the events of that history (each
@@ -14,19 +15,23 @@ trap 'rm -rf "$dir"; cx_drop_db "$db"' EXIT
 cx_fresh_db "$db" track_concurrency
 cx_psql -d "$db" >/dev/null <<'SQL' || { echo "FAIL track_concurrency: setup"; exit 1; }
 CREATE EXTENSION cx_metrics;
-CREATE TABLE apps (id bigint PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text, touched int DEFAULT 0);
+CREATE TABLE apps (id bigint PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text, touched int DEFAULT 0,
+				   acked_at timestamptz, ack_status text);
 CREATE SEQUENCE audit_seq;
-CREATE TABLE audit (seq bigint, id bigint, status text);
-CREATE INDEX ON audit (id, seq);
+CREATE TABLE audit (seq bigint, id bigint, clock name, status text);
+CREATE INDEX ON audit (id, clock, seq);
 -- every row version, in the order writers of a row held its lock
 -- (cx.sweep runs it as the table's owner under search_path pg_catalog, pg_temp)
 CREATE FUNCTION audit_row() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
-	INSERT INTO audit VALUES (nextval('audit_seq'), NEW.id, NEW.cx_status);
+	INSERT INTO audit VALUES (nextval('audit_seq'), NEW.id, 'default', NEW.cx_status),
+		(nextval('audit_seq'), NEW.id, 'acknowledge', NEW.ack_status);
 	RETURN NULL;
 END $$;
 CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE ON apps FOR EACH ROW EXECUTE FUNCTION audit_row();
 SELECT cx.track('apps', 'within 10 days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+SELECT cx.track('apps', 'within 9 days', started => 'received_at', finished => 'acked_at', status => 'ack_status',
+				clock => 'acknowledge');
 -- 2000 rows: at-risk instants spread over the next 12 seconds, some long overdue
 INSERT INTO apps (id, received_at)
 SELECT i, CASE WHEN i % 4 = 0 THEN now() - interval '11 days' ELSE now() - interval '8 days' + (i % 12) * interval '1 second' END
@@ -45,6 +50,10 @@ cat >"$dir/reopen.sql" <<'SQL'
 \set id random(1, 2000)
 UPDATE apps SET decided_at = NULL WHERE id = :id AND decided_at IS NOT NULL;
 SQL
+cat >"$dir/ack.sql" <<'SQL'
+\set id random(1, 2000)
+UPDATE apps SET acked_at = CASE WHEN acked_at IS NULL THEN now() END WHERE id = :id;
+SQL
 cat >"$dir/touch.sql" <<'SQL'
 \set id random(1, 2000)
 BEGIN;
@@ -57,7 +66,7 @@ SELECT cx.sweep();
 SQL
 
 "$PG_BINDIR/pgbench" -n -c 8 -j 2 -T 10 -d "$db" \
-	-f "$dir/insert.sql@4" -f "$dir/close.sql@3" -f "$dir/reopen.sql@3" -f "$dir/touch.sql@3" -f "$dir/sweep.sql@1" \
+	-f "$dir/insert.sql@4" -f "$dir/close.sql@3" -f "$dir/reopen.sql@3" -f "$dir/touch.sql@3" -f "$dir/ack.sql@3" -f "$dir/sweep.sql@1" \
 	>"$dir/pgbench.log" 2>&1
 code=$?
 tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$dir/pgbench.log")
@@ -73,13 +82,13 @@ cx_psql -d "$db" -Atc "SELECT cx.sweep()" >/dev/null
 result=$(cx_psql -d "$db" -At <<'SQL'
 -- the events of the audited history: changes into at_risk, breached, missed
 WITH h AS (
-	SELECT id, status, lag(status) OVER (PARTITION BY id ORDER BY seq) AS prev FROM audit
+	SELECT id, clock, status, lag(status) OVER (PARTITION BY id, clock ORDER BY seq) AS prev FROM audit
 ), expected AS (
-	SELECT id::text AS key, prev AS old_status, status AS new_status, count(*) AS n
+	SELECT id::text AS key, clock, prev AS old_status, status AS new_status, count(*) AS n
 	FROM h WHERE status IN ('at_risk', 'breached', 'missed') AND status IS DISTINCT FROM prev
-	GROUP BY 1, 2, 3
+	GROUP BY 1, 2, 3, 4
 ), logged AS (
-	SELECT key, old_status, new_status, count(*) AS n FROM cx.breach_log GROUP BY 1, 2, 3
+	SELECT key, clock, old_status, new_status, count(*) AS n FROM cx.breach_log GROUP BY 1, 2, 3, 4
 ), diff AS (
 	(SELECT * FROM expected EXCEPT SELECT * FROM logged)
 	UNION ALL
@@ -88,12 +97,14 @@ WITH h AS (
 SELECT (SELECT count(*) FROM diff) || ' ' || (SELECT sum(n) FROM logged) || ' ' ||
 	   (SELECT count(*) FROM cx.breach_log WHERE old_status IN ('on_track', 'met')) || ' ' ||
 	   (SELECT count(*) FROM apps a WHERE a.cx_status IS DISTINCT FROM
-		   (SELECT status FROM audit WHERE audit.id = a.id ORDER BY seq DESC LIMIT 1));
+		   (SELECT status FROM audit WHERE audit.id = a.id AND audit.clock = 'default' ORDER BY seq DESC LIMIT 1)
+		   OR a.ack_status IS DISTINCT FROM
+		   (SELECT status FROM audit WHERE audit.id = a.id AND audit.clock = 'acknowledge' ORDER BY seq DESC LIMIT 1));
 SQL
 )
 read -r ndiff nlogged nswept nlast <<<"$result"
 if [ "${ndiff:-x}" = 0 ] && [ "${nlogged:-0}" -gt 0 ] && [ "${nlast:-x}" = 0 ]; then
-	echo "PASS track_concurrency: log equals the audited history ($nlogged events, each exactly once)"
+	echo "PASS track_concurrency: log equals the audited history of both clocks ($nlogged events, each exactly once)"
 else
 	echo "FAIL track_concurrency: $ndiff differences between log and history ($nlogged logged), $nlast rows off their last version"
 fi
@@ -108,16 +119,18 @@ fi
 stale=$(cx_psql -d "$db" -At <<'SQL'
 SELECT now() AS t0 \gset
 SELECT cx.sweep();
-SELECT count(*) FROM apps a,
-	LATERAL (SELECT cx.at_risk_time(a.received_at, a.cx_due, 0.8) AS risk) r
-WHERE a.cx_due IS DISTINCT FROM cx.due_at(a.received_at, 'within 10 days', 'us_federal')
-   OR a.cx_status IS DISTINCT FROM CASE
-		WHEN a.decided_at IS NOT NULL THEN CASE WHEN a.decided_at <= a.cx_due THEN 'met' ELSE 'missed' END
-		WHEN now() > a.cx_due THEN 'breached'
+SELECT count(*) FROM (SELECT received_at, decided_at AS fin, cx_status AS st, cx_due AS due, interval '10 days' AS allow FROM apps
+					  UNION ALL
+					  SELECT received_at, acked_at, ack_status, cx_acknowledge_due, interval '9 days' FROM apps) a,
+	LATERAL (SELECT cx.at_risk_time(a.received_at, a.due, 0.8) AS risk) r
+WHERE a.due IS DISTINCT FROM a.received_at + a.allow
+   OR a.st IS DISTINCT FROM CASE
+		WHEN a.fin IS NOT NULL THEN CASE WHEN a.fin <= a.due THEN 'met' ELSE 'missed' END
+		WHEN now() > a.due THEN 'breached'
 		WHEN now() > r.risk THEN 'at_risk'
 		ELSE 'on_track' END
   AND NOT (r.risk BETWEEN :'t0'::timestamptz - interval '1 second' AND clock_timestamp())
-  AND NOT (a.cx_due BETWEEN :'t0'::timestamptz - interval '1 second' AND clock_timestamp());
+  AND NOT (a.due BETWEEN :'t0'::timestamptz - interval '1 second' AND clock_timestamp());
 SQL
 )
 stale=$(printf '%s\n' "$stale" | tail -1)
