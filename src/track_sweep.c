@@ -112,6 +112,17 @@ typedef struct TrackQuery
 	bool		outnull[6];
 } TrackQuery;
 
+/* Append a (non-null) argument to a query of track_query. */
+static void
+track_arg(TrackQuery *q, Oid type, Datum value)
+{
+	Assert(q->nargs < (int) lengthof(q->types));
+	q->types[q->nargs] = type;
+	q->values[q->nargs] = value;
+	q->nulls[q->nargs] = ' ';
+	q->nargs++;
+}
+
 /*
  * Run one query under search_path "pg_catalog, pg_temp", as q->role inside
  * a security-restricted operation when given (as VACUUM and REFRESH
@@ -247,12 +258,8 @@ track_sweep_table(Oid relid, const char *clock, Oid owner, Oid regowner, bool si
 	*flipped = 0;
 	/* one sweep of a table at a time: another one waits here for the mark */
 	q.role = regowner;
-	q.nargs = 2;
-	q.types[0] = OIDOID;
-	q.values[0] = ObjectIdGetDatum(relid);
-	q.types[1] = TEXTOID;
-	q.values[1] = CStringGetTextDatum(clock);
-	q.nulls[0] = q.nulls[1] = ' ';
+	track_arg(&q, OIDOID, ObjectIdGetDatum(relid));
+	track_arg(&q, TEXTOID, CStringGetTextDatum(clock));
 	q.nout = 6;
 	if (track_query(&q, v020 ?
 					"SELECT t.started::pg_catalog.text, t.finished::pg_catalog.text, "
@@ -358,14 +365,9 @@ track_sweep_table(Oid relid, const char *clock, Oid owner, Oid regowner, bool si
 			to = Min(to, first_at);
 		memset(&q, 0, sizeof(q));
 		q.role = regowner;
-		q.nargs = 3;
-		q.types[0] = OIDOID;
-		q.values[0] = ObjectIdGetDatum(relid);
-		q.types[1] = TIMESTAMPTZOID;
-		q.values[1] = TimestampTzGetDatum(to);
-		q.types[2] = TEXTOID;
-		q.values[2] = CStringGetTextDatum(clock);
-		q.nulls[0] = q.nulls[1] = q.nulls[2] = ' ';
+		track_arg(&q, OIDOID, ObjectIdGetDatum(relid));
+		track_arg(&q, TIMESTAMPTZOID, TimestampTzGetDatum(to));
+		track_arg(&q, TEXTOID, CStringGetTextDatum(clock));
 		(void) track_query(&q, v020 ?
 						   "UPDATE cx.tracked t SET swept_to = $2 WHERE t.tbl OPERATOR(pg_catalog.=) $1 "
 						   "AND t.clock OPERATOR(pg_catalog.=) $3::pg_catalog.name" :

@@ -450,10 +450,13 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 				sizeof(TimestampTz), true);
 }
 
-/* Buffer one log entry of a clock. */
-static void
-track_log_event(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, TupleDesc td,
-				const TrackVerdict *v, const TrackCol *fc, cxtr_status old_st, cxtr_status new_st)
+/*
+ * Start a log entry of a row: the table, and the row's key (the text of
+ * column att_key).  Writes the buffer first when it is full.
+ */
+static LogEntry *
+track_log_begin(Relation rel, const TrackConfig *cfg, HeapTuple tup, TupleDesc td,
+				AttrNumber att_key, FmgrInfo *key_out)
 {
 	LogEntry   *le;
 	bool		isnull;
@@ -465,9 +468,19 @@ track_log_event(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, Tu
 	le = track_log_append();
 	le->relid = RelationGetRelid(rel);
 	le->tbl = cfg->relname;
+	d = heap_getattr(tup, att_key, td, &isnull);
+	le->key = isnull ? NULL : track_log_strdup(OutputFunctionCall(key_out, d));
+	return le;
+}
+
+/* Buffer one log entry of a clock. */
+static void
+track_log_event(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, TupleDesc td,
+				const TrackVerdict *v, const TrackCol *fc, cxtr_status old_st, cxtr_status new_st)
+{
+	LogEntry   *le = track_log_begin(rel, cfg, tup, td, c->att_key, &c->key_out);
+
 	le->clock = c->name;
-	d = heap_getattr(tup, c->att_key, td, &isnull);
-	le->key = isnull ? NULL : track_log_strdup(OutputFunctionCall(&c->key_out, d));
 	if (v->std)
 	{
 		le->std = *v->std;
@@ -627,16 +640,8 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 	if (cxtr_low_score(is_update, old_null, old_answer, answer, cfg->threshold,
 					   cfg->scale_lo, cfg->scale_hi))
 	{
-		LogEntry   *le;
+		LogEntry   *le = track_log_begin(rel, cfg, tup, td, cfg->att_skey, &cfg->skey_out);
 
-		track_check_flush_trigger(rel);
-		if (track_log_pending() >= CX_TRACK_FLUSH_ROWS)
-			track_log_flush();
-		le = track_log_append();
-		le->relid = RelationGetRelid(rel);
-		le->tbl = cfg->relname;
-		d = heap_getattr(tup, cfg->att_skey, td, &isnull);
-		le->key = isnull ? NULL : track_log_strdup(OutputFunctionCall(&cfg->skey_out, d));
 		if (cfg->att_at != InvalidAttrNumber)
 		{
 			d = heap_getattr(tup, cfg->att_at, td, &isnull);
