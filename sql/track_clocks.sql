@@ -220,6 +220,63 @@ DROP TYPE clk_state, clk_nopause;
 DELETE FROM cx.calendars WHERE name = 'clk_7day';
 DELETE FROM cx.breach_log;
 
+-- ---- lookups that change behind the tracking's back, or are not the owner's
+CREATE TABLE clk_lk (line text PRIMARY KEY, standard cx.standard, calendar text);
+INSERT INTO clk_lk VALUES ('a', '90% within 5 business days', NULL);
+CREATE TABLE clk_lt (id int PRIMARY KEY, line text, s timestamptz, f timestamptz, st text, p timestamptz);
+SELECT cx.track('clk_lt', 'within 10 days', started => 's', finished => 'f', status => 'st', lookup => 'clk_lk', by => 'line',
+				paused => 'p');
+-- the lookup's standard column retyped: a clear error, never a standard read from other bytes
+ALTER TABLE clk_lk ALTER COLUMN standard TYPE bigint USING 1234567;
+INSERT INTO clk_lt VALUES (1, 'a', '2026-01-05 10:00+00');
+ALTER TABLE clk_lk ALTER COLUMN standard TYPE text USING '90% within 5 business days';
+INSERT INTO clk_lt VALUES (1, 'a', '2026-01-05 10:00+00');
+ALTER TABLE clk_lk ALTER COLUMN standard TYPE cx.standard USING standard::cx.standard;
+ALTER TABLE clk_lk ALTER COLUMN calendar TYPE varchar;
+INSERT INTO clk_lt VALUES (1, 'a', '2026-01-05 10:00+00');
+ALTER TABLE clk_lk ALTER COLUMN calendar TYPE text;
+INSERT INTO clk_lt VALUES (1, 'a', '2026-01-05 10:00+00');
+SELECT id, cx_standard::text FROM clk_lt;
+-- a paused time too large for the due time is an error, not a wrap-around
+UPDATE clk_lt SET cx_paused = make_interval(days => 213503983) WHERE id = 1;
+UPDATE clk_lt SET cx_paused = make_interval(days => 2147483647) WHERE id = 1;
+UPDATE clk_lt SET cx_standard = 'within 4 hours', cx_paused = make_interval(days => 106751992) WHERE id = 1;
+UPDATE clk_lt SET cx_standard = 'within 4 hours', cx_paused = make_interval(days => 213503983) WHERE id = 1;
+-- a lookup table that is itself tracked: its changes reach this session at once
+ALTER TABLE clk_lk ADD COLUMN ls timestamptz, ADD COLUMN lf timestamptz, ADD COLUMN lst text;
+SELECT cx.track('clk_lk', 'within 1 day', started => 'ls', finished => 'lf', status => 'lst');
+INSERT INTO clk_lt VALUES (2, 'a', '2026-01-05 10:00+00');
+UPDATE clk_lk SET standard = '90% within 7 business days' WHERE line = 'a';
+INSERT INTO clk_lt VALUES (3, 'a', '2026-01-05 10:00+00');
+SELECT id, cx_standard::text FROM clk_lt ORDER BY id;
+SELECT cx.untrack('clk_lk');
+-- temporary lookups, and lookups of another role, are refused
+CREATE TABLE clk_o2 (id int PRIMARY KEY, line text, s timestamptz, f timestamptz, st text);
+CREATE TEMP TABLE clk_tmp (line text PRIMARY KEY, standard cx.standard);
+SELECT cx.track('clk_o2', 'within 1 day', started => 's', finished => 'f', status => 'st', lookup => 'pg_temp.clk_tmp', by => 'line', clock => 'tmp');
+CREATE ROLE clk_mallory;
+CREATE TABLE clk_theirs (line text PRIMARY KEY, standard cx.standard, calendar text);
+ALTER TABLE clk_theirs OWNER TO clk_mallory;
+CREATE ROLE clk_bob;
+ALTER TABLE clk_o2 OWNER TO clk_bob;
+GRANT SELECT, TRIGGER ON clk_theirs TO clk_bob;
+SET ROLE clk_bob;
+SELECT cx.track('clk_o2', 'within 1 day', started => 's', finished => 'f', status => 'st', lookup => 'clk_theirs', by => 'line');
+RESET ROLE;
+-- a lookup of a table that became a partition: dropping the lookup still works
+CREATE TABLE clk_pl (id int, line text, s timestamptz, f timestamptz, st text);
+CREATE TABLE clk_plk (line text PRIMARY KEY, standard cx.standard);
+SELECT cx.track('clk_pl', 'within 1 day', started => 's', finished => 'f', status => 'st', lookup => 'clk_plk', by => 'line', key => 'id');
+CREATE TABLE clk_parent (id int, line text, s timestamptz, f timestamptz, st text, cx_due timestamptz, cx_standard cx.standard)
+	PARTITION BY RANGE (id);
+ALTER TABLE clk_parent ATTACH PARTITION clk_pl FOR VALUES FROM (0) TO (100);
+DROP TABLE clk_plk;
+SELECT lookup IS NULL AS lookup_forgotten FROM cx.tracked WHERE tbl = 'clk_pl'::regclass;
+DROP TABLE clk_parent;
+DROP TABLE clk_lt, clk_lk, clk_tmp, clk_theirs, clk_o2;
+DROP ROLE clk_mallory, clk_bob;
+DELETE FROM cx.breach_log;
+
 -- ---- one definition of a status: the sweep's window (SQL) is the set of
 -- open rows whose status by cx.status_at (the trigger's rule) changes
 -- between the window's ends, on generated rows judged at its start

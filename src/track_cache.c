@@ -20,6 +20,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
 #include "utils/hsearch.h"
@@ -61,16 +62,10 @@ track_relcache_callback(Datum arg pg_attribute_unused(), Oid relid)
 		return;
 	all = relid == InvalidOid || relid == track_config_relids[0] ||
 		relid == track_config_relids[1];
-	e = all ? NULL : (TrackEntry *) hash_search(track_cache, &relid, HASH_FIND, NULL);
-	if (e != NULL)
-	{
-		if (e->cfg)
-			e->cfg->valid = false;
-		return;
-	}
+	/* the table itself, and every table that uses it as a lookup */
 	hash_seq_init(&seq, track_cache);
 	while ((e = (TrackEntry *) hash_seq_search(&seq)) != NULL)
-		if (e->cfg && (all || track_config_uses(e->cfg, relid)))
+		if (e->cfg && (all || e->relid == relid || track_config_uses(e->cfg, relid)))
 			e->cfg->valid = false;
 }
 
@@ -291,6 +286,37 @@ track_lookup_entry(TrackClock *c, Datum value)
 }
 
 /*
+ * Check that a lookup table may be read for a tracked table: an ordinary
+ * (or partitioned) permanent table whose owner's privileges the tracked
+ * table's owner has, so that no code of another role (its policies, its
+ * column types) runs as the tracked table's owner.
+ */
+static void
+track_lookup_check(Relation rel, Oid lookup, const char *lname)
+{
+	HeapTuple	ctup = SearchSysCache1(RELOID, ObjectIdGetDatum(lookup));
+	Form_pg_class lc;
+
+	if (!HeapTupleIsValid(ctup))
+		elog(ERROR, "cache lookup failed for relation %u", lookup);
+	lc = (Form_pg_class) GETSTRUCT(ctup);
+	if ((lc->relkind != RELKIND_RELATION && lc->relkind != RELKIND_PARTITIONED_TABLE) ||
+		lc->relpersistence == RELPERSISTENCE_TEMP)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("lookup \"%s\" of tracked table \"%s\" is not a permanent table", lname,
+						RelationGetRelationName(rel)),
+				 errhint("Run cx.untrack and cx.track on the table with a permanent lookup table.")));
+	if (!has_privs_of_role(rel->rd_rel->relowner, lc->relowner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("the owner of tracked table \"%s\" does not have the privileges of the owner of lookup table \"%s\"",
+						RelationGetRelationName(rel), lname),
+				 errhint("Keep the lookup table in the tracked table's owner's hands.")));
+	ReleaseSysCache(ctup);
+}
+
+/*
  * Read a clock's lookup table (its key column named like the tracked
  * table's lookup column, a standard column and, optionally, a calendar
  * column) as the tracked table's owner, inside a security-restricted
@@ -298,7 +324,8 @@ track_lookup_entry(TrackClock *c, Datum value)
  * are left out; two entries for one value are an error.
  */
 static void
-track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by, MemoryContext cxt)
+track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by, Oid std_type,
+				  MemoryContext cxt)
 {
 	Oid			key_type = TupleDescAttr(RelationGetDescr(rel), att_by - 1)->atttypid;
 	char	   *lname = get_rel_name(c->lookup);
@@ -318,6 +345,7 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 				 errmsg("lookup table %u of tracked table \"%s\" does not exist", c->lookup,
 						RelationGetRelationName(rel)),
 				 errhint("Run cx.untrack and cx.track on the table again.")));
+	track_lookup_check(rel, c->lookup, lname);
 	lk = get_attnum(c->lookup, by);
 	if (lk == InvalidAttrNumber || get_atttype(c->lookup, lk) != key_type)
 		ereport(ERROR,
@@ -325,7 +353,19 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 				 errmsg("lookup table \"%s\" has no column \"%s\" of the type of the tracked table's column",
 						lname, by),
 				 errhint("Run cx.untrack and cx.track on the table again.")));
-	has_cal = get_attnum(c->lookup, "calendar") != InvalidAttrNumber;
+	lk = get_attnum(c->lookup, "standard");
+	if (lk == InvalidAttrNumber || get_atttype(c->lookup, lk) != std_type)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("lookup table \"%s\" has no column \"standard\" of type cx.standard", lname),
+				 errhint("Give the column back its type, or run cx.untrack on the table.")));
+	lk = get_attnum(c->lookup, "calendar");
+	has_cal = lk != InvalidAttrNumber;
+	if (has_cal && get_atttype(c->lookup, lk) != TEXTOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"calendar\" of lookup table \"%s\" is not of type text", lname),
+				 errhint("Give the column type text, or run cx.untrack on the table.")));
 
 	GetUserIdAndSecContext(&save_userid, &save_sec);
 	SetUserIdAndSecContext(rel->rd_rel->relowner, save_sec | SECURITY_LOCAL_USERID_CHANGE |
@@ -334,7 +374,7 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 		elog(ERROR, "SPI_connect failed: %d", ret);
 	level = cx_pin_search_path();
 	ret = SPI_execute(psprintf("SELECT l.%s, l.standard, %s FROM %s l WHERE l.%s IS NOT NULL",
-							   quote_identifier(by), has_cal ? "l.calendar::pg_catalog.text" : "NULL::pg_catalog.text",
+							   quote_identifier(by), has_cal ? "l.calendar" : "NULL::pg_catalog.text",
 							   quote_qualified_identifier(get_namespace_name(get_rel_namespace(c->lookup)), lname),
 							   quote_identifier(by)),
 					  true, 0);
@@ -356,9 +396,17 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 		memcpy(e->key, k, len);
 		e->key[len] = '\0';
 		e->keylen = len;
+		if (SPI_gettypeid(td, 2) != std_type || SPI_gettypeid(td, 3) != TEXTOID)
+			elog(ERROR, "lookup table \"%s\" changed while it was read", lname);
 		d = SPI_getbinval(tup, td, 2, &e->std_null);
 		if (!e->std_null)
+		{
 			memcpy(&e->std, DatumGetPointer(d), sizeof(cxstd_standard));
+			if (cxstd_validate(&e->std) != CXSTD_OK)
+				ereport(ERROR,
+						(errcode(ERRCODE_DATA_CORRUPTED),
+						 errmsg("lookup table \"%s\" holds an invalid standard for %s \"%s\"", lname, by, e->key)));
+		}
 		e->calendar = spi_text(tup, td, 3);
 		e->calendar_len = e->calendar ? strlen(e->calendar) : 0;
 	}
@@ -485,7 +533,7 @@ track_load_clock(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, T
 		c->by_text = by_type == TEXTOID || by_type == VARCHAROID;
 		track_output(rel, att_by, &c->by_out, cfg->cxt);
 		if (OidIsValid(c->lookup))
-			track_load_lookup(rel, c, by, att_by, cfg->cxt);
+			track_load_lookup(rel, c, by, att_by, SPI_gettypeid(td, 2), cfg->cxt);
 	}
 }
 

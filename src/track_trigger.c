@@ -281,8 +281,9 @@ track_due(TimestampTz started, const cxstd_standard *std, const Interval *paused
 	due = cx_calendar_due_at(started, std, cal, cal_len);
 	if (paused == NULL)
 		return due;
-	extra = paused->time + (paused->day + (int64) paused->month * DAYS_PER_MONTH) * USECS_PER_DAY;
-	if (extra > 0 && (pg_add_s64_overflow(due, extra, &due) || !IS_VALID_TIMESTAMP(due)))
+	if (pg_mul_s64_overflow((int64) paused->day + (int64) paused->month * DAYS_PER_MONTH, USECS_PER_DAY, &extra) ||
+		pg_add_s64_overflow(extra, paused->time, &extra) ||
+		(extra > 0 && (pg_add_s64_overflow(due, extra, &due) || !IS_VALID_TIMESTAMP(due))))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range"),

@@ -203,7 +203,10 @@ BEGIN
 			MESSAGE = format('cannot change the table of a registry row of %s', OLD.tbl),
 			HINT = 'Run cx.untrack on the table, then cx.track on the other one.';
 	END IF;
-	PERFORM cx._track_table(NEW.tbl);
+	-- (updates come from the extension: the sweep mark, a dropped lookup)
+	IF TG_OP = 'INSERT' THEN
+		PERFORM cx._track_table(NEW.tbl);
+	END IF;
 	IF TG_TABLE_NAME = 'tracked' THEN
 		IF NEW.swept_to > statement_timestamp() THEN
 			RAISE EXCEPTION USING ERRCODE = 'invalid_parameter_value',
@@ -385,10 +388,17 @@ DECLARE
 	cal text;
 BEGIN
 	SELECT * INTO c FROM pg_class WHERE oid = lookup;
-	IF c.relkind NOT IN ('r', 'p') THEN
+	IF c.relkind NOT IN ('r', 'p') OR c.relpersistence = 't' THEN
 		RAISE EXCEPTION USING ERRCODE = 'wrong_object_type',
-			MESSAGE = format('lookup %s is not a table', lookup),
+			MESSAGE = format('lookup %s is not a permanent table', lookup),
 			HINT = 'Keep the standards in a table with a column named like the tracked column, and a column standard.';
+	END IF;
+	-- nothing of another role (its policies, its types) runs as the owner
+	IF NOT pg_has_role((SELECT relowner FROM pg_class WHERE oid = tbl), c.relowner, 'USAGE') THEN
+		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+			MESSAGE = format('the owner of table %s does not have the privileges of the owner of lookup table %s', tbl, lookup),
+			DETAIL = 'The tracking trigger reads the lookup table as the tracked table''s owner.',
+			HINT = 'Keep the lookup table in the tracked table''s owner''s hands.';
 	END IF;
 	IF NOT has_table_privilege((SELECT relowner FROM pg_class WHERE oid = tbl), lookup, 'SELECT') THEN
 		RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
@@ -419,7 +429,13 @@ BEGIN
 	-- every calendar an entry names exists
 	IF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = 'calendar'
 			   AND a.attnum > 0 AND NOT a.attisdropped) THEN
-		FOR cal IN EXECUTE format('SELECT DISTINCT l.calendar::text FROM %s l WHERE l.calendar IS NOT NULL', lookup) LOOP
+		IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = lookup AND a.attname = 'calendar'
+					   AND a.atttypid = 'text'::regtype) THEN
+			RAISE EXCEPTION USING ERRCODE = 'datatype_mismatch',
+				MESSAGE = format('column "calendar" of lookup table %s is not of type text', lookup),
+				HINT = 'It names a calendar of cx.calendars for the entry''s rows.';
+		END IF;
+		FOR cal IN EXECUTE format('SELECT DISTINCT l.calendar FROM %s l WHERE l.calendar IS NOT NULL', lookup) LOOP
 			PERFORM cx.due_at(now(), '100% within 1 business days', cal);
 		END LOOP;
 	END IF;
