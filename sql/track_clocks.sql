@@ -3,6 +3,7 @@
 -- computed independently in SQL from cx.due_at / cx.business_days.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS cx_metrics;
+\set SHOW_CONTEXT never
 
 -- ---- a standard per row, from a lookup table
 CREATE TABLE clk_std (line text PRIMARY KEY, standard cx.standard, calendar text);
