@@ -59,7 +59,10 @@ UPDATE apps SET decided_at = received_at + interval '90 days' WHERE id IN (9, 12
 INSERT INTO apps VALUES (1001, '2025-06-02 10:00+00', NULL);
 UPDATE claims SET closed = opened + interval '30 days' WHERE id IN (4, 8);
 INSERT INTO claims VALUES (1001, '2025-06-02 10:00+00', '2025-06-04 10:00+00');
-INSERT INTO survey VALUES (1001, 2);"
+INSERT INTO survey VALUES (1001, 2);
+UPDATE reqs SET decided_at = received_at + interval '30 days' WHERE id IN (15, 25);
+UPDATE lines SET standard = '90% within 15 business days' WHERE line = 'claims';
+INSERT INTO reqs (id, line, received_at) VALUES (1001, 'foia', '2025-06-02 10:00+00'), (1002, 'claims', '2025-06-02 10:00+00');"
 
 cx_psql "${h[@]}" -d postgres -c "CREATE DATABASE src" >/dev/null &&
 	cx_psql "${h[@]}" -d src -f test/cross/fixture.sql >"$out/fixture.log" 2>&1 ||

@@ -41,3 +41,20 @@ UPDATE apps SET decided_at = received_at + interval '60 days' WHERE id % 10 = 0 
 CREATE TABLE survey (id int PRIMARY KEY, nps int);
 SELECT cx.track_scores('survey', answer => 'nps', threshold => 6);
 INSERT INTO survey SELECT g, g % 11 FROM generate_series(1, 50) g;
+-- two clocks, a standard per row from a lookup table (with a calendar per entry), pauses
+CREATE TABLE lines (line text PRIMARY KEY, standard cx.standard, calendar text);
+INSERT INTO lines VALUES ('foia', '90% within 20 business days', NULL), ('claims', '90% within 10 business days', 'pacific_ops'),
+	('calls', '95% within 48 hours', NULL);
+CREATE TABLE reqs (id int PRIMARY KEY, line text, received_at timestamptz, acked_at timestamptz, decided_at timestamptz,
+				   tolled timestamptz, cx_status text, ack_status text);
+SELECT cx.track('reqs', NULL, started => 'received_at', finished => 'decided_at', status => 'cx_status',
+				lookup => 'lines', by => 'line', paused => 'tolled', clock => 'decide');
+SELECT cx.track('reqs', '90% within 2 business days', started => 'received_at', finished => 'acked_at',
+				status => 'ack_status', clock => 'acknowledge');
+INSERT INTO reqs (id, line, received_at, acked_at)
+SELECT g, (ARRAY['foia', 'claims', 'calls', 'none'])[1 + g % 4], timestamptz '2025-11-03 09:00+00' + g * interval '9 hours',
+	   CASE WHEN g % 2 = 0 THEN timestamptz '2025-11-03 09:00+00' + g * interval '9 hours' + (g % 4) * interval '1 day' END
+FROM generate_series(1, 60) g;
+UPDATE reqs SET tolled = received_at + interval '3 days' WHERE id % 5 = 0;
+UPDATE reqs SET decided_at = received_at + interval '40 days' WHERE id % 10 = 0;
+UPDATE lines SET standard = '90% within 25 business days' WHERE line = 'foia';

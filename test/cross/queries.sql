@@ -21,8 +21,10 @@ SELECT cx.business_days(date '2025-12-15', date '2026-01-05', 'us_federal'),
 	   cx.business_days(date '2025-12-15', date '2026-01-05', 'pacific_ops');
 SELECT id, cx_status, cx_due FROM apps ORDER BY id;
 SELECT id, st, cx_due FROM claims ORDER BY id;
-SELECT tbl::text, standard, started, finished, status, due, key, calendar, at_risk FROM cx.tracked ORDER BY tbl::text;
+SELECT tbl::text, clock, standard, started, finished, status, due, key, calendar, at_risk, standard_column, lookup::text, by, paused, paused_for
+FROM cx.tracked ORDER BY tbl::text, clock;
+SELECT id, cx_decide_standard, cx_decide_paused, cx_status, cx_decide_due, ack_status, cx_acknowledge_due FROM reqs ORDER BY id;
 SELECT tbl::text, answer, threshold, scale_min, scale_max, key FROM cx.tracked_scores ORDER BY tbl::text;
-SELECT id, tbl, key, standard, started, due, finished, old_status, new_status, score, relid::regclass
+SELECT id, tbl, key, standard, started, due, finished, old_status, new_status, score, relid::regclass, clock
 FROM cx.breach_log ORDER BY id;
 SELECT cx.attainment(received_at, decided_at, 'within 20 business days') FROM apps WHERE decided_at IS NOT NULL;
