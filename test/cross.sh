@@ -109,6 +109,6 @@ fi
 q "${h[@]}" -d back >"$out/back.2"
 compare "restored back into 15: same answers" "$out/src.2" "$out/back.2"
 res=$(cx_psql "${h[@]}" -d back -At -c "SET TIME ZONE 'UTC'" -c "INSERT INTO apps VALUES (1002, '2025-06-02 10:00+00', NULL) RETURNING cx_status" \
-	-c "SELECT new_status FROM cx.breach_log WHERE key = '1002'" 2>&1 | tr '\n' ' ')
+	-c "SELECT new_status FROM cx.breach_log WHERE key = '1002' AND tbl = 'public.apps'" 2>&1 | tr '\n' ' ')
 [ "$res" = "breached breached " ] && echo "PASS $label: triggers work after the way back (a new overdue row breached and logged)" ||
 	echo "FAIL $label: after the way back: $res"
