@@ -31,6 +31,7 @@ PG_FUNCTION_INFO_V1(cx_track_flush);
 PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
 PG_FUNCTION_INFO_V1(cx_track_status_at);
+PG_FUNCTION_INFO_V1(cx_track_status_code);
 PG_FUNCTION_INFO_V1(cx_track_cohort_verdict);
 
 /* Check how a trigger function was called. */
@@ -725,8 +726,57 @@ cx_track_at_risk_time(PG_FUNCTION_ARGS)
  * after as_of is not yet a finish, a pause that starts after it not yet a
  * pause.  NULL without a finite start or a due.
  */
+static cxtr_status track_status_args(FunctionCallInfo fcinfo, double at_risk, bool *isnull);
+
 Datum
 cx_track_status_at(PG_FUNCTION_ARGS)
+{
+	double		at_risk = PG_ARGISNULL(5) ? 1.0 : PG_GETARG_FLOAT8(5);
+	bool		isnull;
+	cxtr_status st;
+
+	if (isnan(at_risk) || at_risk <= 0 || at_risk > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", at_risk),
+				 errhint("Use the at_risk of the clock (cx.tracked), or 1 for no at-risk stage.")));
+	st = track_status_args(fcinfo, at_risk, &isnull);
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_TEXT_P(cstring_to_text(cxtr_status_name(st)));
+}
+
+/*
+ * cx._status_code(started, due, finished, as_of, paused): cx.status_at
+ * without an at-risk stage, as one "char" for the cohort review: 'o'
+ * on_track, 'p' paused, 'b' breached, 'm' met, 'x' missed.
+ */
+Datum
+cx_track_status_code(PG_FUNCTION_ARGS)
+{
+	bool		isnull;
+
+	switch (track_status_args(fcinfo, 1.0, &isnull))
+	{
+		case CXTR_MET:
+			PG_RETURN_CHAR('m');
+		case CXTR_MISSED:
+			PG_RETURN_CHAR('x');
+		case CXTR_BREACHED:
+			PG_RETURN_CHAR('b');
+		case CXTR_PAUSED:
+			PG_RETURN_CHAR('p');
+		default:
+			break;
+	}
+	if (isnull)
+		PG_RETURN_NULL();
+	PG_RETURN_CHAR('o');
+}
+
+/* The status by arguments (started, due, finished, as_of, paused), or *isnull. */
+static cxtr_status
+track_status_args(FunctionCallInfo fcinfo, double at_risk, bool *isnull)
 {
 	TimestampTz started,
 				due,
@@ -734,20 +784,15 @@ cx_track_status_at(PG_FUNCTION_ARGS)
 				as_of;
 	bool		open,
 				paused;
-	double		at_risk = PG_ARGISNULL(5) ? 1.0 : PG_GETARG_FLOAT8(5);
 
+	*isnull = true;
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(3))
-		PG_RETURN_NULL();
-	if (isnan(at_risk) || at_risk <= 0 || at_risk > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("at-risk fraction must be greater than 0 and at most 1, not %g", at_risk),
-				 errhint("Use the at_risk of the clock (cx.tracked), or 1 for no at-risk stage.")));
+		return CXTR_NONE;
 	started = PG_GETARG_TIMESTAMPTZ(0);
 	due = PG_GETARG_TIMESTAMPTZ(1);
 	as_of = PG_GETARG_TIMESTAMPTZ(3);
 	if (TIMESTAMP_NOT_FINITE(started))
-		PG_RETURN_NULL();
+		return CXTR_NONE;
 	open = PG_ARGISNULL(2);
 	if (!open)
 	{
@@ -755,8 +800,8 @@ cx_track_status_at(PG_FUNCTION_ARGS)
 		open = finished > as_of;
 	}
 	paused = !PG_ARGISNULL(4) && PG_GETARG_TIMESTAMPTZ(4) <= as_of;
-	PG_RETURN_TEXT_P(cstring_to_text(cxtr_status_name(cxtr_status_at(started, due, open, finished,
-																	  paused, as_of, at_risk))));
+	*isnull = false;
+	return cxtr_status_at(started, due, open, finished, paused, as_of, at_risk);
 }
 
 /*

@@ -826,6 +826,12 @@ CREATE FUNCTION cx.status_at(started timestamptz, due timestamptz, finished time
 	AS 'MODULE_PATHNAME', 'cx_track_status_at';
 COMMENT ON FUNCTION cx.status_at(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz, float8) IS
 	'status of a tracked row at an instant: on_track, at_risk, breached, paused, met or missed';
+-- The same as one "char" without an at-risk stage, for cx.cohorts.
+CREATE FUNCTION cx._status_code(started timestamptz, due timestamptz, finished timestamptz, as_of timestamptz,
+								paused timestamptz)
+	RETURNS "char"
+	LANGUAGE C IMMUTABLE PARALLEL SAFE
+	AS 'MODULE_PATHNAME', 'cx_track_status_code';
 CREATE FUNCTION cx._cohort_verdict(rows bigint, met bigint, open bigint, open_breached bigint, standard cx.standard)
 	RETURNS text
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
@@ -888,11 +894,10 @@ BEGIN
 		' (q.met + q.open)::float8 / q.n, q.met::float8 / q.n, cx.target(q.std),'
 		' cx._cohort_verdict(q.n, q.met, q.open, q.open_breached, q.std)'
 		' FROM (SELECT s.cohort, s.grp, s.std, count(*) AS n,'
-		'  count(*) FILTER (WHERE s.st = ''met'') AS met, count(*) FILTER (WHERE s.st = ''missed'') AS missed,'
-		'  count(*) FILTER (WHERE s.st IN (''on_track'', ''breached'', ''paused'')) AS open,'
-		'  count(*) FILTER (WHERE s.st = ''breached'') AS open_breached'
+		'  count(*) FILTER (WHERE s.st = ''m'') AS met, count(*) FILTER (WHERE s.st = ''x'') AS missed,'
+		'  count(*) FILTER (WHERE s.st IN (''o'', ''b'', ''p'')) AS open, count(*) FILTER (WHERE s.st = ''b'') AS open_breached'
 		'  FROM (SELECT date_trunc(%L, timezone($3, r.%I))::date AS cohort, %s AS grp, %s AS std,'
-		'        cx.status_at(r.%I, r.%I, r.%I, $2, %s) AS st'
+		'        cx._status_code(r.%I, r.%I, r.%I, $2, %s) AS st'
 		'        FROM %s r WHERE r.%I <= $2) s'
 		'  WHERE s.st IS NOT NULL AND s.std IS NOT NULL GROUP BY 1, 2, 3) q ORDER BY 1, 2, 3',
 		period, t.started, CASE WHEN by IS NULL THEN 'NULL::text' ELSE format('r.%I::text', by) END,
