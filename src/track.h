@@ -61,6 +61,7 @@ typedef struct TrackClock
 	TrackLookupEntry *entries;
 	FmgrInfo	by_out;
 	bool		by_text;		/* text or varchar: compared as bytes */
+	bool		has_calendars;	/* some entry names a calendar */
 	int			last_entry;		/* the entry found last, or -1 */
 } TrackClock;
 
@@ -140,7 +141,6 @@ extern void track_init(void);
 extern TrackEntry *track_lookup(Relation rel);
 extern TrackEntry *track_entry_find(Oid relid);
 extern void track_counters_touched(void);
-extern void track_reset_counters(void);
 extern const TrackLookupEntry *track_lookup_entry(TrackClock *c, Datum value);
 
 /* track_log.c */

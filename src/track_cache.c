@@ -77,7 +77,7 @@ track_counters_touched(void)
 }
 
 /* Reset the per-statement notification counters of every table. */
-void
+static void
 track_reset_counters(void)
 {
 	HASH_SEQ_STATUS seq;
@@ -409,6 +409,7 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 		}
 		e->calendar = spi_text(tup, td, 3);
 		e->calendar_len = e->calendar ? strlen(e->calendar) : 0;
+		c->has_calendars |= e->calendar != NULL;
 	}
 	MemoryContextSwitchTo(old);
 	cx_unpin_search_path(level);

@@ -128,6 +128,13 @@ cxtr_is_event(cxtr_status old_status, cxtr_status new_status)
 		new_status == CXTR_MISSED || new_status == CXTR_PAUSED;
 }
 
+/* Whether a logged event is also announced (see track_core.h). */
+bool
+cxtr_is_announced(cxtr_status new_status)
+{
+	return new_status != CXTR_PAUSED && new_status != CXTR_RESUMED;
+}
+
 /* The stretch of a pause that ends with this write (see track_core.h). */
 bool
 cxtr_pause_span(int64_t started, bool old_finished_null, bool old_paused_null,

@@ -92,6 +92,12 @@ extern const char *cxtr_verdict_name(cxtr_verdict v);
 extern bool cxtr_is_event(cxtr_status old_status, cxtr_status new_status);
 
 /*
+ * Whether a logged event is also announced (NOTIFY): every event someone
+ * must act on; pauses and resumes are bookkeeping, logged only.
+ */
+extern bool cxtr_is_announced(cxtr_status new_status);
+
+/*
  * Whether an answer is a new low score: in [lo, hi], at or below threshold,
  * and the previous answer (if any) was not already a low score.
  */

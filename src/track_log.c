@@ -549,7 +549,7 @@ track_log_flush(void)
 		MemoryContextDelete(tmp);
 	}
 	for (i = 0; i < log_len; i++)
-		if (log_buf[i].new_status != CXTR_PAUSED && log_buf[i].new_status != CXTR_RESUMED)
+		if (cxtr_is_announced((cxtr_status) log_buf[i].new_status))
 			track_notify(&log_buf[i]);
 	track_log_clear();
 }

@@ -191,13 +191,8 @@ track_query_value(const char *sql, int nargs, const Oid *types, const Datum *val
 	TrackQuery	q = {0};
 	int			i;
 
-	q.nargs = nargs;
 	for (i = 0; i < nargs; i++)
-	{
-		q.types[i] = types[i];
-		q.values[i] = values[i];
-		q.nulls[i] = ' ';
-	}
+		track_arg(&q, types[i], values[i]);
 	q.nout = 1;
 	(void) track_query(&q, sql);
 	*isnull = q.outnull[0];
@@ -285,12 +280,8 @@ track_sweep_table(Oid relid, const char *clock, Oid owner, Oid regowner, bool si
 	cols[2] = CStringGetTextDatum(status);
 	cols[3] = CStringGetTextDatum(due);
 	memset(&q, 0, sizeof(q));
-	q.nargs = 2;
-	q.types[0] = TEXTARRAYOID;
-	q.values[0] = PointerGetDatum(construct_array(cols, 4, TEXTOID, -1, false, TYPALIGN_INT));
-	q.types[1] = FLOAT8OID;
-	q.values[1] = Float8GetDatum(at_risk);
-	q.nulls[0] = q.nulls[1] = ' ';
+	track_arg(&q, TEXTARRAYOID, PointerGetDatum(construct_array(cols, 4, TEXTOID, -1, false, TYPALIGN_INT)));
+	track_arg(&q, FLOAT8OID, Float8GetDatum(at_risk));
 	q.nout = 2;
 	(void) track_query(&q, "SELECT cx._track_sweep_window($1[1], $1[2], $1[3], $1[4], $2), "
 					   "cx._track_sweep_instant($1[1], $1[3], $1[4], $2)");
@@ -321,11 +312,8 @@ track_sweep_table(Oid relid, const char *clock, Oid owner, Oid regowner, bool si
 	memset(&q, 0, sizeof(q));
 	q.role = owner;
 	q.index_plan = true;
-	q.nargs = 2;
-	q.types[0] = q.types[1] = TIMESTAMPTZOID;
-	q.values[0] = TimestampTzGetDatum(lo);
-	q.values[1] = TimestampTzGetDatum(now_at);
-	q.nulls[0] = q.nulls[1] = ' ';
+	track_arg(&q, TIMESTAMPTZOID, TimestampTzGetDatum(lo));
+	track_arg(&q, TIMESTAMPTZOID, TimestampTzGetDatum(now_at));
 	q.nout = 3;
 	(void) track_query(&q, psprintf("SELECT pg_catalog.array_agg(ctid), pg_catalog.min(%s), pg_catalog.count(*) "
 									"FROM %s WHERE %s", inst, rel, win));
@@ -339,13 +327,9 @@ track_sweep_table(Oid relid, const char *clock, Oid owner, Oid regowner, bool si
 		/* flip those no other transaction holds (rechecked under the lock) */
 		memset(&q, 0, sizeof(q));
 		q.role = owner;
-		q.nargs = 3;
-		q.types[0] = q.types[1] = TIMESTAMPTZOID;
-		q.values[0] = TimestampTzGetDatum(lo);
-		q.values[1] = TimestampTzGetDatum(now_at);
-		q.types[2] = get_array_type(TIDOID);
-		q.values[2] = cands;
-		q.nulls[0] = q.nulls[1] = q.nulls[2] = ' ';
+		track_arg(&q, TIMESTAMPTZOID, TimestampTzGetDatum(lo));
+		track_arg(&q, TIMESTAMPTZOID, TimestampTzGetDatum(now_at));
+		track_arg(&q, get_array_type(TIDOID), cands);
 		*flipped = (int64) track_query(&q, psprintf("UPDATE %1$s SET %2$s = %2$s WHERE ctid OPERATOR(pg_catalog.=) ANY (ARRAY("
 													"SELECT ctid FROM %1$s WHERE ctid OPERATOR(pg_catalog.=) ANY ($3) AND %3$s "
 													"FOR UPDATE SKIP LOCKED))",
@@ -463,10 +447,8 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 	regowner = track_registry_owner();
 
 	/* the clocks of the tracked tables, in OID and clock order */
-	q.nargs = only_null ? 0 : 1;
-	q.types[0] = OIDOID;
-	q.values[0] = ObjectIdGetDatum(only);
-	q.nulls[0] = ' ';
+	if (!only_null)
+		track_arg(&q, OIDOID, ObjectIdGetDatum(only));
 	q.nout = 2;
 	(void) track_query(&q, psprintf("SELECT pg_catalog.array_agg(t.tbl::pg_catalog.oid ORDER BY t.tbl::pg_catalog.oid, %1$s), "
 									"pg_catalog.array_agg(%1$s ORDER BY t.tbl::pg_catalog.oid, %1$s) FROM cx.tracked t%2$s",
@@ -500,10 +482,7 @@ cx_track_sweep(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_UNDEFINED_TABLE),
 					 errmsg("cx.sweep removed tracked table %u from the registry: it no longer exists", relid)));
 			dq.role = regowner;
-			dq.nargs = 1;
-			dq.types[0] = OIDOID;
-			dq.values[0] = ObjectIdGetDatum(relid);
-			dq.nulls[0] = ' ';
+			track_arg(&dq, OIDOID, ObjectIdGetDatum(relid));
 			(void) track_query(&dq, "DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1");
 			skipped = relid;
 			continue;
@@ -633,10 +612,8 @@ track_registry_insert(HeapTupleHeader row, const char *registry, const char *sql
 				 errmsg("table must not be null")));
 	track_registry_check(DatumGetObjectId(tbl));
 	q.role = track_registry_owner();
-	q.nargs = 1;
-	q.types[0] = get_rel_type_id(get_relname_relid(registry, get_namespace_oid("cx", false)));
-	q.values[0] = PointerGetDatum(row);
-	q.nulls[0] = ' ';
+	track_arg(&q, get_rel_type_id(get_relname_relid(registry, get_namespace_oid("cx", false))),
+			  PointerGetDatum(row));
 	(void) track_query(&q, sql);
 }
 
@@ -692,17 +669,11 @@ cx_registry_remove(PG_FUNCTION_ARGS)
 	if (track_rel_owner(relid, &owner, &persistence))
 		(void) track_require_owner(relid, "stop tracking it");
 	q.role = track_registry_owner();
-	q.nargs = 1;
-	q.types[0] = OIDOID;
-	q.values[0] = ObjectIdGetDatum(relid);
-	q.nulls[0] = ' ';
+	track_arg(&q, OIDOID, ObjectIdGetDatum(relid));
 	/* one clock (release 0.2.0), or every clock of the table */
 	if (!scores && PG_NARGS() > 2 && !PG_ARGISNULL(2))
 	{
-		q.nargs = 2;
-		q.types[1] = NAMEOID;
-		q.values[1] = PG_GETARG_DATUM(2);
-		q.nulls[1] = ' ';
+		track_arg(&q, NAMEOID, PG_GETARG_DATUM(2));
 		PG_RETURN_BOOL(track_query(&q, "DELETE FROM cx.tracked t WHERE t.tbl OPERATOR(pg_catalog.=) $1 "
 								   "AND t.clock OPERATOR(pg_catalog.=) $2") > 0);
 	}

@@ -335,12 +335,6 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 		{
 			const TrackCol *bc = &cols[c->c_by];
 
-			ent = bc->isnull ? NULL : track_lookup_entry(c, bc->d);
-			if (ent != NULL && ent->calendar != NULL)
-			{
-				cal = ent->calendar;
-				cal_len = ent->calendar_len;
-			}
 			if (oldtup == NULL || stc->isnull)
 				choose = true;
 			else
@@ -350,6 +344,14 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 				d = heap_getattr(oldtup, cfg->col_att[c->c_by], td, &isnull);
 				choose = isnull != bc->isnull ||
 					(!isnull && !datumIsEqual(d, bc->d, a->attbyval, a->attlen));
+			}
+			/* the entry: to choose the standard, or for its calendar */
+			if (!bc->isnull && (choose || c->has_calendars))
+				ent = track_lookup_entry(c, bc->d);
+			if (ent != NULL && ent->calendar != NULL)
+			{
+				cal = ent->calendar;
+				cal_len = ent->calendar_len;
 			}
 		}
 		if (choose)

@@ -95,6 +95,10 @@ main(void)
 	CHECK(cxtr_status_at(s, due, true, 0, true, s, 0.8) == CXTR_PAUSED, "paused early: paused");
 	CHECK(cxtr_status_at(s, due, false, due + 1, true, due + 2, 0.8) == CXTR_MISSED, "finished while paused: missed");
 	CHECK(cxtr_is_event(CXTR_ON_TRACK, CXTR_PAUSED) && !cxtr_is_event(CXTR_PAUSED, CXTR_PAUSED), "pausing is an event, once");
+	CHECK(!cxtr_is_announced(CXTR_PAUSED) && !cxtr_is_announced(CXTR_RESUMED) &&
+		  cxtr_is_announced(CXTR_BREACHED) && cxtr_is_announced(CXTR_AT_RISK) &&
+		  cxtr_is_announced(CXTR_MISSED) && cxtr_is_announced(CXTR_LOW_SCORE),
+		  "pauses and resumes are logged, not announced; breaches and low scores are announced");
 	CHECK(cxtr_status_parse("paused", 6) == CXTR_PAUSED && strcmp(cxtr_status_name(CXTR_RESUMED), "resumed") == 0,
 		  "paused and resumed names");
 	{
