@@ -102,8 +102,11 @@ typedef struct PctState
 {
 	int32		kind;			/* PCT_KIND_* */
 	bool		multi;			/* array form */
-	bool		pnull;			/* scalar fraction was NULL */
+	bool		pnull;			/* the fraction (or fraction array) was NULL */
 	int32		npct;			/* number of fractions */
+	int32		ndim;			/* array form: shape of the fraction array */
+	int32		dims[CXPCT_MAX_DIMS];
+	int32		lbs[CXPCT_MAX_DIMS];
 	double	   *pcts;			/* fractions, NaN marks a NULL element */
 	Datum		pdatum;			/* the constant fraction-array datum (fast check) */
 	bool		pconst;			/* is the fraction array a constant of the query? */
@@ -287,11 +290,6 @@ pct_state_from_array(FunctionCallInfo fcinfo, int32 kind, ArrayType *arr)
 				i;
 	PctState   *st;
 
-	if (ARR_NDIM(arr) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("percentile array must have one dimension"),
-				 errhint("Pass the fractions as ARRAY[0.5, 0.9].")));
 	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 					  &elems, &nulls, &n);
 	if (n > PCT_MAX_PERCENTILES)
@@ -300,6 +298,11 @@ pct_state_from_array(FunctionCallInfo fcinfo, int32 kind, ArrayType *arr)
 				 errmsg("too many percentiles requested: %d", n),
 				 errdetail("At most %d percentiles can be asked for at once.", PCT_MAX_PERCENTILES)));
 	st = pct_state_new(pct_agg_context(fcinfo), kind, true, n);
+	/* the answer has the shape and bounds of the fraction array */
+	st->ndim = n == 0 ? 0 : ARR_NDIM(arr);
+	memcpy(st->dims, ARR_DIMS(arr), sizeof(int32) * st->ndim);
+	memcpy(st->lbs, ARR_LBOUND(arr), sizeof(int32) * st->ndim);
+	Assert(cxpct_shape_ok(st->ndim, st->dims, st->lbs, n));
 	for (i = 0; i < n; i++)
 	{
 		if (nulls[i])
@@ -357,6 +360,38 @@ pct_arg_is_const(FunctionCallInfo fcinfo, int n)
 	return IsA(te->expr, Const);
 }
 
+/* Does a fraction array have the shape and bounds the state keeps? */
+static bool
+pct_same_shape(const PctState *st, ArrayType *arr)
+{
+	return ARR_NDIM(arr) == st->ndim &&
+		memcmp(ARR_DIMS(arr), st->dims, sizeof(int32) * st->ndim) == 0 &&
+		memcmp(ARR_LBOUND(arr), st->lbs, sizeof(int32) * st->ndim) == 0;
+}
+
+/* Do two states ask the same question (kind, form, fractions and shape)? */
+static bool
+pct_same_question(const PctState *a, const PctState *b)
+{
+	return a->kind == b->kind && a->multi == b->multi && a->pnull == b->pnull &&
+		a->npct == b->npct && a->ndim == b->ndim &&
+		(a->npct == 0 || memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) == 0) &&
+		memcmp(a->dims, b->dims, sizeof(int32) * a->ndim) == 0 &&
+		memcmp(a->lbs, b->lbs, sizeof(int32) * a->ndim) == 0;
+}
+
+/* Copy the question (fractions and shape) of one state into a new one. */
+static void
+pct_copy_question(PctState *dst, const PctState *src)
+{
+	dst->pnull = src->pnull;
+	if (src->npct > 0)
+		memcpy(dst->pcts, src->pcts, sizeof(double) * src->npct);
+	dst->ndim = src->ndim;
+	memcpy(dst->dims, src->dims, sizeof(dst->dims));
+	memcpy(dst->lbs, src->lbs, sizeof(dst->lbs));
+}
+
 /* Common transition work for the array forms: the state to append to. */
 static PctState *
 pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
@@ -365,10 +400,19 @@ pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
 	Datum		pd;
 
 	if (PG_ARGISNULL(2))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("percentile array must not be NULL"),
-				 errhint("Pass the fractions as ARRAY[0.5, 0.9].")));
+	{
+		/* a NULL array gives NULL, as percentile_cont's does */
+		if (st == NULL)
+		{
+			st = pct_state_new(pct_agg_context(fcinfo), kind, true, 0);
+			st->pnull = true;
+		}
+		else if (!st->pnull)
+			pct_same_fractions_error();
+		return st;
+	}
+	if (st != NULL && st->pnull)
+		pct_same_fractions_error();
 	pd = PG_GETARG_DATUM(2);
 	if (st == NULL)
 	{
@@ -391,7 +435,7 @@ pct_trans_multi(FunctionCallInfo fcinfo, int32 kind)
 
 		deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
 						  &elems, &nulls, &n);
-		if (n != st->npct)
+		if (n != st->npct || (n > 0 && !pct_same_shape(st, arr)))
 			pct_same_fractions_error();
 		for (i = 0; i < n; i++)
 			if (nulls[i] != isnan(st->pcts[i]) ||
@@ -437,6 +481,8 @@ pct_trans(FunctionCallInfo fcinfo, int32 kind, bool multi)
 		PG_RETURN_POINTER(PG_GETARG_POINTER(0));
 	}
 	st = multi ? pct_trans_multi(fcinfo, kind) : pct_trans_scalar(fcinfo, kind);
+	if (st->pnull)
+		PG_RETURN_POINTER(st);	/* the answer is NULL: keep no values */
 	if (kind == PCT_KIND_FLOAT8)
 		pct_push_float8(st, PG_GETARG_FLOAT8(1));
 	else
@@ -505,13 +551,9 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 		if (owned)
 			PG_RETURN_POINTER(b);
 		a = pct_state_new(ctx, b->kind, b->multi, b->npct);
-		a->pnull = b->pnull;
-		if (b->npct > 0)
-			memcpy(a->pcts, b->pcts, sizeof(double) * b->npct);
+		pct_copy_question(a, b);
 	}
-	if (a->kind != b->kind || a->multi != b->multi || a->pnull != b->pnull ||
-		a->npct != b->npct ||
-		(a->npct > 0 && memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) != 0))
+	if (!pct_same_question(a, b))
 		pct_combine_mismatch();
 	pct_add_run(a, PCT_VALUES(b), b->n, owned, NULL);
 	for (i = 0; i < b->nseg; i++)
@@ -719,6 +761,12 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	hdr.flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
 	hdr.npct = st->npct;
 	hdr.n = st->n;
+	memset(hdr.dims, 0, sizeof(hdr.dims));
+	memset(hdr.lbs, 0, sizeof(hdr.lbs));
+	hdr.ndim = st->ndim;
+	memcpy(hdr.dims, st->dims, sizeof(int32) * st->ndim);
+	memcpy(hdr.lbs, st->lbs, sizeof(int32) * st->ndim);
+	hdr.reserved = 0;
 	memset(st->buf, 0, st->hdrlen);
 	if (st->npct > 0)
 		memcpy(st->buf + VARHDRSZ + sizeof(hdr), st->pcts, st->npct * sizeof(double));
@@ -917,6 +965,9 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	ctx = pct_agg_context(fcinfo);
 	st = pct_state_new(ctx, hdr.kind, (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
 	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
+	st->ndim = hdr.ndim;
+	memcpy(st->dims, hdr.dims, sizeof(int32) * hdr.ndim);
+	memcpy(st->lbs, hdr.lbs, sizeof(int32) * hdr.ndim);
 	cxpct_fractions(p, hdr.npct, st->pcts);
 	if (shared)
 		pct_deserialize_shared(fcinfo, ctx, st, layout, hdr.n, p + head, len - head);
@@ -1160,8 +1211,6 @@ pct_final_multi(FunctionCallInfo fcinfo, bool continuous)
 	PctState   *st = pct_final_state(fcinfo);
 	Datum	   *res;
 	bool	   *nulls;
-	int			dims[1],
-				lbs[1] = {1};
 	Oid			typ;
 	int16		typlen;
 	bool		typbyval;
@@ -1174,10 +1223,10 @@ pct_final_multi(FunctionCallInfo fcinfo, bool continuous)
 	pct_compute(st, continuous, res, nulls);
 	typ = st->kind == PCT_KIND_FLOAT8 ? FLOAT8OID : INTERVALOID;
 	get_typlenbyvalalign(typ, &typlen, &typbyval, &typalign);
-	dims[0] = st->npct;
 	if (st->npct == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(typ));
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(res, nulls, 1, dims, lbs, typ,
+	/* the shape and bounds of the fraction array, as percentile_cont keeps them */
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(res, nulls, st->ndim, st->dims, st->lbs, typ,
 											 typlen, typbyval, typalign));
 }
 

@@ -119,6 +119,28 @@ cxpct_fractions(const char *p, int32_t npct, double *out)
 		memcpy(out, p + sizeof(CxPctSerialHeader), (size_t) npct * sizeof(double));
 }
 
+/* Is an array shape one a fraction array of npct elements can have? */
+int
+cxpct_shape_ok(int32_t ndim, const int32_t *dims, const int32_t *lbs, int32_t npct)
+{
+	int64_t		count = 1;
+	int			i;
+
+	if (ndim < 0 || ndim > CXPCT_MAX_DIMS)
+		return 0;
+	if (ndim == 0)
+		return npct == 0;
+	for (i = 0; i < ndim; i++)
+	{
+		if (dims[i] < 1 || (int64_t) lbs[i] + dims[i] - 1 > INT32_MAX)
+			return 0;
+		count *= dims[i];
+		if (count > CXPCT_MAX_PERCENTILES)
+			return 0;
+	}
+	return count == npct;
+}
+
 /* Check a serialized state's header, fractions and length. */
 int
 cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
@@ -154,6 +176,13 @@ cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 		(*layout != 0 && h.kind != CXPCT_KIND_INTERVAL))
 	{
 		*why = "Invalid flags or number of fractions.";
+		return 0;
+	}
+	if (h.reserved != 0 ||
+		((h.flags & CXPCT_FLAG_MULTI) ?
+		 !cxpct_shape_ok(h.ndim, h.dims, h.lbs, h.npct) : h.ndim != 0))
+	{
+		*why = "Invalid shape of the fraction array.";
 		return 0;
 	}
 	wsz = cxpct_wire_size(h.kind, *layout);

@@ -21,8 +21,9 @@
 
 #define CXPCT_KIND_FLOAT8		1
 #define CXPCT_KIND_INTERVAL		2
-#define CXPCT_SERIAL_VERSION	1
+#define CXPCT_SERIAL_VERSION	2
 #define CXPCT_MAX_PERCENTILES	1000
+#define CXPCT_MAX_DIMS			6	/* PostgreSQL's MAXDIM */
 #define CXPCT_FLAG_MULTI		1
 #define CXPCT_FLAG_PNULL		2
 #define CXPCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
@@ -42,7 +43,19 @@ typedef struct CxPctSerialHeader
 	int32_t		flags;			/* CXPCT_FLAG_* */
 	int32_t		npct;
 	int64_t		n;
+	/* array form: the fraction array's shape, which the answer keeps */
+	int32_t		ndim;			/* 0 for the scalar form and an empty array */
+	int32_t		dims[CXPCT_MAX_DIMS];
+	int32_t		lbs[CXPCT_MAX_DIMS];
+	int32_t		reserved;		/* zero */
 } CxPctSerialHeader;
+
+/*
+ * Is an array shape one a fraction array can have: ndim dimensions (0 to
+ * CXPCT_MAX_DIMS) of dims[i] >= 1 elements holding npct elements in all,
+ * upper bounds lbs[i] + dims[i] - 1 within int32?  Returns 1 or 0.
+ */
+extern int	cxpct_shape_ok(int32_t ndim, const int32_t *dims, const int32_t *lbs, int32_t npct);
 
 /* Size in bytes of one value of a kind in memory (double or CxInterval). */
 extern size_t cxpct_elem_size(int32_t kind);

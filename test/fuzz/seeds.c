@@ -126,11 +126,20 @@ pct_seed(int32_t kind, int multi, const double *pcts, int npct, const void *valu
 				len = head + (size_t) n * cxpct_wire_size(kind, layout);
 	char	   *buf = calloc(1, len);
 
+	memset(&hdr, 0, sizeof(hdr));
 	hdr.version = CXPCT_SERIAL_VERSION;
 	hdr.kind = kind;
 	hdr.flags = (multi ? CXPCT_FLAG_MULTI : 0) | layout;
 	hdr.npct = npct;
 	hdr.n = n;
+	if (multi && npct > 0)
+	{
+		/* an even count as a 2 x (npct / 2) array with bounds from 0, as '[0:1][0:2]={...}' */
+		hdr.ndim = npct % 2 == 0 ? 2 : 1;
+		hdr.dims[0] = npct % 2 == 0 ? 2 : npct;
+		hdr.dims[1] = npct % 2 == 0 ? npct / 2 : 0;
+		hdr.lbs[0] = npct % 2 == 0 ? 0 : 1;
+	}
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), pcts, (size_t) npct * sizeof(double));
 	cxpct_encode(kind, layout, values, n, buf + head);
