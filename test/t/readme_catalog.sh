@@ -73,7 +73,13 @@ SELECT d.classid, d.objid, pg_describe_object(d.classid, d.objid, d.objsubid) AS
 FROM pg_depend d
 WHERE d.refclassid = 'pg_extension'::regclass
   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'cx_metrics')
-  AND d.deptype = 'e';
+  AND d.deptype = 'e'
+  -- PostgreSQL 17 and later also record the implicit array type of every
+  -- type and the row type of every table: they come with their type or table
+  AND NOT EXISTS (SELECT FROM pg_type t
+				  WHERE d.classid = 'pg_type'::regclass AND t.oid = d.objid
+					AND (EXISTS (SELECT FROM pg_type e WHERE e.typarray = t.oid)
+						 OR EXISTS (SELECT FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind <> 'c')));
 -- the input arguments of every member function: type and parameter name
 CREATE TEMP TABLE member_arg AS
 SELECT p.oid AS objid, a.o AS pos, format_type(a.t, NULL) AS typ, coalesce(a.n, '') AS argname
