@@ -104,9 +104,7 @@ typedef struct PctState
 	bool		multi;			/* array form */
 	bool		pnull;			/* the fraction (or fraction array) was NULL */
 	int32		npct;			/* number of fractions */
-	int32		ndim;			/* array form: shape of the fraction array */
-	int32		dims[CXPCT_MAX_DIMS];
-	int32		lbs[CXPCT_MAX_DIMS];
+	CxPctShape	shape;			/* array form: the fraction array's shape */
 	double	   *pcts;			/* fractions, NaN marks a NULL element */
 	Datum		pdatum;			/* the constant fraction-array datum (fast check) */
 	bool		pconst;			/* is the fraction array a constant of the query? */
@@ -299,10 +297,10 @@ pct_state_from_array(FunctionCallInfo fcinfo, int32 kind, ArrayType *arr)
 				 errdetail("At most %d percentiles can be asked for at once.", PCT_MAX_PERCENTILES)));
 	st = pct_state_new(pct_agg_context(fcinfo), kind, true, n);
 	/* the answer has the shape and bounds of the fraction array */
-	st->ndim = n == 0 ? 0 : ARR_NDIM(arr);
-	memcpy(st->dims, ARR_DIMS(arr), sizeof(int32) * st->ndim);
-	memcpy(st->lbs, ARR_LBOUND(arr), sizeof(int32) * st->ndim);
-	Assert(cxpct_shape_ok(st->ndim, st->dims, st->lbs, n));
+	st->shape.ndim = n == 0 ? 0 : ARR_NDIM(arr);
+	memcpy(st->shape.dims, ARR_DIMS(arr), sizeof(int32) * st->shape.ndim);
+	memcpy(st->shape.lbs, ARR_LBOUND(arr), sizeof(int32) * st->shape.ndim);
+	Assert(cxpct_shape_ok(&st->shape, n));
 	for (i = 0; i < n; i++)
 	{
 		if (nulls[i])
@@ -364,9 +362,9 @@ pct_arg_is_const(FunctionCallInfo fcinfo, int n)
 static bool
 pct_same_shape(const PctState *st, ArrayType *arr)
 {
-	return ARR_NDIM(arr) == st->ndim &&
-		memcmp(ARR_DIMS(arr), st->dims, sizeof(int32) * st->ndim) == 0 &&
-		memcmp(ARR_LBOUND(arr), st->lbs, sizeof(int32) * st->ndim) == 0;
+	return ARR_NDIM(arr) == st->shape.ndim &&
+		memcmp(ARR_DIMS(arr), st->shape.dims, sizeof(int32) * st->shape.ndim) == 0 &&
+		memcmp(ARR_LBOUND(arr), st->shape.lbs, sizeof(int32) * st->shape.ndim) == 0;
 }
 
 /* Do two states ask the same question (kind, form, fractions and shape)? */
@@ -374,10 +372,9 @@ static bool
 pct_same_question(const PctState *a, const PctState *b)
 {
 	return a->kind == b->kind && a->multi == b->multi && a->pnull == b->pnull &&
-		a->npct == b->npct && a->ndim == b->ndim &&
+		a->npct == b->npct &&
 		(a->npct == 0 || memcmp(a->pcts, b->pcts, sizeof(double) * a->npct) == 0) &&
-		memcmp(a->dims, b->dims, sizeof(int32) * a->ndim) == 0 &&
-		memcmp(a->lbs, b->lbs, sizeof(int32) * a->ndim) == 0;
+		memcmp(&a->shape, &b->shape, sizeof(CxPctShape)) == 0;
 }
 
 /* Copy the question (fractions and shape) of one state into a new one. */
@@ -387,9 +384,7 @@ pct_copy_question(PctState *dst, const PctState *src)
 	dst->pnull = src->pnull;
 	if (src->npct > 0)
 		memcpy(dst->pcts, src->pcts, sizeof(double) * src->npct);
-	dst->ndim = src->ndim;
-	memcpy(dst->dims, src->dims, sizeof(dst->dims));
-	memcpy(dst->lbs, src->lbs, sizeof(dst->lbs));
+	dst->shape = src->shape;
 }
 
 /* Common transition work for the array forms: the state to append to. */
@@ -761,11 +756,7 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 	hdr.flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
 	hdr.npct = st->npct;
 	hdr.n = st->n;
-	memset(hdr.dims, 0, sizeof(hdr.dims));
-	memset(hdr.lbs, 0, sizeof(hdr.lbs));
-	hdr.ndim = st->ndim;
-	memcpy(hdr.dims, st->dims, sizeof(int32) * st->ndim);
-	memcpy(hdr.lbs, st->lbs, sizeof(int32) * st->ndim);
+	hdr.shape = st->shape;
 	hdr.reserved = 0;
 	memset(st->buf, 0, st->hdrlen);
 	if (st->npct > 0)
@@ -965,9 +956,7 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 	ctx = pct_agg_context(fcinfo);
 	st = pct_state_new(ctx, hdr.kind, (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
 	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
-	st->ndim = hdr.ndim;
-	memcpy(st->dims, hdr.dims, sizeof(int32) * hdr.ndim);
-	memcpy(st->lbs, hdr.lbs, sizeof(int32) * hdr.ndim);
+	st->shape = hdr.shape;
 	cxpct_fractions(p, hdr.npct, st->pcts);
 	if (shared)
 		pct_deserialize_shared(fcinfo, ctx, st, layout, hdr.n, p + head, len - head);
@@ -1226,7 +1215,7 @@ pct_final_multi(FunctionCallInfo fcinfo, bool continuous)
 	if (st->npct == 0)
 		PG_RETURN_ARRAYTYPE_P(construct_empty_array(typ));
 	/* the shape and bounds of the fraction array, as percentile_cont keeps them */
-	PG_RETURN_ARRAYTYPE_P(construct_md_array(res, nulls, st->ndim, st->dims, st->lbs, typ,
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(res, nulls, st->shape.ndim, st->shape.dims, st->shape.lbs, typ,
 											 typlen, typbyval, typalign));
 }
 

@@ -121,20 +121,23 @@ cxpct_fractions(const char *p, int32_t npct, double *out)
 
 /* Is an array shape one a fraction array of npct elements can have? */
 int
-cxpct_shape_ok(int32_t ndim, const int32_t *dims, const int32_t *lbs, int32_t npct)
+cxpct_shape_ok(const CxPctShape *s, int32_t npct)
 {
 	int64_t		count = 1;
 	int			i;
 
-	if (ndim < 0 || ndim > CXPCT_MAX_DIMS)
+	if (s->ndim < 0 || s->ndim > CXPCT_MAX_DIMS)
 		return 0;
-	if (ndim == 0)
-		return npct == 0;
-	for (i = 0; i < ndim; i++)
-	{
-		if (dims[i] < 1 || (int64_t) lbs[i] + dims[i] - 1 > INT32_MAX)
+	for (i = s->ndim; i < CXPCT_MAX_DIMS; i++)
+		if (s->dims[i] != 0 || s->lbs[i] != 0)
 			return 0;
-		count *= dims[i];
+	if (s->ndim == 0)
+		return npct == 0;
+	for (i = 0; i < s->ndim; i++)
+	{
+		if (s->dims[i] < 1 || (int64_t) s->lbs[i] + s->dims[i] - 1 > INT32_MAX)
+			return 0;
+		count *= s->dims[i];
 		if (count > CXPCT_MAX_PERCENTILES)
 			return 0;
 	}
@@ -180,7 +183,7 @@ cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 	}
 	if (h.reserved != 0 ||
 		((h.flags & CXPCT_FLAG_MULTI) ?
-		 !cxpct_shape_ok(h.ndim, h.dims, h.lbs, h.npct) : h.ndim != 0))
+		 !cxpct_shape_ok(&h.shape, h.npct) : !cxpct_shape_ok(&h.shape, 0)))
 	{
 		*why = "Invalid shape of the fraction array.";
 		return 0;

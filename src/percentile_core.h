@@ -35,6 +35,17 @@
 /* Largest state in bytes, varlena word included (PostgreSQL's MaxAllocSize). */
 #define CXPCT_MAX_BYTES ((size_t) 0x3fffffff)
 
+/*
+ * The shape of a fraction array, which the answer keeps: ndim is 0 for the
+ * scalar form and an empty array; entries past ndim are zero.
+ */
+typedef struct CxPctShape
+{
+	int32_t		ndim;
+	int32_t		dims[CXPCT_MAX_DIMS];
+	int32_t		lbs[CXPCT_MAX_DIMS];
+} CxPctShape;
+
 /* The header of a serialized state, after the varlena word. */
 typedef struct CxPctSerialHeader
 {
@@ -43,19 +54,17 @@ typedef struct CxPctSerialHeader
 	int32_t		flags;			/* CXPCT_FLAG_* */
 	int32_t		npct;
 	int64_t		n;
-	/* array form: the fraction array's shape, which the answer keeps */
-	int32_t		ndim;			/* 0 for the scalar form and an empty array */
-	int32_t		dims[CXPCT_MAX_DIMS];
-	int32_t		lbs[CXPCT_MAX_DIMS];
+	CxPctShape	shape;
 	int32_t		reserved;		/* zero */
 } CxPctSerialHeader;
 
 /*
- * Is an array shape one a fraction array can have: ndim dimensions (0 to
+ * Is a shape one a fraction array can have: ndim dimensions (0 to
  * CXPCT_MAX_DIMS) of dims[i] >= 1 elements holding npct elements in all,
- * upper bounds lbs[i] + dims[i] - 1 within int32?  Returns 1 or 0.
+ * upper bounds lbs[i] + dims[i] - 1 within int32, zeros past ndim (so
+ * shapes compare with memcmp)?  Returns 1 or 0.
  */
-extern int	cxpct_shape_ok(int32_t ndim, const int32_t *dims, const int32_t *lbs, int32_t npct);
+extern int	cxpct_shape_ok(const CxPctShape *s, int32_t npct);
 
 /* Size in bytes of one value of a kind in memory (double or CxInterval). */
 extern size_t cxpct_elem_size(int32_t kind);

@@ -135,10 +135,10 @@ pct_seed(int32_t kind, int multi, const double *pcts, int npct, const void *valu
 	if (multi && npct > 0)
 	{
 		/* an even count as a 2 x (npct / 2) array with bounds from 0, as '[0:1][0:2]={...}' */
-		hdr.ndim = npct % 2 == 0 ? 2 : 1;
-		hdr.dims[0] = npct % 2 == 0 ? 2 : npct;
-		hdr.dims[1] = npct % 2 == 0 ? npct / 2 : 0;
-		hdr.lbs[0] = npct % 2 == 0 ? 0 : 1;
+		hdr.shape.ndim = npct % 2 == 0 ? 2 : 1;
+		hdr.shape.dims[0] = npct % 2 == 0 ? 2 : npct;
+		hdr.shape.dims[1] = npct % 2 == 0 ? npct / 2 : 0;
+		hdr.shape.lbs[0] = npct % 2 == 0 ? 0 : 1;
 	}
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), pcts, (size_t) npct * sizeof(double));

@@ -277,7 +277,7 @@ test_pct(void)
 	CxInterval	iv[3] = {{5, 0, 0}, {86400000000LL, 0, 0}, {-1, 0, 0}},
 				back[3];
 	char		buf[128];
-	CxPctSerialHeader h = {CXPCT_SERIAL_VERSION, CXPCT_KIND_INTERVAL, CXPCT_FLAG_TIME_ONLY, 1, 3, 0, {0}, {0}, 0},
+	CxPctSerialHeader h = {CXPCT_SERIAL_VERSION, CXPCT_KIND_INTERVAL, CXPCT_FLAG_TIME_ONLY, 1, 3, {0, {0}, {0}}, 0},
 				got;
 	double		p = 0.9;
 	size_t		head = cxpct_header_len(1) - 4,
@@ -310,16 +310,19 @@ test_pct(void)
 	memcpy(buf, &h, sizeof(h));
 	CHECK(!cxpct_check_state(buf, len, &got, &layout, &at, &why), "negative value count rejected");
 	{
-		int32_t		dims[CXPCT_MAX_DIMS] = {2, 3},
-					lbs[CXPCT_MAX_DIMS] = {0, -5},
-					big[CXPCT_MAX_DIMS] = {INT32_MAX, 1};
+		CxPctShape	s = {2, {2, 3}, {0, -5}},
+					none = {0, {0}, {0}},
+					big = {1, {2}, {INT32_MAX}};
 
-		CHECK(cxpct_shape_ok(2, dims, lbs, 6), "a 2 x 3 fraction array with bounds [0:1][-5:-3] is a shape");
-		CHECK(!cxpct_shape_ok(2, dims, lbs, 5), "a shape must hold exactly the fractions");
-		CHECK(cxpct_shape_ok(0, dims, lbs, 0) && !cxpct_shape_ok(0, dims, lbs, 1),
+		CHECK(cxpct_shape_ok(&s, 6), "a 2 x 3 fraction array with bounds [0:1][-5:-3] is a shape");
+		CHECK(!cxpct_shape_ok(&s, 5), "a shape must hold exactly the fractions");
+		CHECK(cxpct_shape_ok(&none, 0) && !cxpct_shape_ok(&none, 1),
 			  "no dimensions only for no fractions");
-		CHECK(!cxpct_shape_ok(7, dims, lbs, 6), "at most 6 dimensions");
-		CHECK(!cxpct_shape_ok(1, dims, big, 2), "an upper bound past int32 is rejected");
+		s.ndim = 1;
+		CHECK(!cxpct_shape_ok(&s, 2), "entries past the dimensions must be zero");
+		s.ndim = 7;
+		CHECK(!cxpct_shape_ok(&s, 6), "at most 6 dimensions");
+		CHECK(!cxpct_shape_ok(&big, 2), "an upper bound past int32 is rejected");
 	}
 }
 
