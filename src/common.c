@@ -2,6 +2,7 @@
  * common.c — module magic and helpers shared by every concern.
  */
 #include "cx_metrics.h"
+#include "percentile.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -21,16 +22,7 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	DefineCustomBoolVariable("cx.shared_transfer",
-							 "Sends large parallel percentile states through shared memory.",
-							 "When on, a parallel worker leaves the values of a large exact-percentile "
-							 "state in the query's shared memory area and sends the leader a reference, "
-							 "instead of sending every value through the tuple queue.",
-							 &cx_shared_transfer,
-							 true,
-							 PGC_USERSET,
-							 0,
-							 NULL, NULL, NULL);
+	pct_shm_define_settings();
 	MarkGUCPrefixReserved("cx");
 }
 

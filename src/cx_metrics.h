@@ -121,9 +121,6 @@ extern void cx_prefault_read(const void *p, Size len);
 extern int	cx_pin_search_path(void);
 extern void cx_unpin_search_path(int level);
 
-/* cx.shared_transfer: large parallel percentile states go through shared memory */
-extern bool cx_shared_transfer;
-
 /*
  * A large buffer that grows without copying (mremap on Linux), backed by
  * transparent huge pages where available, and released when the memory

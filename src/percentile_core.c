@@ -5,6 +5,7 @@
 #include "percentile_core.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Size in bytes of one value of a kind in memory. */
@@ -211,4 +212,76 @@ cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 	*hdr = h;
 	*head = hl;
 	return 1;
+}
+
+/* Compare int64 for qsort. */
+static int
+cxpct_int64_cmp(const void *a, const void *b)
+{
+	int64_t		x = *(const int64_t *) a,
+				y = *(const int64_t *) b;
+
+	return (x > y) - (x < y);
+}
+
+/* The ranks each fraction needs, and the sorted unique list of them. */
+int
+cxpct_plan(const double *pcts, int npct, int64_t total, int continuous,
+		   CxPctRank *rk, int64_t *ranks)
+{
+	int64_t		n = total;
+	int			i,
+				m = 0,
+				u = 0;
+
+	for (i = 0; i < npct; i++)
+	{
+		double		p = pcts[i];
+
+		if (isnan(p))
+		{
+			rk[i].first = -1;
+			continue;
+		}
+		if (continuous)
+		{
+			rk[i].first = (int64_t) floor(p * (n - 1));
+			rk[i].second = (int64_t) ceil(p * (n - 1));
+			rk[i].proportion = (p * (n - 1)) - floor(p * (n - 1));
+		}
+		else
+		{
+			int64_t		row = (int64_t) ceil(p * n);
+
+			rk[i].first = rk[i].second = (row > 1 ? row : 1) - 1;
+			rk[i].proportion = 0;
+		}
+		ranks[m++] = rk[i].first;
+		if (rk[i].second != rk[i].first)
+			ranks[m++] = rk[i].second;
+	}
+	qsort(ranks, m, sizeof(int64_t), cxpct_int64_cmp);
+	for (i = 0; i < m; i++)
+		if (u == 0 || ranks[i] != ranks[u - 1])
+			ranks[u++] = ranks[i];
+	return u;
+}
+
+/* Index of rank r in the sorted unique list. */
+int
+cxpct_rank_index(const int64_t *ranks, int m, int64_t r)
+{
+	int			lo = 0,
+				hi = m - 1;
+
+	while (lo < hi)
+	{
+		int			mid = (lo + hi) / 2;
+
+		if (ranks[mid] < r)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
 }

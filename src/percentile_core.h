@@ -96,6 +96,26 @@ extern void cxpct_decode(int32_t kind, int32_t layout, const char *r, int64_t n,
 extern int	cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 							  int32_t *layout, size_t *head, const char **why);
 
+/* One requested fraction's ranks: which values it needs, and how. */
+typedef struct CxPctRank
+{
+	int64_t		first;			/* 0-based rank of the lower value; -1 for a NULL fraction */
+	int64_t		second;			/* 0-based rank of the upper value */
+	double		proportion;		/* interpolation weight of the upper value */
+} CxPctRank;
+
+/*
+ * The ranks percentile_cont (continuous) or percentile_disc needs for each
+ * of npct fractions (NaN for NULL) over total values, exactly as PostgreSQL
+ * computes them, into rk; the sorted unique ranks to select into ranks
+ * (room for 2 * npct).  Returns their number.
+ */
+extern int	cxpct_plan(const double *pcts, int npct, int64_t total, int continuous,
+					   CxPctRank *rk, int64_t *ranks);
+
+/* Index of rank r in a sorted unique list of m ranks that holds it. */
+extern int	cxpct_rank_index(const int64_t *ranks, int m, int64_t r);
+
 /* The fractions of a checked state: npct doubles at p + sizeof(CxPctSerialHeader). */
 extern void cxpct_fractions(const char *p, int32_t npct, double *out);
 

@@ -47,6 +47,33 @@ typedef struct SpillPass
 	int			nranges;
 } SpillPass;
 
+/*
+ * Memory for structures holding keys: 16-byte aligned (__int128), which the
+ * caller's allocator (8 bytes in PostgreSQL) may not give; the raw pointer
+ * is kept just before the block.
+ */
+static void *
+spill_alloc(const CxSelAlloc *mem, size_t size)
+{
+	char	   *raw = mem->alloc(size + 16, mem->arg),
+			   *p;
+
+	if (raw == NULL)
+		return NULL;
+	p = (char *) (((uintptr_t) raw + 16) & ~(uintptr_t) 15);
+	memcpy(p - sizeof(char *), &raw, sizeof(char *));
+	return p;
+}
+
+static void
+spill_free(const CxSelAlloc *mem, void *p)
+{
+	char	   *raw;
+
+	memcpy(&raw, (char *) p - sizeof(char *), sizeof(char *));
+	mem->release(raw, mem->arg);
+}
+
 /* Number of significant bits of a key (0 for zero). */
 static int
 spill_bit_length(cxspill_key k)
@@ -241,7 +268,7 @@ spill_range_alloc(SpillRange *r, size_t elem, const CxSelAlloc *mem)
 	{
 		uint32_t	b;
 
-		r->counts = mem->alloc(bytes, mem->arg);
+		r->counts = spill_alloc(mem, bytes);
 		if (r->counts == NULL)
 			return -1;
 		memset(r->counts, 0, sizeof(uint64_t) * r->nbuckets);
@@ -256,7 +283,7 @@ spill_range_alloc(SpillRange *r, size_t elem, const CxSelAlloc *mem)
 	}
 	else
 	{
-		r->vals = mem->alloc(bytes ? bytes : elem, mem->arg);
+		r->vals = spill_alloc(mem, bytes ? bytes : elem);
 		if (r->vals == NULL)
 			return -1;
 	}
@@ -268,7 +295,7 @@ static SpillRange *
 spill_child(const SpillRange *r, uint32_t b, int64_t below, int64_t count,
 			const CxSelAlloc *mem)
 {
-	SpillRange *c = mem->alloc(sizeof(SpillRange), mem->arg);
+	SpillRange *c = spill_alloc(mem, sizeof(SpillRange));
 	cxspill_key mask = (((cxspill_key) 1) << r->shift) - 1;
 
 	if (c == NULL)
@@ -300,14 +327,14 @@ spill_push(SpillList *l, SpillRange *r, const CxSelAlloc *mem)
 	if (l->n == l->cap)
 	{
 		int			cap = l->cap ? l->cap * 2 : 16;
-		SpillRange **items = mem->alloc(sizeof(SpillRange *) * cap, mem->arg);
+		SpillRange **items = spill_alloc(mem, sizeof(SpillRange *) * cap);
 
 		if (items == NULL)
 			return -1;
 		if (l->n > 0)
 			memcpy(items, l->items, sizeof(SpillRange *) * l->n);
 		if (l->items != NULL)
-			mem->release(l->items, mem->arg);
+			spill_free(mem, l->items);
 		l->items = items;
 		l->cap = cap;
 	}
@@ -357,7 +384,7 @@ spill_split(int kind, const SpillRange *r, const int64_t *ranks, char *out, size
 
 				for (j = c->r0; j < c->r1; j++)
 					memcpy(out + (size_t) j * elem, &x, elem);
-				mem->release(c, mem->arg);
+				spill_free(mem, c);
 			}
 			else if (spill_push(queue, c, mem) != 0)
 				return -1;
@@ -386,7 +413,7 @@ spill_finish(int kind, const SpillRange *r, const int64_t *ranks, char *out, siz
 			memcpy(out + (size_t) i * elem, r->vals, elem);
 		return 0;
 	}
-	local = mem->alloc(sizeof(int64_t) * m, mem->arg);
+	local = spill_alloc(mem, sizeof(int64_t) * m);
 	if (local == NULL)
 		return -1;
 	for (i = 0; i < m; i++)
@@ -397,7 +424,7 @@ spill_finish(int kind, const SpillRange *r, const int64_t *ranks, char *out, siz
 		rc = cxsel_double(&seg, 1, local, m, (double *) (out + (size_t) r->r0 * elem), mem);
 	else
 		rc = cxsel_interval(&seg, 1, local, m, (CxInterval *) (out + (size_t) r->r0 * elem), mem);
-	mem->release(local, mem->arg);
+	spill_free(mem, local);
 	return rc;
 }
 
@@ -416,11 +443,11 @@ static void
 spill_range_free(SpillRange *r, const CxSelAlloc *mem)
 {
 	if (r->counts != NULL)
-		mem->release(r->counts, mem->arg);
+		spill_free(mem, r->counts);
 	r->counts = NULL;
 	if (r->vals != NULL)
-		mem->release(r->vals, mem->arg);
-	mem->release(r, mem->arg);
+		spill_free(mem, r->vals);
+	spill_free(mem, r);
 }
 
 int
@@ -438,7 +465,7 @@ cxspill_select(int kind, int64_t total, cxspill_key lo, cxspill_key hi,
 		return 0;
 	if (budget < SPILL_MIN_BUDGET)
 		budget = SPILL_MIN_BUDGET;
-	first = mem->alloc(sizeof(SpillRange), mem->arg);
+	first = spill_alloc(mem, sizeof(SpillRange));
 	if (first == NULL)
 		return -1;
 	memset(first, 0, sizeof(*first));
@@ -496,12 +523,12 @@ cxspill_select(int kind, int64_t total, cxspill_key lo, cxspill_key hi,
 				rc = -1;
 			}
 		if (queue.items != NULL)
-			mem->release(queue.items, mem->arg);
+			spill_free(mem, queue.items);
 		queue = next;
 	}
 	while (queue.n > 0)
 		spill_range_free(queue.items[--queue.n], mem);
 	if (queue.items != NULL)
-		mem->release(queue.items, mem->arg);
+		spill_free(mem, queue.items);
 	return rc;
 }

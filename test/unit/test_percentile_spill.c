@@ -12,11 +12,14 @@
 static size_t allocated = 0;	/* bytes held by the code under test */
 static size_t peak = 0;
 
-/* malloc-based allocator that tracks the bytes held. */
+/*
+ * malloc-based allocator that tracks the bytes held, and like PostgreSQL's
+ * gives blocks aligned to 8 bytes but not to 16.
+ */
 static void *
 t_alloc(size_t size, void *arg)
 {
-	size_t	   *p = malloc(size + 16);
+	size_t	   *p = malloc(size + 24);
 
 	(void) arg;
 	if (p == NULL)
@@ -25,13 +28,13 @@ t_alloc(size_t size, void *arg)
 	allocated += size;
 	if (allocated > peak)
 		peak = allocated;
-	return (char *) p + 16;
+	return (char *) p + 24;
 }
 
 static void
 t_release(void *ptr, void *arg)
 {
-	size_t	   *p = (size_t *) ((char *) ptr - 16);
+	size_t	   *p = (size_t *) ((char *) ptr - 24);
 
 	(void) arg;
 	allocated -= p[0];

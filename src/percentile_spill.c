@@ -1,0 +1,603 @@
+/*
+ * percentile_spill.c — where an exact percentile state keeps its values:
+ * memory PostgreSQL can see, then a temporary file, and the selection of
+ * ranks over both.
+ *
+ * Memory.  Values go into chunks allocated in the aggregate's memory
+ * context (so MemoryContextMemAllocated, which hash aggregation checks
+ * against hash_mem, and EXPLAIN ANALYZE's "Memory Usage" count them).  The
+ * states of one aggregate context share a pool whose limit is work_mem, the
+ * limit PostgreSQL gives one sort or one hash table; percentile_cont's own
+ * sort gets the same.
+ *
+ * Spilling.  When a chunk would take the pool past its limit, the state
+ * asking for it (if it holds at least PCT_SPILL_MIN_BYTES; smaller states
+ * are left to hash aggregation, which sees them) writes its chunks to a
+ * temporary file (BufFile: temp_tablespaces, temp_file_limit and
+ * log_temp_files apply, and the file is removed at the end of the query,
+ * or by the resource owner on error and cancel) and from then on fills one
+ * chunk of PCT_SPILL_CHUNK_BYTES, written out each time it is full.
+ *
+ * Selection.  A state without a file selects in memory (select_core.c).
+ * A spilled state is read in passes (percentile_spill_core.c) with a
+ * budget of work_mem: typically two, one counting key buckets and one
+ * collecting the buckets that hold the wanted ranks.
+ */
+#include "percentile.h"
+
+#include "access/xact.h"
+#include "miscadmin.h"
+#include "storage/buffile.h"
+#include "utils/memutils.h"
+
+#define PCT_CHUNK_MIN_BYTES		512
+#define PCT_CHUNK_MAX_BYTES		(8 * 1024 * 1024)
+#define PCT_SPILL_MIN_BYTES		(256 * 1024)
+#define PCT_SPILL_CHUNK_BYTES	(256 * 1024)
+#define PCT_READ_BYTES			(256 * 1024)
+
+/* The memory budget of the states of one aggregate memory context. */
+struct PctPool
+{
+	MemoryContext ctx;
+	Size		limit;			/* bytes: work_mem when the pool was made */
+	Size		used;			/* bytes of chunks held by the states */
+	MemoryContextCallback cb;
+	PctPool    *next;
+};
+
+/* A state's temporary file. */
+struct PctSpill
+{
+	BufFile    *file;
+	int64		n;				/* values in the file */
+	char		lo[sizeof(cxspill_key)];	/* smallest and largest key written */
+	char		hi[sizeof(cxspill_key)];	/* (bytes: palloc aligns to 8, keys want 16) */
+	bool		reading;		/* the file position is not at its end */
+	int			end_fileno;		/* its end, while reading */
+	off_t		end_offset;
+	MemoryContextCallback cb;
+};
+
+static PctPool *pct_pools = NULL;
+
+/* Memory context callback: the pool's context is reset or deleted. */
+static void
+pct_pool_forget(void *arg)
+{
+	PctPool    *pool = (PctPool *) arg;
+	PctPool   **p;
+
+	for (p = &pct_pools; *p != NULL; p = &(*p)->next)
+		if (*p == pool)
+		{
+			*p = pool->next;
+			break;
+		}
+}
+
+/* The pool of an aggregate memory context, made on first use. */
+static PctPool *
+pct_pool_of(MemoryContext ctx)
+{
+	PctPool    *pool;
+
+	for (pool = pct_pools; pool != NULL; pool = pool->next)
+		if (pool->ctx == ctx)
+			return pool;
+	pool = MemoryContextAllocZero(ctx, sizeof(PctPool));
+	pool->ctx = ctx;
+	pool->limit = (Size) work_mem * 1024;
+	pool->cb.func = pct_pool_forget;
+	pool->cb.arg = pool;
+	MemoryContextRegisterResetCallback(ctx, &pool->cb);
+	pool->next = pct_pools;
+	pct_pools = pool;
+	return pool;
+}
+
+/* Allocate an empty state in the aggregate context. */
+PctState *
+pct_state_new(MemoryContext ctx, int32 kind, bool multi, int32 npct)
+{
+	PctState   *st = MemoryContextAllocZero(ctx, sizeof(PctState));
+
+	st->kind = kind;
+	st->multi = multi;
+	st->npct = npct;
+	st->ctx = ctx;
+	st->pool = pct_pool_of(ctx);
+	if (npct > 0)
+		st->pcts = MemoryContextAlloc(ctx, sizeof(double) * npct);
+	return st;
+}
+
+/* Add a run to the state's list. */
+static void
+pct_push_run(PctState *st, char *data, int64 n, Size bytes, PctAreaWatch *watch)
+{
+	if (st->nrun == st->runcap)
+	{
+		st->runcap = Max(8, st->runcap * 2);
+		st->runs = st->runs == NULL ?
+			MemoryContextAlloc(st->ctx, sizeof(PctRun) * st->runcap) :
+			repalloc(st->runs, sizeof(PctRun) * st->runcap);
+	}
+	st->runs[st->nrun].data = data;
+	st->runs[st->nrun].n = n;
+	st->runs[st->nrun].bytes = bytes;
+	st->runs[st->nrun].watch = watch;
+	st->nrun++;
+}
+
+/* A fresh chunk of bytes as the chunk being filled, charged to the pool. */
+static void
+pct_new_chunk(PctState *st, Size bytes)
+{
+	st->cur = MemoryContextAllocHuge(st->ctx, bytes);
+	if (bytes >= 64 * 1024)
+		cx_advise_fresh(st->cur, bytes);
+	st->curbytes = bytes;
+	st->cap = (int64) (bytes / pct_elem_size(st->kind));
+	st->n = 0;
+	st->pool->used += bytes;
+}
+
+/* Memory context callback: close the state's file at the end of the query. */
+static void
+pct_spill_close(void *arg)
+{
+	PctSpill   *s = (PctSpill *) arg;
+
+	/*
+	 * On error the resource owner has closed (and removed) the file, or will;
+	 * only a context reset inside a live transaction closes it here.
+	 */
+	if (s->file != NULL && IsTransactionState())
+		BufFileClose(s->file);
+	s->file = NULL;
+}
+
+/* Write n values to the end of the state's file. */
+static void
+pct_spill_write(PctState *st, const char *data, int64 n)
+{
+	PctSpill   *s = st->spill;
+	cxspill_key lo,
+				hi;
+
+	if (n <= 0)
+		return;
+	if (s->reading)
+	{
+		if (BufFileSeek(s->file, s->end_fileno, s->end_offset, SEEK_SET) != 0)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not seek in the temporary file of a percentile state")));
+		s->reading = false;
+	}
+	memcpy(&lo, s->lo, sizeof(lo));
+	memcpy(&hi, s->hi, sizeof(hi));
+	cxspill_key_range(st->kind, data, (size_t) n, &lo, &hi);
+	memcpy(s->lo, &lo, sizeof(lo));
+	memcpy(s->hi, &hi, sizeof(hi));
+	BufFileWrite(s->file, unconstify(char *, data), (size_t) n * pct_elem_size(st->kind));
+	s->n += n;
+}
+
+/*
+ * Start the state's file: write every chunk out, give their memory back to
+ * the pool, and keep one chunk to fill.
+ */
+static void
+pct_spill_start(PctState *st)
+{
+	MemoryContext old = MemoryContextSwitchTo(st->ctx);
+	PctSpill   *s = palloc0(sizeof(PctSpill));
+	int			i,
+				kept = 0;
+
+	s->file = BufFileCreateTemp(false);
+	memset(s->lo, 0xff, sizeof(s->lo));	/* empty: lo above hi */
+	s->cb.func = pct_spill_close;
+	s->cb.arg = s;
+	MemoryContextRegisterResetCallback(st->ctx, &s->cb);
+	MemoryContextSwitchTo(old);
+	st->spill = s;
+
+	for (i = 0; i < st->nrun; i++)
+	{
+		PctRun	   *r = &st->runs[i];
+
+		if (r->bytes == 0)
+		{
+			st->runs[kept++] = *r;	/* adopted: stays where it is */
+			continue;
+		}
+		pct_spill_write(st, r->data, r->n);
+		st->pool->used -= r->bytes;
+		pfree(r->data);
+	}
+	st->nrun = kept;
+	pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES);
+	elog(DEBUG1, "cx_metrics: percentile state of " INT64_FORMAT " values spilled to a temporary file (work_mem %zu kB)",
+		 st->total, st->pool->limit / 1024);
+}
+
+/* Bytes of chunks the state holds. */
+static Size
+pct_own_bytes(const PctState *st)
+{
+	Size		bytes = st->curbytes;
+	int			i;
+
+	for (i = 0; i < st->nrun; i++)
+		bytes += st->runs[i].bytes;
+	return bytes;
+}
+
+/*
+ * Make room for at least one more value in the chunk being filled: write a
+ * full chunk of a spilled state out, or keep it and take a new one (twice
+ * the size, up to PCT_CHUNK_MAX_BYTES), spilling the state when the pool
+ * has no room for it.
+ */
+void
+pct_grow(PctState *st)
+{
+	Size		want;
+
+	if (st->spill != NULL && st->cur != NULL)
+	{
+		pct_spill_write(st, st->cur, st->n);
+		st->n = 0;
+		return;
+	}
+	if (st->spill != NULL)
+	{
+		pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES);
+		return;
+	}
+	want = st->curbytes == 0 ? PCT_CHUNK_MIN_BYTES : Min(st->curbytes * 2, PCT_CHUNK_MAX_BYTES);
+	if (st->cur != NULL)
+	{
+		pct_push_run(st, st->cur, st->n, st->curbytes, NULL);
+		st->cur = NULL;
+		st->n = st->cap = 0;
+	}
+	if (st->pool->used + want > st->pool->limit && pct_own_bytes(st) + want >= PCT_SPILL_MIN_BYTES)
+	{
+		st->curbytes = 0;
+		pct_spill_start(st);
+		return;
+	}
+	pct_new_chunk(st, want);
+}
+
+/* Append n values in a wire layout (decoding them into the chunks). */
+void
+pct_add_encoded(PctState *st, int32 layout, const char *r, int64 n)
+{
+	Size		wsz = cxpct_wire_size(st->kind, layout),
+				elem = pct_elem_size(st->kind);
+
+	while (n > 0)
+	{
+		int64		k;
+
+		if (st->n >= st->cap)
+			pct_grow(st);
+		k = Min(st->cap - st->n, n);
+		cxpct_decode(st->kind, layout, r, k, st->cur + st->n * elem);
+		st->n += k;
+		st->total += k;
+		r += k * wsz;
+		n -= k;
+	}
+}
+
+/* Adopt a run of values in the query's shared memory (no copy, not charged). */
+void
+pct_adopt_run(PctState *st, char *data, int64 n, PctAreaWatch *watch)
+{
+	if (n <= 0)
+		return;
+	pct_push_run(st, data, n, 0, watch);
+	st->total += n;
+}
+
+/*
+ * Read the state's file from the start, n values at a time into buf (room
+ * for PCT_READ_BYTES), calling fn(arg, values, k) for each block.
+ */
+static void
+pct_spill_read(PctState *st, char *buf, void (*fn) (void *arg, const char *values, int64 k),
+			   void *arg)
+{
+	PctSpill   *s = st->spill;
+	Size		elem = pct_elem_size(st->kind);
+	int64		left = s->n,
+				block = PCT_READ_BYTES / elem;
+
+	if (!s->reading)
+	{
+		BufFileTell(s->file, &s->end_fileno, &s->end_offset);
+		s->reading = true;
+	}
+	if (BufFileSeek(s->file, 0, 0, SEEK_SET) != 0)
+		ereport(ERROR,
+				(errcode_for_file_access(),
+				 errmsg("could not seek in the temporary file of a percentile state")));
+	while (left > 0)
+	{
+		int64		k = Min(left, block);
+		size_t		got = BufFileRead(s->file, buf, (size_t) k * elem);
+
+		if (got != (size_t) k * elem)
+			ereport(ERROR,
+					(errcode_for_file_access(),
+					 errmsg("could not read the temporary file of a percentile state: read %zu of %zu bytes",
+							got, (size_t) k * elem)));
+		fn(arg, buf, k);
+		left -= k;
+	}
+}
+
+/* pct_spill_read callback of pct_take_over: append to the other state's file. */
+static void
+pct_append_to_file(void *arg, const char *values, int64 k)
+{
+	pct_spill_write((PctState *) arg, values, k);
+}
+
+/* pct_spill_read callback of pct_copy_values: append through the chunks. */
+static void
+pct_append_values(void *arg, const char *values, int64 k)
+{
+	pct_add_encoded((PctState *) arg, 0, values, k);
+}
+
+/*
+ * Combine: state a takes over every value of state b, which lives in the
+ * same memory context (same pool): its runs move without a copy, and its
+ * file becomes a's or is appended to a's.  b is left empty.
+ */
+void
+pct_take_over(PctState *a, PctState *b)
+{
+	int			i;
+
+	for (i = 0; i < b->nrun; i++)
+		pct_push_run(a, b->runs[i].data, b->runs[i].n, b->runs[i].bytes, b->runs[i].watch);
+	if (b->cur != NULL && b->n > 0)
+		pct_push_run(a, b->cur, b->n, b->curbytes, NULL);
+	else if (b->cur != NULL)
+	{
+		b->pool->used -= b->curbytes;
+		pfree(b->cur);
+	}
+	a->total += b->total - (b->spill != NULL ? b->spill->n : 0);
+	if (b->spill != NULL && a->spill == NULL)
+	{
+		a->spill = b->spill;
+		a->total += b->spill->n;
+	}
+	else if (b->spill != NULL)
+	{
+		char	   *buf = palloc(PCT_READ_BYTES);
+
+		pct_spill_read(b, buf, pct_append_to_file, a);
+		a->total += b->spill->n;
+		pfree(buf);
+	}
+	b->nrun = 0;
+	b->cur = NULL;
+	b->n = b->cap = 0;
+	b->curbytes = 0;
+	b->total = 0;
+	b->spill = NULL;
+}
+
+/* Combine: copy every value of b (another memory context's state) into a. */
+void
+pct_copy_values(PctState *a, PctState *b)
+{
+	int			i;
+
+	for (i = 0; i < b->nrun; i++)
+		pct_add_encoded(a, 0, b->runs[i].data, b->runs[i].n);
+	if (b->cur != NULL)
+		pct_add_encoded(a, 0, b->cur, b->n);
+	if (b->spill != NULL)
+	{
+		char	   *buf = palloc(PCT_READ_BYTES);
+
+		pct_spill_read(b, buf, pct_append_values, a);
+		pfree(buf);
+	}
+}
+
+/* The narrowest wire layout for every value of the state. */
+int32
+pct_wire_layout(PctState *st)
+{
+	int32		layout = CXPCT_FLAG_TIME_ONLY;
+	int			i;
+
+	if (st->kind != PCT_KIND_INTERVAL || st->spill != NULL)
+		return 0;				/* a file is not read twice to narrow it */
+	for (i = 0; i <= st->nrun && layout != 0; i++)
+	{
+		int32		l = i < st->nrun ?
+			cxpct_interval_layout((const CxInterval *) st->runs[i].data, st->runs[i].n) :
+			cxpct_interval_layout((const CxInterval *) st->cur, st->cur ? st->n : 0);
+
+		if (l == 0)
+			layout = 0;
+		else if (l == CXPCT_FLAG_NO_MONTHS)
+			layout = CXPCT_FLAG_NO_MONTHS;
+	}
+	return layout;
+}
+
+/* Where pct_write_values writes the values of a file. */
+typedef struct PctWriter
+{
+	int32		kind;
+	int32		layout;
+	char	   *w;
+} PctWriter;
+
+static void
+pct_write_block(void *arg, const char *values, int64 k)
+{
+	PctWriter  *wr = (PctWriter *) arg;
+
+	cxpct_encode(wr->kind, wr->layout, values, k, wr->w);
+	wr->w += k * cxpct_wire_size(wr->kind, wr->layout);
+}
+
+/* Write every value of the state to w in a wire layout (room for total values). */
+void
+pct_write_values(PctState *st, int32 layout, char *w)
+{
+	PctWriter	wr = {st->kind, layout, w};
+	int			i;
+
+	for (i = 0; i < st->nrun; i++)
+		pct_write_block(&wr, st->runs[i].data, st->runs[i].n);
+	if (st->cur != NULL)
+		pct_write_block(&wr, st->cur, st->n);
+	if (st->spill != NULL)
+	{
+		char	   *buf = palloc(PCT_READ_BYTES);
+
+		pct_spill_read(st, buf, pct_write_block, &wr);
+		pfree(buf);
+	}
+}
+
+/* Memory callbacks for the selection code: the current memory context. */
+static void *
+pct_alloc(size_t size, void *arg pg_attribute_unused())
+{
+	void	   *p = MemoryContextAllocHuge(CurrentMemoryContext, size);
+
+	if (size >= 64 * 1024)
+		cx_advise_fresh(p, size);
+	return p;
+}
+
+static void
+pct_release(void *ptr, void *arg pg_attribute_unused())
+{
+	pfree(ptr);
+}
+
+static const CxSelAlloc pct_mem = {pct_alloc, pct_release, NULL};
+
+/* Refuse to read values whose shared memory is gone. */
+static void
+pct_check_runs(const PctState *st)
+{
+	int			i;
+
+	for (i = 0; i < st->nrun; i++)
+		if (st->runs[i].watch != NULL && !pct_watch_alive(st->runs[i].watch))
+			ereport(ERROR,
+					(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+					 errmsg("the shared memory of a parallel percentile state is gone"),
+					 errdetail("The plan finished the aggregate after its Gather node had shut down."),
+					 errhint("Run the query with SET cx.shared_transfer = off, and report the plan.")));
+}
+
+/* The scan of a spilled state for percentile_spill_core.c. */
+typedef struct PctScan
+{
+	PctState   *st;
+	char	   *buf;
+	cxspill_visit visit;
+	void	   *varg;
+} PctScan;
+
+static void
+pct_scan_block(void *arg, const char *values, int64 k)
+{
+	PctScan    *sc = (PctScan *) arg;
+
+	(void) sc->visit(sc->varg, values, (size_t) k);
+}
+
+static int
+pct_scan(void *arg, cxspill_visit visit, void *varg)
+{
+	PctScan    *sc = (PctScan *) arg;
+	PctState   *st = sc->st;
+	int			i;
+
+	CHECK_FOR_INTERRUPTS();
+	for (i = 0; i < st->nrun; i++)
+		(void) visit(varg, st->runs[i].data, (size_t) st->runs[i].n);
+	if (st->cur != NULL)
+		(void) visit(varg, st->cur, (size_t) st->n);
+	sc->visit = visit;
+	sc->varg = varg;
+	pct_spill_read(st, sc->buf, pct_scan_block, sc);
+	return 0;
+}
+
+/* Select the values at the unique ascending ranks; out has room for m values. */
+void
+pct_select(PctState *st, const int64 *ranks, int m, void *out)
+{
+	int			rc;
+
+	pct_check_runs(st);
+	if (st->spill == NULL)
+	{
+		CxSelSeg   *segs = palloc(sizeof(CxSelSeg) * (st->nrun + 1));
+		int			nseg = 0,
+					i;
+
+		for (i = 0; i < st->nrun; i++)
+		{
+			segs[nseg].data = st->runs[i].data;
+			segs[nseg++].n = st->runs[i].n;
+		}
+		if (st->cur != NULL && st->n > 0)
+		{
+			segs[nseg].data = st->cur;
+			segs[nseg++].n = st->n;
+		}
+		if (st->kind == PCT_KIND_FLOAT8)
+			rc = cxsel_double(segs, nseg, ranks, m, out, &pct_mem);
+		else
+			rc = cxsel_interval(segs, nseg, ranks, m, out, &pct_mem);
+		pfree(segs);
+	}
+	else
+	{
+		PctScan		sc = {st, palloc(PCT_READ_BYTES), NULL, NULL};
+		CxSpillScan scan = {pct_scan, &sc};
+		cxspill_key lo,
+					hi;
+		int			passes,
+					i;
+
+		memcpy(&lo, st->spill->lo, sizeof(lo));
+		memcpy(&hi, st->spill->hi, sizeof(hi));
+		for (i = 0; i < st->nrun; i++)
+			cxspill_key_range(st->kind, st->runs[i].data, st->runs[i].n, &lo, &hi);
+		if (st->cur != NULL)
+			cxspill_key_range(st->kind, st->cur, st->n, &lo, &hi);
+		rc = cxspill_select(st->kind, st->total, lo, hi, ranks, m, out, st->pool->limit,
+							&scan, &pct_mem, &passes);
+		if (rc == -2)
+			elog(ERROR, "the values of a spilled percentile state changed between passes");
+		elog(DEBUG1, "cx_metrics: percentile of " INT64_FORMAT " values, " INT64_FORMAT " in a temporary file, selected in %d passes",
+			 st->total, st->spill->n, passes);
+		pfree(sc.buf);
+	}
+	if (rc != 0)
+		elog(ERROR, "out of memory selecting percentiles");
+}
