@@ -71,6 +71,8 @@ ALTER FUNCTION cx._share_within_trans(bigint[], interval, interval) STRICT;
 
 -- ---- src/calendar.sql
 
+-- ---- src/attainment.sql
+
 -- attainment transitions: STRICT (NULL rows skipped, a NULL state refused)
 ALTER FUNCTION cx._attain_trans(bigint[], interval, cx.standard) STRICT;
 ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) STRICT;
