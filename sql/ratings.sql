@@ -329,4 +329,19 @@ FROM (SELECT pg_temp.try_in(overlay('0..10: 5 0 3 9 12 0 1 1 4 7 100; 3 skipped'
 									from (random() * 40)::int + 1 for (random() * 2)::int)) AS ok
 	  FROM generate_series(1, 400)) s;
 
+-- ratings counts beyond 2^53: shares stay within 0..100, intervals ordered
+SELECT cx.nps(r) AS nps, (cx.nps_ci(r)).low <= (cx.nps_ci(r)).high AS ci_ordered,
+	   (cx.nps_ci(r)).high <= 100 AS ci_in_range, cx.csat(r) AS csat, cx.top_box(r, 2) AS top2,
+	   cx.index100(r) AS index100, cx.mean(r) AS mean
+FROM (SELECT cx.make_ratings(0, 10, ARRAY[0,0,0,0,0,0,0,0,0,0,6626288455254855651]) AS r) v;
+SELECT count(*) AS tallies,
+	   count(*) FILTER (WHERE cx.nps(r) BETWEEN -100 AND 100) AS nps_in_range,
+	   count(*) FILTER (WHERE (cx.nps_ci(r)).low <= (cx.nps_ci(r)).high) AS nps_ci_ordered,
+	   count(*) FILTER (WHERE cx.csat(r) BETWEEN 0 AND 100 AND cx.index100(r) BETWEEN 0 AND 100) AS shares_in_range,
+	   count(*) FILTER (WHERE (cx.csat_ci(r)).low <= (cx.csat_ci(r)).high) AS csat_ci_ordered
+FROM (SELECT cx.make_ratings(0, 10, ARRAY[d, 0, 0, 0, 0, 0, 0, p, 0, 0, big]) AS r
+	  FROM unnest(ARRAY[0, 1, 3, 1000]::bigint[]) AS d,
+		   unnest(ARRAY[0, 1, 7]::bigint[]) AS p,
+		   unnest(ARRAY[9007199254740993, 6626288455254855651, 4611686018427387903, 9223372036854770000]::bigint[]) AS big) v;
+
 DROP TABLE ra, ra_daily, ra_bin;
