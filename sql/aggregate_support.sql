@@ -65,28 +65,28 @@ SELECT pg_temp.att(x * interval '1 day', 'within 2 days') FROM generate_series(1
 
 -- ratings: the shorthand transitions check the scale of a state they did
 -- not create (this wrote past a 2-point tally into the next group's memory)
-CREATE AGGREGATE pg_temp.evil(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
+CREATE AGGREGATE pg_temp.evil(int) (SFUNC = cx._ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
 SELECT g, pg_temp.evil(5), length(string_agg('x', ',')) FROM generate_series(1,2) g, generate_series(1,2000) GROUP BY g;
-CREATE AGGREGATE pg_temp.evil10(int) (SFUNC = cx.ratings_accum_0_10, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
+CREATE AGGREGATE pg_temp.evil10(int) (SFUNC = cx._ratings_accum_0_10, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
 SELECT g, pg_temp.evil10(10), length(string_agg('x', ',')) FROM generate_series(1,2) g, generate_series(1,2000) GROUP BY g;
-CREATE AGGREGATE pg_temp.evil10b(int) (SFUNC = cx.ratings_accum_0_10, STYPE = cx.ratings, INITCOND = '-1..9: 0 0 0 0 0 0 0 0 0 0 0');
+CREATE AGGREGATE pg_temp.evil10b(int) (SFUNC = cx._ratings_accum_0_10, STYPE = cx.ratings, INITCOND = '-1..9: 0 0 0 0 0 0 0 0 0 0 0');
 SELECT pg_temp.evil10b(10);
-CREATE AGGREGATE pg_temp.evil3(int, int, int) (SFUNC = cx.ratings_accum, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
+CREATE AGGREGATE pg_temp.evil3(int, int, int) (SFUNC = cx._ratings_accum, STYPE = cx.ratings, INITCOND = '1..2: 0 0');
 SELECT pg_temp.evil3(5, 1, 5);
 -- an initial tally on the right scale is counted on
-CREATE AGGREGATE pg_temp.good(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 1 0 0 0 0; 2 skipped');
+CREATE AGGREGATE pg_temp.good(int) (SFUNC = cx._ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 1 0 0 0 0; 2 skipped');
 SELECT pg_temp.good(x) FROM (VALUES (5), (5), (NULL)) v(x);
 -- counts that would pass 2^63 - 1
-CREATE AGGREGATE pg_temp.full(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 0 0 0 0 9223372036854775807');
+CREATE AGGREGATE pg_temp.full(int) (SFUNC = cx._ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 0 0 0 0 9223372036854775807');
 SELECT pg_temp.full(5);
 SELECT pg_temp.full(1);
 SELECT cx.csat(pg_temp.full(1));
-CREATE AGGREGATE pg_temp.fullskip(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 0 0 0 0 0; 9223372036854775807 skipped');
+CREATE AGGREGATE pg_temp.fullskip(int) (SFUNC = cx._ratings_accum_1_5, STYPE = cx.ratings, INITCOND = '1..5: 0 0 0 0 0; 9223372036854775807 skipped');
 SELECT pg_temp.fullskip(NULL);
 -- outside an aggregate
-SELECT cx.ratings_accum_1_5(NULL, 3);
-SELECT cx.ratings_accum_0_10('0..10: 0 0 0 0 0 0 0 0 0 0 0', 3);
-SELECT cx.ratings_accum(NULL, 3, 1, 5);
+SELECT cx._ratings_accum_1_5(NULL, 3);
+SELECT cx._ratings_accum_0_10('0..10: 0 0 0 0 0 0 0 0 0 0 0', 3);
+SELECT cx._ratings_accum(NULL, 3, 1, 5);
 SELECT cx.ratings_merge(NULL, NULL) IS NULL AS both_null, cx.ratings_merge(NULL, '1..5: 1 2 3 4 5') AS one,
 	   cx.ratings_merge('1..5: 1 2 3 4 5', '1..5: 1 1 1 1 1') AS two;
 SELECT cx.ratings_merge('1..5: 1 2 3 4 5', '0..10: 0 0 0 0 0 0 0 0 0 0 0');
@@ -145,5 +145,31 @@ END $$;
 SELECT cx.percentile(x::float8, ARRAY[p]) FROM (VALUES (1, 0.5::float8), (2, 0.9), (3, 0.1)) v(x, p);
 SELECT cx.percentile(x * interval '1 day', ARRAY[p, 0.5]) FROM (VALUES (1, 0.5::float8), (2, 0.9)) v(x, p);
 SELECT cx.percentile(x::float8, ARRAY[p, 0.9]) AS same_fractions FROM (VALUES (1, 0.5::float8), (2, 0.5), (3, 0.5)) v(x, p);
+
+-- the support functions of the extension's aggregates, types, operators,
+-- operator classes and of the triggers on its own tables are SQL-private
+-- (cx._...), but for those users call too: the accessors that finish the
+-- shorthand aggregates, cx.ratings_merge, and the trigger function that
+-- cx.track also attaches to users' lookup tables
+WITH cx_proc AS (SELECT oid FROM pg_proc WHERE pronamespace = 'cx'::regnamespace),
+support(fn) AS (
+	SELECT f FROM pg_aggregate a JOIN cx_proc c ON c.oid = a.aggfnoid,
+		 unnest(ARRAY[a.aggtransfn, a.aggfinalfn, a.aggcombinefn, a.aggserialfn, a.aggdeserialfn]::oid[]) f
+	UNION ALL
+	SELECT f FROM pg_type t, unnest(ARRAY[t.typinput, t.typoutput, t.typreceive, t.typsend]::oid[]) f
+	WHERE t.typnamespace = 'cx'::regnamespace
+	UNION ALL
+	SELECT o.oprcode FROM pg_operator o WHERE o.oprnamespace = 'cx'::regnamespace
+	UNION ALL
+	SELECT p.amproc FROM pg_amproc p JOIN pg_opfamily f ON f.oid = p.amprocfamily WHERE f.opfnamespace = 'cx'::regnamespace
+	UNION ALL
+	SELECT t.tgfoid FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid
+	WHERE r.relnamespace = 'cx'::regnamespace AND NOT t.tgisinternal
+	UNION ALL
+	SELECT e.evtfoid FROM pg_event_trigger e JOIN cx_proc c ON c.oid = e.evtfoid)
+SELECT DISTINCT p.oid::regprocedure::text COLLATE "C" AS public_support_function
+FROM support s JOIN pg_proc p ON p.oid = s.fn
+WHERE p.pronamespace = 'cx'::regnamespace AND p.proname !~ '^_'
+ORDER BY 1;
 
 DROP TABLE support_sketches;

@@ -87,13 +87,13 @@ SELECT NOT ('within 1 day'::cx.standard OPERATOR(cx.=) 'within 24 hours') AS qua
 -- binary send/recv round trip (COPY BINARY), and bad binary input rejected
 CREATE TEMP TABLE std_bin (s cx.standard);
 INSERT INTO std_bin VALUES ('90% within 30 business days'), ('99.95% within 1 hour'), ('within 2 weeks');
-SELECT encode(cx.standard_send('90% within 30 business days'), 'hex') AS send_hex;
+SELECT encode(cx._standard_send('90% within 30 business days'), 'hex') AS send_hex;
 COPY std_bin TO '/tmp/cx_std_bin.copy' (FORMAT binary);
 CREATE TEMP TABLE std_bin2 (s cx.standard);
 COPY std_bin2 FROM '/tmp/cx_std_bin.copy' (FORMAT binary);
 SELECT (SELECT array_agg(s ORDER BY s) FROM std_bin) = (SELECT array_agg(s ORDER BY s) FROM std_bin2) AS binary_round_trip;
 -- bad binary input: a binary COPY of a bytea column has the same framing as
--- one cx.standard field, so its bytes reach cx.standard_recv unchanged
+-- one cx.standard field, so its bytes reach cx._standard_recv unchanged
 COPY (SELECT decode('01000dbba00000001e00000006', 'hex')) TO '/tmp/cx_std_good.copy' (FORMAT binary);
 COPY std_bin2 FROM '/tmp/cx_std_good.copy' (FORMAT binary);
 COPY (SELECT decode('01000f42410000001e00000006', 'hex')) TO '/tmp/cx_std_bad1.copy' (FORMAT binary);

@@ -32,20 +32,20 @@ SELECT pg_catalog.pg_extension_config_dump('cx.holidays', '');
 GRANT SELECT ON cx.calendars, cx.holidays TO PUBLIC;
 GRANT INSERT, UPDATE, DELETE ON cx.calendars, cx.holidays TO @extowner@;
 
-CREATE FUNCTION cx.calendars_check() RETURNS trigger
+CREATE FUNCTION cx._calendars_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'cx_calendars_check' LANGUAGE C;
 CREATE TRIGGER calendars_check BEFORE INSERT OR UPDATE OR DELETE ON cx.calendars
-	FOR EACH ROW EXECUTE FUNCTION cx.calendars_check();
+	FOR EACH ROW EXECUTE FUNCTION cx._calendars_check();
 CREATE TRIGGER calendars_no_truncate BEFORE TRUNCATE ON cx.calendars
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendars_check();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendars_check();
 
 -- every change to either table drops the calendar cache of every backend
-CREATE FUNCTION cx.calendar_invalidate() RETURNS trigger
+CREATE FUNCTION cx._calendar_invalidate() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'cx_calendar_invalidate' LANGUAGE C;
 CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.calendars
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendar_invalidate();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendar_invalidate();
 CREATE TRIGGER holidays_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.holidays
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendar_invalidate();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendar_invalidate();
 
 CREATE FUNCTION cx.us_federal_holidays(year integer, OUT day date, OUT name text, OUT actual date)
 	RETURNS SETOF record
