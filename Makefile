@@ -11,7 +11,7 @@ PG_CONFIG ?= pg_config
 # The SQL parts of the install script, in dependency order.  Each concern
 # keeps its declarations beside its C file (src/<part>.sql); parts not listed
 # here are appended after these, in name order.
-PARTS = common percentile sketch ratings standard calendar track
+PARTS = common percentile sketch ratings standard calendar attainment track
 PART_SQL = $(foreach p,$(PARTS),$(wildcard src/$(p).sql))
 SQL_PARTS = $(PART_SQL) $(filter-out $(PART_SQL),$(sort $(wildcard src/*.sql)))
 

@@ -251,7 +251,7 @@ SELECT cx.compare_csat('1..5: 1 1 1 1 1', '1..7: 1 1 1 1 1 1 1');
 SELECT cx.make_ratings(1, 5, '{1,2,3}');
 SELECT cx.make_ratings(1, 5, '{1,2,3,NULL,5}');
 SELECT cx.make_ratings(1, 5, '{1,2,3,-4,5}');
-SELECT cx.ratings_accum(NULL, 1, 1, 5);
+SELECT cx._ratings_accum(NULL, 1, 1, 5);
 
 -- binary send/recv: COPY BINARY round trip, then crafted and random bytes
 CREATE TABLE ra_bin (r cx.ratings);
@@ -270,8 +270,8 @@ BEGIN
 	RETURN same;
 END $$;
 SELECT pg_temp.copy_bin_roundtrip() AS copy_binary_round_trip;
-SELECT encode(cx.ratings_send('1..5: 3 0 10 25 40; 2 skipped'), 'hex') AS wire;
--- feed one value's bytes to ratings_recv through COPY ... (FORMAT binary)
+SELECT encode(cx._ratings_send('1..5: 3 0 10 25 40; 2 skipped'), 'hex') AS wire;
+-- feed one value's bytes to cx._ratings_recv through COPY ... (FORMAT binary)
 CREATE TEMP TABLE recv_t (r cx.ratings);
 CREATE FUNCTION pg_temp.recv(payload bytea) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
@@ -292,21 +292,21 @@ EXCEPTION WHEN others THEN
 	GET STACKED DIAGNOSTICS detail = PG_EXCEPTION_DETAIL;
 	RETURN 'error: ' || SQLERRM || coalesce(' (' || nullif(detail, '') || ')', '');
 END $$;
-SELECT pg_temp.recv(cx.ratings_send('1..5: 3 0 10 25 40; 2 skipped')) AS valid;
+SELECT pg_temp.recv(cx._ratings_send('1..5: 3 0 10 25 40; 2 skipped')) AS valid;
 SELECT pg_temp.recv('\x'::bytea) AS empty;
 SELECT pg_temp.recv('\x010000010005'::bytea) AS truncated;
-SELECT pg_temp.recv(substring(cx.ratings_send('1..5: 3 0 10 25 40') from 1 for 40)) AS short_counts;
-SELECT pg_temp.recv(cx.ratings_send('1..5: 3 0 10 25 40') || '\x00'::bytea) AS trailing_byte;
-SELECT pg_temp.recv(overlay(cx.ratings_send('1..5: 3 0 10 25 40') placing '\x02' from 1)) AS bad_version;
-SELECT pg_temp.recv(overlay(cx.ratings_send('1..5: 3 0 10 25 40') placing '\x01' from 2)) AS bad_flags;
-SELECT pg_temp.recv(overlay(cx.ratings_send('1..5: 3 0 10 25 40') placing '\x0001' from 5)) AS one_point;
-SELECT pg_temp.recv(overlay(cx.ratings_send('1..5: 3 0 10 25 40') placing '\xffffffffffffffff' from 15)) AS negative_count;
-SELECT pg_temp.recv(overlay(cx.ratings_send('1..5: 3 0 10 25 40') placing '\xffffffffffffffff' from 7)) AS negative_skipped;
-SELECT pg_temp.recv(overlay(cx.ratings_send('0..1: 0 0') placing '\x7fffffffffffffff7fffffffffffffff' from 15)) AS total_overflow;
+SELECT pg_temp.recv(substring(cx._ratings_send('1..5: 3 0 10 25 40') from 1 for 40)) AS short_counts;
+SELECT pg_temp.recv(cx._ratings_send('1..5: 3 0 10 25 40') || '\x00'::bytea) AS trailing_byte;
+SELECT pg_temp.recv(overlay(cx._ratings_send('1..5: 3 0 10 25 40') placing '\x02' from 1)) AS bad_version;
+SELECT pg_temp.recv(overlay(cx._ratings_send('1..5: 3 0 10 25 40') placing '\x01' from 2)) AS bad_flags;
+SELECT pg_temp.recv(overlay(cx._ratings_send('1..5: 3 0 10 25 40') placing '\x0001' from 5)) AS one_point;
+SELECT pg_temp.recv(overlay(cx._ratings_send('1..5: 3 0 10 25 40') placing '\xffffffffffffffff' from 15)) AS negative_count;
+SELECT pg_temp.recv(overlay(cx._ratings_send('1..5: 3 0 10 25 40') placing '\xffffffffffffffff' from 7)) AS negative_skipped;
+SELECT pg_temp.recv(overlay(cx._ratings_send('0..1: 0 0') placing '\x7fffffffffffffff7fffffffffffffff' from 15)) AS total_overflow;
 -- 400 random mutations and truncations: each is accepted (and then
 -- round-trips through text) or rejected with an error, never a crash
 SELECT setseed(0.75);
-WITH base AS (SELECT cx.ratings_send('0..10: 5 0 3 9 12 0 1 1 4 7 100; 3 skipped') AS b),
+WITH base AS (SELECT cx._ratings_send('0..10: 5 0 3 9 12 0 1 1 4 7 100; 3 skipped') AS b),
 	 m AS (SELECT i, CASE WHEN i % 4 = 0 THEN substring(b from 1 for (random() * length(b))::int)
 						  ELSE set_byte(b, (random() * (length(b) - 1))::int, (random() * 255)::int) END AS p
 		   FROM base, generate_series(1, 400) AS i),
@@ -328,5 +328,39 @@ FROM (SELECT pg_temp.try_in(overlay('0..10: 5 0 3 9 12 0 1 1 4 7 100; 3 skipped'
 									placing substr('0123456789 .:;-+x', (random() * 16)::int + 1, 1)
 									from (random() * 40)::int + 1 for (random() * 2)::int)) AS ok
 	  FROM generate_series(1, 400)) s;
+
+-- the names release 0.1.0 documented for the I/O and transition functions
+-- still work: the same C functions as the cx._ ones, callable, and usable in
+-- a user's aggregate
+SELECT o.oid::regprocedure AS kept, n.oid::regprocedure AS private, o.prosrc = n.prosrc AS same_function
+FROM pg_proc o JOIN pg_proc n ON n.pronamespace = o.pronamespace AND n.proname = '_' || o.proname
+	 AND n.proargtypes = o.proargtypes
+WHERE o.pronamespace = 'cx'::regnamespace AND o.proname LIKE 'ratings\_%' AND o.proname <> 'ratings_merge'
+ORDER BY o.oid::regprocedure::text COLLATE "C";
+SELECT cx.ratings_in('1..5: 3 0 10 25 40; 2 skipped')::text AS text_in, cx.ratings_out('1..5: 3 0 10 25 40') AS text_out,
+	   cx.ratings_send('1..5: 3 0 10 25 40; 2 skipped') = cx._ratings_send('1..5: 3 0 10 25 40; 2 skipped') AS same_wire;
+CREATE AGGREGATE pg_temp.tally_0_1_0(int, int, int) (SFUNC = cx.ratings_accum, STYPE = cx.ratings, COMBINEFUNC = cx.ratings_merge);
+CREATE AGGREGATE pg_temp.csat_0_1_0(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, FINALFUNC = cx.csat);
+CREATE AGGREGATE pg_temp.nps_0_1_0(int) (SFUNC = cx.ratings_accum_0_10, STYPE = cx.ratings, FINALFUNC = cx.nps);
+SELECT pg_temp.tally_0_1_0(a % 5 + 1, 1, 5)::text = cx.ratings(a % 5 + 1, 1, 5)::text AS same_tally,
+	   pg_temp.csat_0_1_0(a % 5 + 1) = cx.csat(a % 5 + 1) AS same_csat,
+	   pg_temp.nps_0_1_0(a % 11) = cx.nps(a % 11) AS same_nps
+FROM generate_series(1, 1000) a;
+SELECT cx.ratings_accum(NULL, 1, 1, 5);
+
+-- ratings counts beyond 2^53: shares stay within 0..100, intervals ordered
+SELECT cx.nps(r) AS nps, (cx.nps_ci(r)).low <= (cx.nps_ci(r)).high AS ci_ordered,
+	   (cx.nps_ci(r)).high <= 100 AS ci_in_range, cx.csat(r) AS csat, cx.top_box(r, 2) AS top2,
+	   cx.index100(r) AS index100, cx.mean(r) AS mean
+FROM (SELECT cx.make_ratings(0, 10, ARRAY[0,0,0,0,0,0,0,0,0,0,6626288455254855651]) AS r) v;
+SELECT count(*) AS tallies,
+	   count(*) FILTER (WHERE cx.nps(r) BETWEEN -100 AND 100) AS nps_in_range,
+	   count(*) FILTER (WHERE (cx.nps_ci(r)).low <= (cx.nps_ci(r)).high) AS nps_ci_ordered,
+	   count(*) FILTER (WHERE cx.csat(r) BETWEEN 0 AND 100 AND cx.index100(r) BETWEEN 0 AND 100) AS shares_in_range,
+	   count(*) FILTER (WHERE (cx.csat_ci(r)).low <= (cx.csat_ci(r)).high) AS csat_ci_ordered
+FROM (SELECT cx.make_ratings(0, 10, ARRAY[d, 0, 0, 0, 0, 0, 0, p, 0, 0, big]) AS r
+	  FROM unnest(ARRAY[0, 1, 3, 1000]::bigint[]) AS d,
+		   unnest(ARRAY[0, 1, 7]::bigint[]) AS p,
+		   unnest(ARRAY[9007199254740993, 6626288455254855651, 4611686018427387903, 9223372036854770000]::bigint[]) AS big) v;
 
 DROP TABLE ra, ra_daily, ra_bin;

@@ -220,3 +220,15 @@ END
 $$;
 SELECT count(*) AS hijacks_left FROM pg_proc WHERE pronamespace = 'public'::regnamespace;
 SELECT pg_catalog.setval('cx.breach_log_id_seq', 1, false);
+
+-- every function written in SQL or PL/pgSQL runs under search_path =
+-- pg_catalog, pg_temp, unless its body is SQL-standard (bound when the
+-- extension was created, its operators written OPERATOR(pg_catalog.=))
+SELECT p.oid::regprocedure AS unpinned
+FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_language l ON l.oid OPERATOR(pg_catalog.=) p.prolang
+WHERE p.pronamespace OPERATOR(pg_catalog.=) 'cx'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+  AND p.prosqlbody IS NULL AND p.proconfig IS DISTINCT FROM ARRAY['search_path=pg_catalog, pg_temp'];
+SELECT p.oid::regprocedure AS sql_standard_body
+FROM pg_catalog.pg_proc p
+WHERE p.pronamespace OPERATOR(pg_catalog.=) 'cx'::regnamespace AND p.prosqlbody IS NOT NULL
+ORDER BY p.oid::regprocedure::text COLLATE "C";

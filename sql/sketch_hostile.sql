@@ -128,3 +128,13 @@ SELECT 'v1 number alpha=0.01 count=1 zeros=0 min=5 max=5 sum=5 sum_err=1e-30 neg
 SELECT 'v1 interval alpha=0.01 count=1 zeros=0 min_us=1000000 max_us=1000001 sum_us=1000000 neg={} pos={691:1}'::cx.cycle_sketch;
 SELECT 'v1 number alpha=0.01 count=2 zeros=1 min=-0 max=5 sum=5 sum_err=0 neg={} pos={81:1}'::cx.number_sketch;
 SELECT 'v1 number alpha=0.01 count=1 zeros=1 min=0 max=-0 sum=0 sum_err=0 neg={} pos={}'::cx.number_sketch;
+-- exact fields that contradict the count are refused by the text input
+SELECT 'v1 interval alpha=0.01 count=1 zeros=0 min_us=86400000000 max_us=86500000000 sum_us=86400000000 neg={} pos={1260:1}'::cx.cycle_sketch;
+SELECT 'v1 interval alpha=0.01 count=1 zeros=0 min_us=86400000000 max_us=86400000000 sum_us=86400000001 neg={} pos={1260:1}'::cx.cycle_sketch;
+SELECT 'v1 interval alpha=0.01 count=2 zeros=0 min_us=86400000000 max_us=172800000000 sum_us=259200000001 neg={} pos={1260:1,1294:1}'::cx.cycle_sketch;
+SELECT 'v1 number alpha=0.01 count=1 zeros=0 min=1.5 max=1.51 sum=1.5 sum_err=0 neg={} pos={21:1}'::cx.number_sketch;
+SELECT 'v1 number alpha=0.01 count=1 zeros=0 min=1.5 max=1.5 sum=1.6 sum_err=0 neg={} pos={21:1}'::cx.number_sketch;
+-- and the consistent ones still read back (percentile(s, 1) = max(s))
+SELECT s, cx.percentile(s, 1) = cx.max(s) AS p100_is_max
+FROM (VALUES ('v1 interval alpha=0.01 count=1 zeros=0 min_us=86400000000 max_us=86400000000 sum_us=86400000000 neg={} pos={1260:1}'::cx.cycle_sketch),
+			 ('v1 interval alpha=0.01 count=2 zeros=0 min_us=86400000000 max_us=172800000000 sum_us=259200000000 neg={} pos={1260:1,1294:1}')) v(s);

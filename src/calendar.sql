@@ -32,20 +32,20 @@ SELECT pg_catalog.pg_extension_config_dump('cx.holidays', '');
 GRANT SELECT ON cx.calendars, cx.holidays TO PUBLIC;
 GRANT INSERT, UPDATE, DELETE ON cx.calendars, cx.holidays TO @extowner@;
 
-CREATE FUNCTION cx.calendars_check() RETURNS trigger
+CREATE FUNCTION cx._calendars_check() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'cx_calendars_check' LANGUAGE C;
 CREATE TRIGGER calendars_check BEFORE INSERT OR UPDATE OR DELETE ON cx.calendars
-	FOR EACH ROW EXECUTE FUNCTION cx.calendars_check();
+	FOR EACH ROW EXECUTE FUNCTION cx._calendars_check();
 CREATE TRIGGER calendars_no_truncate BEFORE TRUNCATE ON cx.calendars
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendars_check();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendars_check();
 
 -- every change to either table drops the calendar cache of every backend
-CREATE FUNCTION cx.calendar_invalidate() RETURNS trigger
+CREATE FUNCTION cx._calendar_invalidate() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'cx_calendar_invalidate' LANGUAGE C;
 CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.calendars
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendar_invalidate();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendar_invalidate();
 CREATE TRIGGER holidays_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON cx.holidays
-	FOR EACH STATEMENT EXECUTE FUNCTION cx.calendar_invalidate();
+	FOR EACH STATEMENT EXECUTE FUNCTION cx._calendar_invalidate();
 
 CREATE FUNCTION cx.us_federal_holidays(year integer, OUT day date, OUT name text, OUT actual date)
 	RETURNS SETOF record
@@ -81,57 +81,6 @@ CREATE FUNCTION cx.due_at(started timestamptz, std cx.standard, calendar text DE
 	RETURNS timestamptz
 	AS 'MODULE_PATHNAME', 'cx_due_at' LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION cx.due_at(timestamptz, cx.standard, text) IS 'due time under a standard: start + allowance, or end of the n-th business day';
-
--- Attainment: the share of items that met a standard's allowance, and
--- whether that share reaches the target.  State {items, within, target ppm,
--- amount, unit, calendar hash}; the standard must be the same on every row.
--- The state is checked on every call; the transitions are STRICT (rows with
--- a NULL argument are skipped; the state starts at '{0,0,0,0,0,0}').
-CREATE FUNCTION cx._attain_trans(bigint[], interval, cx.standard) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_interval_trans' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard, text) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_span_trans' LANGUAGE C STABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx._attain_combine(bigint[], bigint[]) RETURNS bigint[]
-	AS 'MODULE_PATHNAME', 'cx_attain_combine' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx._attain_final(bigint[]) RETURNS double precision
-	AS 'MODULE_PATHNAME', 'cx_attain_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx._meets_final(bigint[]) RETURNS boolean
-	AS 'MODULE_PATHNAME', 'cx_meets_final' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-
-CREATE AGGREGATE cx.attainment(duration interval, std cx.standard) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-CREATE AGGREGATE cx.meets(duration interval, std cx.standard) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx.standard) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-CREATE AGGREGATE cx.attainment(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._attain_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-CREATE AGGREGATE cx.meets(started timestamptz, finished timestamptz, std cx.standard, calendar text) (
-	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{0,0,0,0,0,0}',
-	FINALFUNC = cx._meets_final, COMBINEFUNC = cx._attain_combine, PARALLEL = SAFE);
-
--- Judging a cycle-time sketch (cx.cycle_sketch) against an elapsed-time
--- standard: its estimated share within the allowance (see cx.share_within
--- for the guarantee), and whether that share reaches the target.
-CREATE FUNCTION cx._sketch_allowance(cx.standard) RETURNS interval
-	AS 'MODULE_PATHNAME', 'cx_standard_sketch_allowance' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx.attainment(sketch cx.cycle_sketch, std cx.standard) RETURNS double precision
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	RETURN cx.share_within(sketch, cx._sketch_allowance(std));
-COMMENT ON FUNCTION cx.attainment(cx.cycle_sketch, cx.standard) IS 'estimated share of a sketch''s durations within the standard''s allowance';
-CREATE FUNCTION cx.meets(sketch cx.cycle_sketch, std cx.standard) RETURNS boolean
-	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-	RETURN cx.share_within(sketch, cx._sketch_allowance(std)) OPERATOR(pg_catalog.>=) cx.target(std);
-COMMENT ON FUNCTION cx.meets(cx.cycle_sketch, cx.standard) IS 'does a sketch''s estimated share within the allowance reach the target?';
 
 -- The closures of a calendar between two dates (inclusive) that fall on its
 -- working days: federal holidays as observed (if the calendar has them) and

@@ -3,20 +3,20 @@
 
 CREATE TYPE cx.ratings;
 
-CREATE FUNCTION cx.ratings_in(cstring) RETURNS cx.ratings
+CREATE FUNCTION cx._ratings_in(cstring) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx.ratings_out(cx.ratings) RETURNS cstring
+CREATE FUNCTION cx._ratings_out(cx.ratings) RETURNS cstring
 	AS 'MODULE_PATHNAME', 'cxr_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx.ratings_recv(internal) RETURNS cx.ratings
+CREATE FUNCTION cx._ratings_recv(internal) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION cx.ratings_send(cx.ratings) RETURNS bytea
+CREATE FUNCTION cx._ratings_send(cx.ratings) RETURNS bytea
 	AS 'MODULE_PATHNAME', 'cxr_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
 CREATE TYPE cx.ratings (
-	INPUT = cx.ratings_in,
-	OUTPUT = cx.ratings_out,
-	RECEIVE = cx.ratings_recv,
-	SEND = cx.ratings_send,
+	INPUT = cx._ratings_in,
+	OUTPUT = cx._ratings_out,
+	RECEIVE = cx._ratings_recv,
+	SEND = cx._ratings_send,
 	INTERNALLENGTH = VARIABLE,
 	ALIGNMENT = double,
 	STORAGE = extended
@@ -27,12 +27,13 @@ CREATE FUNCTION cx.make_ratings(low integer, high integer, counts bigint[], skip
 	RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_make' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
--- transition and combine functions (the state is cx.ratings, updated in place)
-CREATE FUNCTION cx.ratings_accum(cx.ratings, integer, integer, integer) RETURNS cx.ratings
+-- transition functions, and the combine function, which users may also call
+-- to merge two tallies (the state is cx.ratings, updated in place)
+CREATE FUNCTION cx._ratings_accum(cx.ratings, integer, integer, integer) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION cx.ratings_accum_1_5(cx.ratings, integer) RETURNS cx.ratings
+CREATE FUNCTION cx._ratings_accum_1_5(cx.ratings, integer) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_accum_1_5' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION cx.ratings_accum_0_10(cx.ratings, integer) RETURNS cx.ratings
+CREATE FUNCTION cx._ratings_accum_0_10(cx.ratings, integer) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_accum_0_10' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION cx.ratings_merge(cx.ratings, cx.ratings) RETURNS cx.ratings
 	AS 'MODULE_PATHNAME', 'cxr_merge' LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -116,7 +117,7 @@ CREATE FUNCTION cx.compare_mean(a cx.ratings, b cx.ratings,
 
 -- aggregates
 CREATE AGGREGATE cx.ratings(answer integer, low integer, high integer) (
-	SFUNC = cx.ratings_accum,
+	SFUNC = cx._ratings_accum,
 	STYPE = cx.ratings,
 	COMBINEFUNC = cx.ratings_merge,
 	PARALLEL = SAFE
@@ -130,30 +131,48 @@ CREATE AGGREGATE cx.rollup(cx.ratings) (
 
 -- one-step shorthands
 CREATE AGGREGATE cx.csat(answer integer) (
-	SFUNC = cx.ratings_accum_1_5,
+	SFUNC = cx._ratings_accum_1_5,
 	STYPE = cx.ratings,
 	FINALFUNC = cx.csat,
 	COMBINEFUNC = cx.ratings_merge,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE cx.csat(answer integer, low integer, high integer) (
-	SFUNC = cx.ratings_accum,
+	SFUNC = cx._ratings_accum,
 	STYPE = cx.ratings,
 	FINALFUNC = cx.csat,
 	COMBINEFUNC = cx.ratings_merge,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE cx.nps(answer integer) (
-	SFUNC = cx.ratings_accum_0_10,
+	SFUNC = cx._ratings_accum_0_10,
 	STYPE = cx.ratings,
 	FINALFUNC = cx.nps,
 	COMBINEFUNC = cx.ratings_merge,
 	PARALLEL = SAFE
 );
 CREATE AGGREGATE cx.mean_score(answer integer, low integer, high integer) (
-	SFUNC = cx.ratings_accum,
+	SFUNC = cx._ratings_accum,
 	STYPE = cx.ratings,
 	FINALFUNC = cx.mean,
 	COMBINEFUNC = cx.ratings_merge,
 	PARALLEL = SAFE
 );
+
+-- The names release 0.1.0 documented for the type's I/O and transition
+-- functions, kept working for callers and for user aggregates built on them
+-- (the same C functions; the extension itself uses the cx._ names).
+CREATE FUNCTION cx.ratings_in(cstring) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_out(cx.ratings) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'cxr_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_recv(internal) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_send(cx.ratings) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'cxr_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum(cx.ratings, integer, integer, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum_1_5(cx.ratings, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum_1_5' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum_0_10(cx.ratings, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum_0_10' LANGUAGE C IMMUTABLE PARALLEL SAFE;

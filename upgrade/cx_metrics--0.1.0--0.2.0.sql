@@ -67,9 +67,56 @@ ALTER FUNCTION cx._share_within_trans(bigint[], interval, interval) STRICT;
 
 -- ---- src/ratings.sql
 
+-- The type's I/O and transition functions are private (cx._); the type and
+-- the aggregates follow the renamed functions.  Release 0.1.0 documented
+-- the old names, which stay as the same C functions.
+ALTER FUNCTION cx.ratings_in(cstring) RENAME TO _ratings_in;
+ALTER FUNCTION cx.ratings_out(cx.ratings) RENAME TO _ratings_out;
+ALTER FUNCTION cx.ratings_recv(internal) RENAME TO _ratings_recv;
+ALTER FUNCTION cx.ratings_send(cx.ratings) RENAME TO _ratings_send;
+ALTER FUNCTION cx.ratings_accum(cx.ratings, integer, integer, integer) RENAME TO _ratings_accum;
+ALTER FUNCTION cx.ratings_accum_1_5(cx.ratings, integer) RENAME TO _ratings_accum_1_5;
+ALTER FUNCTION cx.ratings_accum_0_10(cx.ratings, integer) RENAME TO _ratings_accum_0_10;
+CREATE FUNCTION cx.ratings_in(cstring) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_in' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_out(cx.ratings) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'cxr_out' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_recv(internal) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_recv' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_send(cx.ratings) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'cxr_send' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum(cx.ratings, integer, integer, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum_1_5(cx.ratings, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum_1_5' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION cx.ratings_accum_0_10(cx.ratings, integer) RETURNS cx.ratings
+	AS 'MODULE_PATHNAME', 'cxr_accum_0_10' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
 -- ---- src/standard.sql
 
+-- The type's I/O, operator and operator class support functions are
+-- private (cx._); the type, operators and classes follow.
+ALTER FUNCTION cx.standard_in(cstring) RENAME TO _standard_in;
+ALTER FUNCTION cx.standard_out(cx.standard) RENAME TO _standard_out;
+ALTER FUNCTION cx.standard_recv(internal) RENAME TO _standard_recv;
+ALTER FUNCTION cx.standard_send(cx.standard) RENAME TO _standard_send;
+ALTER FUNCTION cx.standard_eq(cx.standard, cx.standard) RENAME TO _standard_eq;
+ALTER FUNCTION cx.standard_ne(cx.standard, cx.standard) RENAME TO _standard_ne;
+ALTER FUNCTION cx.standard_lt(cx.standard, cx.standard) RENAME TO _standard_lt;
+ALTER FUNCTION cx.standard_le(cx.standard, cx.standard) RENAME TO _standard_le;
+ALTER FUNCTION cx.standard_gt(cx.standard, cx.standard) RENAME TO _standard_gt;
+ALTER FUNCTION cx.standard_ge(cx.standard, cx.standard) RENAME TO _standard_ge;
+ALTER FUNCTION cx.standard_cmp(cx.standard, cx.standard) RENAME TO _standard_cmp;
+ALTER FUNCTION cx.standard_hash(cx.standard) RENAME TO _standard_hash;
+
 -- ---- src/calendar.sql
+
+-- The trigger functions of cx.calendars and cx.holidays are private (cx._);
+-- the triggers follow.
+ALTER FUNCTION cx.calendars_check() RENAME TO _calendars_check;
+ALTER FUNCTION cx.calendar_invalidate() RENAME TO _calendar_invalidate;
+
+-- ---- src/attainment.sql
 
 -- attainment transitions: STRICT (NULL rows skipped, a NULL state refused)
 ALTER FUNCTION cx._attain_trans(bigint[], interval, cx.standard) STRICT;

@@ -40,7 +40,7 @@ check "rollup after restore equals tally of the rows" \
 	"$(cx_psql -d $dst -Atc "SELECT cx.rollup(a5) FROM tallies WHERE service < 99")" \
 	"$(cx_psql -d $src -Atc "SELECT cx.ratings(a5, 1, 5) FROM answers")"
 
-# client-side binary COPY: ratings_send on the way out, ratings_recv on the way in
+# client-side binary COPY: the type's send on the way out, its recv on the way in
 cx_psql -d $src -c "\\copy tallies TO '$bin' (FORMAT binary)" || echo "FAIL ratings_dump: binary copy out"
 cx_psql -d $dst -c "TRUNCATE tallies" -c "\\copy tallies FROM '$bin' (FORMAT binary)" || echo "FAIL ratings_dump: binary copy in"
 check "binary COPY round trip" "$(cx_psql -d $dst -Atc "$all_sql")" "$before"

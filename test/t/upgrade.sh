@@ -5,13 +5,15 @@
 # volatility, strictness, parallel safety, proconfig, privileges, columns,
 # policies, triggers, ...; test/catalog.sql), equal those of a fresh install
 # of the current version, and (b) the stored values and the tracking still
-# work.
+# work, and (c) a dump of the old version, with a user's aggregate and view
+# built on the functions it documented, restores into the current one.
 set -u
 . "$(dirname "$0")/../lib.sh"
 cd "$CX_ROOT" || exit 2
 fresh=cx_t_upgrade_fresh
 old=cx_t_upgrade_old
-trap 'cx_drop_db "$fresh"; cx_drop_db "$old"; rm -f /tmp/cx_upgrade_$$.*' EXIT
+restored=cx_t_upgrade_restored
+trap 'cx_drop_db "$fresh"; cx_drop_db "$old"; cx_drop_db "$restored"; rm -f /tmp/cx_upgrade_$$.*' EXIT
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" cx_metrics.control)
 catalog() { cx_psql -d "$1" -At -f test/catalog.sql; }
 
@@ -42,9 +44,33 @@ INSERT INTO cx.holidays VALUES ('us_federal', '2026-12-24', 'closure');
 CREATE TABLE apps (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text);
 INSERT INTO apps VALUES (1, now() - interval '70 days', NULL), (2, now() - interval '1 day', NULL);
 SELECT cx.track('apps', '90% within 30 business days', started => 'received_at', finished => 'decided_at', status => 'cx_status');
+-- a user's objects on the ratings functions 0.1.0 documented
+CREATE AGGREGATE tally5(int) (SFUNC = cx.ratings_accum_1_5, STYPE = cx.ratings, COMBINEFUNC = cx.ratings_merge);
+CREATE VIEW tally_wire AS
+SELECT cx.ratings_out(tally5(1 + g % 5))::text AS tally, length(cx.ratings_send(tally5(1 + g % 5))) AS bytes
+FROM generate_series(1, 100) g;
 SQL
 	then
 		cat /tmp/cx_upgrade_$$.err; echo "FAIL upgrade: install $from and store values"; continue
+	fi
+	# (c) its dump restores into a fresh install of the current version
+	cx_fresh_db "$restored" upgrade
+	if "$PG_BINDIR/pg_dump" -Fc -d "$old" -f /tmp/cx_upgrade_$$.dump 2>/tmp/cx_upgrade_$$.err &&
+		"$PG_BINDIR/pg_restore" --exit-on-error -d "$restored" /tmp/cx_upgrade_$$.dump 2>/tmp/cx_upgrade_$$.err; then
+		got=$(cx_psql -d "$restored" -At 2>&1 <<'SQL'
+SELECT extversion FROM pg_extension WHERE extname = 'cx_metrics';
+SELECT tally || ' ' || bytes FROM tally_wire;
+INSERT INTO apps VALUES (3, now() - interval '70 days', NULL);
+SELECT string_agg(id || ':' || cx_status, ',' ORDER BY id) FROM apps;
+SQL
+)
+		want="$current
+1..5: 20 20 20 20 20 54
+1:breached,2:on_track,3:breached"
+		[ "$got" = "$want" ] && echo "PASS upgrade: a dump of $from (a user's aggregate and view on its ratings functions, a tracked table) restores into $current" ||
+			echo "FAIL upgrade: the dump of $from restored into $current: got '$got', want '$want'"
+	else
+		head -5 /tmp/cx_upgrade_$$.err; echo "FAIL upgrade: a dump of $from does not restore into $current"
 	fi
 	before=$(cx_psql -d "$old" -At -c "SELECT cx.percentile(sk, 0.5), cx.percentile(nsk, 0.9), cx.csat(r), std::text FROM stored")
 	if cx_psql -d "$old" -c "ALTER EXTENSION cx_metrics UPDATE" >/dev/null 2>/tmp/cx_upgrade_$$.err; then
