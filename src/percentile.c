@@ -345,6 +345,37 @@ cx_pct_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* The header of a serialized state (flags beyond the layout are added by the caller). */
+static void
+pct_serial_header(const PctState *st, int32 layout, PctSerialHeader *hdr)
+{
+	hdr->version = PCT_SERIAL_VERSION;
+	hdr->kind = st->kind;
+	hdr->flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
+	hdr->npct = st->npct;
+	hdr->n = st->total;
+	hdr->shape = st->shape;
+	hdr->reserved = 0;
+}
+
+/* A serialized state that refers to the temporary file a worker hands over. */
+static bytea *
+pct_serialize_file(const PctState *st, const CxPctFileRef *ref)
+{
+	PctSerialHeader hdr;
+	Size		hdrlen = cxpct_header_len(st->npct);
+	bytea	   *out = palloc0(hdrlen + sizeof(*ref));
+
+	pct_serial_header(st, 0, &hdr);
+	hdr.flags |= CXPCT_FLAG_FILE;
+	memcpy(VARDATA(out), &hdr, sizeof(hdr));
+	if (st->npct > 0)
+		memcpy(VARDATA(out) + sizeof(hdr), st->pcts, st->npct * sizeof(double));
+	memcpy((char *) out + hdrlen, ref, sizeof(*ref));
+	SET_VARSIZE(out, hdrlen + sizeof(*ref));
+	return out;
+}
+
 /*
  * Serialize a state into bytea (parallel workers to leader), intervals in
  * their narrowest layout.  Large states go through shared memory
@@ -365,19 +396,22 @@ cx_pct_serialize(PG_FUNCTION_ARGS)
 
 	if (!AggCheckCallContext(fcinfo, NULL))
 		cx_not_in_aggregate(fcinfo, "cx.percentile or cx.percentile_disc");
+	if (st->spill != NULL)
+	{
+		/* a spilled state in a parallel worker: hand its file to the leader */
+		CxPctFileRef ref;
+		Size		reflen = pct_hand_over(st, &ref);
+
+		if (reflen > 0)
+			PG_RETURN_BYTEA_P(pct_serialize_file(st, &ref));
+	}
 	if (st->total > cxpct_max_values(st->kind, st->npct))
 		pct_too_many(st->kind, st->npct);
 	layout = pct_wire_layout(st);
 	wsz = cxpct_wire_size(st->kind, layout);
 	hdrlen = cxpct_header_len(st->npct);
 	len = hdrlen + st->total * wsz;
-	hdr.version = PCT_SERIAL_VERSION;
-	hdr.kind = st->kind;
-	hdr.flags = (st->multi ? PCT_FLAG_MULTI : 0) | (st->pnull ? PCT_FLAG_PNULL : 0) | layout;
-	hdr.npct = st->npct;
-	hdr.n = st->total;
-	hdr.shape = st->shape;
-	hdr.reserved = 0;
+	pct_serial_header(st, layout, &hdr);
 	head = palloc0(hdrlen);
 	if (st->npct > 0)
 		memcpy(head + VARHDRSZ + sizeof(hdr), st->pcts, st->npct * sizeof(double));
@@ -427,11 +461,21 @@ cx_pct_deserialize(PG_FUNCTION_ARGS)
 
 	if (!cxpct_check_state(p, len, &hdr, &layout, &head, &why))
 		pct_bad_serial(why);
+	pct_set_leader_reads();
 	st = pct_state_new(pct_agg_context(fcinfo), hdr.kind, (hdr.flags & PCT_FLAG_MULTI) != 0, hdr.npct);
 	st->pnull = (hdr.flags & PCT_FLAG_PNULL) != 0;
 	st->shape = hdr.shape;
 	cxpct_fractions(p, hdr.npct, st->pcts);
-	if (hdr.flags & PCT_FLAG_SHARED)
+	if (hdr.flags & CXPCT_FLAG_FILE)
+	{
+		CxPctFileRef ref;
+
+		memcpy(&ref, p + head, sizeof(ref));
+		if (!cxpct_file_ref_ok(&ref, hdr.n))
+			pct_bad_serial("Invalid temporary-file reference.");
+		pct_take_file(st, &ref);
+	}
+	else if (hdr.flags & PCT_FLAG_SHARED)
 		pct_deserialize_shared(fcinfo, st, layout, hdr.n, p + head, len - head);
 	else
 		pct_add_encoded(st, layout, p + head, hdr.n);

@@ -69,7 +69,8 @@ typedef struct PctState
 	int			nrun;
 	int			runcap;
 	int64		total;			/* every value: runs, cur and the file */
-	PctSpill   *spill;			/* the temporary file, once the pool is full */
+	PctSpill   *spill;			/* its own temporary file, once the pool is full */
+	PctSpill   *more;			/* files handed over by parallel workers (leader) */
 } PctState;
 
 /* Size in bytes of one value of a kind in memory. */
@@ -89,6 +90,9 @@ extern void pct_copy_values(PctState *a, PctState *b);
 extern void pct_write_values(PctState *st, int32 layout, char *w);
 extern int32 pct_wire_layout(PctState *st);
 extern void pct_select(PctState *st, const int64 *ranks, int m, void *out);
+extern Size pct_hand_over(PctState *st, CxPctFileRef *ref);
+extern void pct_take_file(PctState *st, const CxPctFileRef *ref);
+extern void pct_set_leader_reads(void);
 
 /* percentile.c: error for a malformed serialized state */
 CX_NORETURN extern void pct_bad_serial(const char *detail);

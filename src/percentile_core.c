@@ -173,7 +173,15 @@ cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 		return 0;
 	}
 	*layout = h.flags & CXPCT_LAYOUTS;
-	shared = (h.flags & CXPCT_FLAG_SHARED) != 0;
+	/* a reference to values elsewhere follows the fractions */
+	shared = (h.flags & (CXPCT_FLAG_SHARED | CXPCT_FLAG_FILE)) != 0;
+	if ((h.flags & CXPCT_FLAG_FILE) &&
+		((h.flags & CXPCT_FLAG_SHARED) || *layout != 0 ||
+		 len != cxpct_header_len(h.npct) - 4 + sizeof(CxPctFileRef)))
+	{
+		*why = "Invalid temporary-file reference.";
+		return 0;
+	}
 	if ((h.flags & ~CXPCT_FLAG_ALL) != 0 || h.npct < 0 || h.npct > CXPCT_MAX_PERCENTILES ||
 		(!(h.flags & CXPCT_FLAG_MULTI) && h.npct != 1) ||
 		*layout == CXPCT_LAYOUTS ||
@@ -284,4 +292,31 @@ cxpct_rank_index(const int64_t *ranks, int m, int64_t r)
 			hi = mid;
 	}
 	return lo;
+}
+
+/* Is a file reference well formed: its count, and a name of the form the workers give? */
+int
+cxpct_file_ref_ok(const CxPctFileRef *ref, int64_t n)
+{
+	static const char prefix[] = "cxpct.";
+	size_t		len = strnlen(ref->name, CXPCT_FILE_NAME_LEN),
+				i;
+	int			dots = 0;
+
+	if (ref->n != n || len == CXPCT_FILE_NAME_LEN || len <= sizeof(prefix) ||
+		memcmp(ref->name, prefix, sizeof(prefix) - 1) != 0)
+		return 0;
+	for (i = sizeof(prefix) - 1; i < len; i++)
+	{
+		char		c = ref->name[i];
+
+		if (c == '.')
+			dots++;
+		else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return 0;
+	}
+	for (i = len; i < CXPCT_FILE_NAME_LEN; i++)
+		if (ref->name[i] != '\0')
+			return 0;
+	return dots == 1;
 }

@@ -9,7 +9,9 @@
  * only) each, as the flags say; float8 values as 8 bytes.  Native byte
  * order: states only travel between processes of one server.  With
  * CXPCT_FLAG_SHARED the values are in the query's shared memory and the
- * bytes after the fractions are a reference to them, checked by the caller.
+ * bytes after the fractions are a reference to them, checked by the caller;
+ * with CXPCT_FLAG_FILE they are in a temporary file a parallel worker hands
+ * to the leader, and a CxPctFileRef follows the fractions.
  */
 #ifndef CX_PERCENTILE_CORE_H
 #define CX_PERCENTILE_CORE_H
@@ -29,7 +31,8 @@
 #define CXPCT_FLAG_NO_MONTHS	4	/* intervals sent as time + day (12 bytes) */
 #define CXPCT_FLAG_TIME_ONLY	8	/* intervals sent as time (8 bytes) */
 #define CXPCT_FLAG_SHARED		16	/* values left in the query's shared memory */
-#define CXPCT_FLAG_ALL			31
+#define CXPCT_FLAG_FILE			32	/* values in a temporary file of the query's file set */
+#define CXPCT_FLAG_ALL			63
 #define CXPCT_LAYOUTS (CXPCT_FLAG_NO_MONTHS | CXPCT_FLAG_TIME_ONLY)
 
 /* Largest state in bytes, varlena word included (PostgreSQL's MaxAllocSize). */
@@ -95,6 +98,19 @@ extern void cxpct_decode(int32_t kind, int32_t layout, const char *r, int64_t n,
  */
 extern int	cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 							  int32_t *layout, size_t *head, const char **why);
+
+/* The temporary file of a spilled partial state (CXPCT_FLAG_FILE). */
+#define CXPCT_FILE_NAME_LEN		48
+typedef struct CxPctFileRef
+{
+	int64_t		n;				/* values in the file, the header's n */
+	unsigned char lo[16];		/* smallest and largest key (percentile_spill_core.h) */
+	unsigned char hi[16];
+	char		name[CXPCT_FILE_NAME_LEN];	/* "cxpct.<pid>.<16 hex digits>", NUL-padded */
+} CxPctFileRef;
+
+/* Is a file reference well formed for n values?  Returns 1 or 0. */
+extern int	cxpct_file_ref_ok(const CxPctFileRef *ref, int64_t n);
 
 /* One requested fraction's ranks: which values it needs, and how. */
 typedef struct CxPctRank

@@ -25,9 +25,14 @@
  */
 #include "percentile.h"
 
+#include <fcntl.h>
+
+#include "access/parallel.h"
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/buffile.h"
+#include "storage/fileset.h"
+#include "storage/proc.h"
 #include "utils/memutils.h"
 
 #define PCT_CHUNK_MIN_BYTES		512
@@ -46,7 +51,10 @@ struct PctPool
 	PctPool    *next;
 };
 
-/* A state's temporary file. */
+/*
+ * A temporary file of a state: its own (written as the state grows), or one
+ * a parallel worker handed over (read only, in the query's file set).
+ */
 struct PctSpill
 {
 	BufFile    *file;
@@ -56,8 +64,17 @@ struct PctSpill
 	bool		reading;		/* the file position is not at its end */
 	int			end_fileno;		/* its end, while reading */
 	off_t		end_offset;
+	bool		in_set;			/* in the query's file set (name below) */
+	bool		handed;			/* a worker's file, handed to the leader: kept */
+	char		name[CXPCT_FILE_NAME_LEN];
 	MemoryContextCallback cb;
+	PctSpill   *next;			/* the state's further (handed-over) files */
 };
+
+static void pct_set_file_gone(PctSpill *s);
+static void pct_set_arm_leader(void);
+static const FileSet *pct_set_of_worker(void);
+static const FileSet *pct_set_of_leader(void);
 
 static PctPool *pct_pools = NULL;
 
@@ -153,12 +170,19 @@ pct_spill_close(void *arg)
 	 * On error the resource owner has closed (and removed) the file, or will;
 	 * only a context reset inside a live transaction closes it here.
 	 */
-	if (s->file != NULL && IsTransactionState())
+	if (!IsTransactionState())
+	{
+		s->file = NULL;
+		return;
+	}
+	if (s->file != NULL)
 		BufFileClose(s->file);
 	s->file = NULL;
+	if (s->in_set && !s->handed)
+		pct_set_file_gone(s);
 }
 
-/* Write n values to the end of the state's file. */
+/* Write n values to the end of the state's own file. */
 static void
 pct_spill_write(PctState *st, const char *data, int64 n)
 {
@@ -168,6 +192,8 @@ pct_spill_write(PctState *st, const char *data, int64 n)
 
 	if (n <= 0)
 		return;
+	if (unlikely(s->handed || s->file == NULL))
+		elog(ERROR, "percentile state was already sent to the leader");
 	if (s->reading)
 	{
 		if (BufFileSeek(s->file, s->end_fileno, s->end_offset, SEEK_SET) != 0)
@@ -197,7 +223,25 @@ pct_spill_start(PctState *st)
 	int			i,
 				kept = 0;
 
-	s->file = BufFileCreateTemp(false);
+	if (IsInParallelMode())
+	{
+		/*
+		 * In a parallel query (a worker, or the leader running its share of
+		 * the plan) the file goes into the query's file set, so that the
+		 * partial state can be sent to the leader as the file.
+		 */
+		static uint64 counter = 0;
+		uint64		token = ((uint64) random() << 32) ^ (uint64) random() ^ (++counter << 48) ^
+			(uint64) GetCurrentTimestamp();
+
+		snprintf(s->name, sizeof(s->name), "cxpct.%d.%016llx", MyProcPid, (unsigned long long) token);
+		s->in_set = true;
+		s->file = BufFileCreateFileSet(unconstify(FileSet *, IsParallelWorker() ?
+												  pct_set_of_worker() : pct_set_of_leader()),
+									   s->name);
+	}
+	else
+		s->file = BufFileCreateTemp(false);
 	memset(s->lo, 0xff, sizeof(s->lo));	/* empty: lo above hi */
 	s->cb.func = pct_spill_close;
 	s->cb.arg = s;
@@ -311,14 +355,15 @@ pct_adopt_run(PctState *st, char *data, int64 n, PctAreaWatch *watch)
  * for PCT_READ_BYTES), calling fn(arg, values, k) for each block.
  */
 static void
-pct_spill_read(PctState *st, char *buf, void (*fn) (void *arg, const char *values, int64 k),
-			   void *arg)
+pct_spill_read(PctState *st, PctSpill *s, char *buf,
+			   void (*fn) (void *arg, const char *values, int64 k), void *arg)
 {
-	PctSpill   *s = st->spill;
 	Size		elem = pct_elem_size(st->kind);
 	int64		left = s->n,
 				block = PCT_READ_BYTES / elem;
 
+	if (unlikely(s->file == NULL))
+		elog(ERROR, "percentile state was already sent to the leader");
 	if (!s->reading)
 	{
 		BufFileTell(s->file, &s->end_fileno, &s->end_offset);
@@ -343,6 +388,23 @@ pct_spill_read(PctState *st, char *buf, void (*fn) (void *arg, const char *value
 	}
 }
 
+/* pct_spill_read over every file of the state. */
+static void
+pct_read_files(PctState *st, void (*fn) (void *arg, const char *values, int64 k), void *arg)
+{
+	char	   *buf;
+	PctSpill   *s;
+
+	if (st->spill == NULL && st->more == NULL)
+		return;
+	buf = palloc(PCT_READ_BYTES);
+	if (st->spill != NULL)
+		pct_spill_read(st, st->spill, buf, fn, arg);
+	for (s = st->more; s != NULL; s = s->next)
+		pct_spill_read(st, s, buf, fn, arg);
+	pfree(buf);
+}
+
 /* pct_spill_read callback of pct_take_over: append to the other state's file. */
 static void
 pct_append_to_file(void *arg, const char *values, int64 k)
@@ -359,8 +421,9 @@ pct_append_values(void *arg, const char *values, int64 k)
 
 /*
  * Combine: state a takes over every value of state b, which lives in the
- * same memory context (same pool): its runs move without a copy, and its
- * file becomes a's or is appended to a's.  b is left empty.
+ * same memory context (same pool): its runs and handed-over files move
+ * without a copy, its own file becomes a's or is appended to a's.  b is
+ * left empty.
  */
 void
 pct_take_over(PctState *a, PctState *b)
@@ -376,19 +439,23 @@ pct_take_over(PctState *a, PctState *b)
 		b->pool->used -= b->curbytes;
 		pfree(b->cur);
 	}
-	a->total += b->total - (b->spill != NULL ? b->spill->n : 0);
+	a->total += b->total;
 	if (b->spill != NULL && a->spill == NULL)
-	{
 		a->spill = b->spill;
-		a->total += b->spill->n;
-	}
 	else if (b->spill != NULL)
 	{
 		char	   *buf = palloc(PCT_READ_BYTES);
 
-		pct_spill_read(b, buf, pct_append_to_file, a);
-		a->total += b->spill->n;
+		pct_spill_read(b, b->spill, buf, pct_append_to_file, a);
 		pfree(buf);
+	}
+	while (b->more != NULL)
+	{
+		PctSpill   *s = b->more;
+
+		b->more = s->next;
+		s->next = a->more;
+		a->more = s;
 	}
 	b->nrun = 0;
 	b->cur = NULL;
@@ -408,13 +475,7 @@ pct_copy_values(PctState *a, PctState *b)
 		pct_add_encoded(a, 0, b->runs[i].data, b->runs[i].n);
 	if (b->cur != NULL)
 		pct_add_encoded(a, 0, b->cur, b->n);
-	if (b->spill != NULL)
-	{
-		char	   *buf = palloc(PCT_READ_BYTES);
-
-		pct_spill_read(b, buf, pct_append_values, a);
-		pfree(buf);
-	}
+	pct_read_files(b, pct_append_values, a);
 }
 
 /* The narrowest wire layout for every value of the state. */
@@ -424,7 +485,7 @@ pct_wire_layout(PctState *st)
 	int32		layout = CXPCT_FLAG_TIME_ONLY;
 	int			i;
 
-	if (st->kind != PCT_KIND_INTERVAL || st->spill != NULL)
+	if (st->kind != PCT_KIND_INTERVAL || st->spill != NULL || st->more != NULL)
 		return 0;				/* a file is not read twice to narrow it */
 	for (i = 0; i <= st->nrun && layout != 0; i++)
 	{
@@ -468,13 +529,7 @@ pct_write_values(PctState *st, int32 layout, char *w)
 		pct_write_block(&wr, st->runs[i].data, st->runs[i].n);
 	if (st->cur != NULL)
 		pct_write_block(&wr, st->cur, st->n);
-	if (st->spill != NULL)
-	{
-		char	   *buf = palloc(PCT_READ_BYTES);
-
-		pct_spill_read(st, buf, pct_write_block, &wr);
-		pfree(buf);
-	}
+	pct_read_files(st, pct_write_block, &wr);
 }
 
 /* Memory callbacks for the selection code: the current memory context. */
@@ -515,7 +570,6 @@ pct_check_runs(const PctState *st)
 typedef struct PctScan
 {
 	PctState   *st;
-	char	   *buf;
 	cxspill_visit visit;
 	void	   *varg;
 } PctScan;
@@ -542,7 +596,7 @@ pct_scan(void *arg, cxspill_visit visit, void *varg)
 		(void) visit(varg, st->cur, (size_t) st->n);
 	sc->visit = visit;
 	sc->varg = varg;
-	pct_spill_read(st, sc->buf, pct_scan_block, sc);
+	pct_read_files(st, pct_scan_block, sc);
 	return 0;
 }
 
@@ -553,7 +607,7 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 	int			rc;
 
 	pct_check_runs(st);
-	if (st->spill == NULL)
+	if (st->spill == NULL && st->more == NULL)
 	{
 		CxSelSeg   *segs = palloc(sizeof(CxSelSeg) * (st->nrun + 1));
 		int			nseg = 0,
@@ -577,15 +631,30 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 	}
 	else
 	{
-		PctScan		sc = {st, palloc(PCT_READ_BYTES), NULL, NULL};
+		PctScan		sc = {st, NULL, NULL};
 		CxSpillScan scan = {pct_scan, &sc};
 		cxspill_key lo,
 					hi;
 		int			passes,
 					i;
 
-		memcpy(&lo, st->spill->lo, sizeof(lo));
-		memcpy(&hi, st->spill->hi, sizeof(hi));
+		PctSpill   *s;
+		int64		infiles = 0;
+
+		lo = ~(cxspill_key) 0;
+		hi = 0;
+		for (s = st->spill != NULL ? st->spill : st->more; s != NULL;
+			 s = s == st->spill ? st->more : s->next)
+		{
+			cxspill_key l,
+						h;
+
+			memcpy(&l, s->lo, sizeof(l));
+			memcpy(&h, s->hi, sizeof(h));
+			lo = Min(lo, l);
+			hi = Max(hi, h);
+			infiles += s->n;
+		}
 		for (i = 0; i < st->nrun; i++)
 			cxspill_key_range(st->kind, st->runs[i].data, st->runs[i].n, &lo, &hi);
 		if (st->cur != NULL)
@@ -595,9 +664,230 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 		if (rc == -2)
 			elog(ERROR, "the values of a spilled percentile state changed between passes");
 		elog(DEBUG1, "cx_metrics: percentile of " INT64_FORMAT " values, " INT64_FORMAT " in a temporary file, selected in %d passes",
-			 st->total, st->spill->n, passes);
-		pfree(sc.buf);
+			 st->total, infiles, passes);
 	}
 	if (rc != 0)
 		elog(ERROR, "out of memory selecting percentiles");
+}
+
+/*
+ * Files handed from parallel workers to the leader.
+ *
+ * A spilled state in a parallel query (a worker's, or the leader's share of
+ * the partial aggregation) goes into a file set named after the leader
+ * (pgsql_tmp<leader pid>.<PCT_SET_NUMBER>.fileset, in the temporary
+ * tablespaces the worker and the leader share through temp_tablespaces),
+ * under a name with a random 64-bit token.  The partial state the worker
+ * sends is then a reference to the file (CXPCT_FLAG_FILE); the leader opens
+ * it read-only and deletes it when the aggregate's memory is reset.  What
+ * nobody deleted is removed with the whole set at the end of the leader's
+ * transaction, commit or abort, once the leader has read any partial
+ * percentile state; a worker that fails deletes its own files.
+ */
+#define PCT_SET_NUMBER	0xC7C70001u	/* FileSetInit numbers stay below INT_MAX */
+
+static FileSet pct_worker_set;	/* a worker: its leader's set */
+static bool pct_worker_set_ready = false;
+static FileSet pct_leader_set;	/* the leader: its own set */
+static bool pct_leader_armed = false;
+static bool pct_callback_registered = false;
+
+/* Names of the files this worker made in this transaction. */
+static char (*pct_worker_files)[CXPCT_FILE_NAME_LEN] = NULL;
+static int	pct_worker_nfiles = 0;
+static int	pct_worker_filecap = 0;
+
+/* A file set of the given leader in the current temporary tablespaces. */
+static void
+pct_set_init(FileSet *fs, pid_t leader)
+{
+	FileSetInit(fs);
+	fs->creator_pid = leader;
+	fs->number = PCT_SET_NUMBER;
+}
+
+/* Transaction end: delete what this backend's role in a parallel query left. */
+static void
+pct_set_xact_end(XactEvent event, void *arg pg_attribute_unused())
+{
+	int			i;
+
+	switch (event)
+	{
+		case XACT_EVENT_COMMIT:
+		case XACT_EVENT_ABORT:
+		case XACT_EVENT_PREPARE:
+			if (pct_leader_armed)
+				FileSetDeleteAll(&pct_leader_set);
+			pct_leader_armed = false;
+			break;
+		case XACT_EVENT_PARALLEL_ABORT:
+			for (i = 0; i < pct_worker_nfiles; i++)
+				BufFileDeleteFileSet(&pct_worker_set, pct_worker_files[i], true);
+			pct_worker_nfiles = 0;
+			pct_worker_set_ready = false;
+			break;
+		case XACT_EVENT_PARALLEL_COMMIT:
+			pct_worker_nfiles = 0;
+			pct_worker_set_ready = false;
+			break;
+		default:
+			break;
+	}
+}
+
+static void
+pct_set_register(void)
+{
+	if (!pct_callback_registered)
+	{
+		RegisterXactCallback(pct_set_xact_end, NULL);
+		pct_callback_registered = true;
+	}
+}
+
+/* A worker: its leader's file set, and a record of one more file in it. */
+static const FileSet *
+pct_set_of_worker(void)
+{
+	if (MyProc->lockGroupLeader == NULL)
+		elog(ERROR, "parallel worker without a leader");
+	pct_set_register();
+	if (!pct_worker_set_ready)
+	{
+		pct_set_init(&pct_worker_set, MyProc->lockGroupLeader->pid);
+		pct_worker_set_ready = true;
+	}
+	if (pct_worker_nfiles == pct_worker_filecap)
+	{
+		int			cap = Max(8, pct_worker_filecap * 2);
+
+		pct_worker_files = pct_worker_files == NULL ?
+			MemoryContextAlloc(TopMemoryContext, sizeof(*pct_worker_files) * cap) :
+			repalloc(pct_worker_files, sizeof(*pct_worker_files) * cap);
+		pct_worker_filecap = cap;
+	}
+	return &pct_worker_set;
+}
+
+/* The leader: its own file set, armed for deletion at transaction end. */
+static const FileSet *
+pct_set_of_leader(void)
+{
+	pct_set_arm_leader();
+	return &pct_leader_set;
+}
+
+static void
+pct_set_arm_leader(void)
+{
+	pct_set_register();
+	if (!pct_leader_armed)
+	{
+		pct_set_init(&pct_leader_set, MyProcPid);
+		pct_leader_armed = true;
+	}
+}
+
+/* The leader reads partial states: files may come, so arm the cleanup. */
+void
+pct_set_leader_reads(void)
+{
+	if (!IsParallelWorker())
+		pct_set_arm_leader();
+}
+
+/* A file of the set is no longer needed: delete it (at a context reset). */
+static void
+pct_set_file_gone(PctSpill *s)
+{
+	if (IsParallelWorker())
+	{
+		if (pct_worker_set_ready)
+			BufFileDeleteFileSet(&pct_worker_set, s->name, true);
+	}
+	else if (pct_leader_armed)
+		BufFileDeleteFileSet(&pct_leader_set, s->name, true);
+}
+
+/*
+ * A spilled partial state of a parallel query, at serialize: every value
+ * into its file, the file closed and described in *ref for the leader.
+ * Returns 0 if the state has no file in the set (it is sent as values).
+ */
+Size
+pct_hand_over(PctState *st, CxPctFileRef *ref)
+{
+	PctSpill   *s = st->spill;
+	int			i,
+				kept = 0;
+
+	if (s == NULL || !s->in_set || st->more != NULL)
+		return 0;
+	for (i = 0; i < st->nrun; i++)
+	{
+		if (st->runs[i].bytes == 0)
+		{
+			st->runs[kept++] = st->runs[i];
+			continue;
+		}
+		pct_spill_write(st, st->runs[i].data, st->runs[i].n);
+		st->pool->used -= st->runs[i].bytes;
+		pfree(st->runs[i].data);
+	}
+	st->nrun = kept;
+	if (kept > 0)
+		return 0;				/* values adopted from shared memory: not here */
+	if (st->cur != NULL)
+		pct_spill_write(st, st->cur, st->n);
+	st->n = 0;
+	Assert(s->n == st->total);
+	BufFileExportFileSet(s->file);
+	BufFileClose(s->file);
+	s->file = NULL;
+	s->handed = true;
+	memset(ref, 0, sizeof(*ref));
+	ref->n = s->n;
+	memcpy(ref->lo, s->lo, sizeof(ref->lo));
+	memcpy(ref->hi, s->hi, sizeof(ref->hi));
+	strlcpy(ref->name, s->name, sizeof(ref->name));
+	if (IsParallelWorker())
+		memcpy(pct_worker_files[pct_worker_nfiles++], s->name, CXPCT_FILE_NAME_LEN);
+	return sizeof(*ref);
+}
+
+/* The leader: add the file a worker handed over to a deserialized state. */
+void
+pct_take_file(PctState *st, const CxPctFileRef *ref)
+{
+	MemoryContext old;
+	PctSpill   *s;
+	int64		bytes;
+
+	if (IsParallelWorker())
+		pct_bad_serial("A temporary-file state can only be read by the leader of a parallel query.");
+	old = MemoryContextSwitchTo(st->ctx);
+	s = palloc0(sizeof(PctSpill));
+	strlcpy(s->name, ref->name, sizeof(s->name));
+	s->file = BufFileOpenFileSet(unconstify(FileSet *, pct_set_of_leader()), s->name, O_RDONLY, true);
+	MemoryContextSwitchTo(old);
+	if (s->file == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("the temporary file of a parallel percentile state is gone"),
+				 errdetail("No file \"%s\" is in this query's temporary file set.", ref->name)));
+	s->in_set = true;
+	s->reading = true;			/* never written */
+	s->cb.func = pct_spill_close;
+	s->cb.arg = s;
+	MemoryContextRegisterResetCallback(st->ctx, &s->cb);
+	bytes = BufFileSize(s->file);
+	if (bytes != ref->n * (int64) pct_elem_size(st->kind))
+		pct_bad_serial("The temporary file does not hold the number of values the state says.");
+	s->n = ref->n;
+	memcpy(s->lo, ref->lo, sizeof(s->lo));
+	memcpy(s->hi, ref->hi, sizeof(s->hi));
+	s->next = st->more;
+	st->more = s;
+	st->total += s->n;
 }
