@@ -16,7 +16,10 @@
  * temporary file (BufFile: temp_tablespaces, temp_file_limit and
  * log_temp_files apply, and the file is removed at the end of the query,
  * or by the resource owner on error and cancel) and from then on fills one
- * chunk of PCT_SPILL_CHUNK_BYTES, written out each time it is full.
+ * chunk of PCT_SPILL_CHUNK_BYTES, written out each time it is full.  In
+ * memory a GROUP BY then holds at most work_mem plus, per group in memory,
+ * one such chunk and the file's buffer (BLCKSZ); hash aggregation limits
+ * the number of groups in memory by what it sees.
  *
  * Selection.  A state without a file selects in memory (select_core.c).
  * A spilled state is read in passes (percentile_spill_core.c) with a
@@ -37,8 +40,13 @@
 
 #define PCT_CHUNK_MIN_BYTES		512
 #define PCT_CHUNK_MAX_BYTES		(8 * 1024 * 1024)
-#define PCT_SPILL_MIN_BYTES		(256 * 1024)
-#define PCT_SPILL_CHUNK_BYTES	(256 * 1024)
+/*
+ * A state spills once it holds limit / 16 (between 8 kB and 256 kB) and then
+ * fills chunks of limit / 64 (the same bounds): with work_mem = 4MB, 256 kB
+ * and 64 kB.
+ */
+#define PCT_SPILL_MIN_BYTES(pool)	Max(BLCKSZ, Min(256 * 1024, (pool)->limit / 16))
+#define PCT_SPILL_CHUNK_BYTES(pool) Max(BLCKSZ, Min(256 * 1024, (pool)->limit / 64))
 #define PCT_READ_BYTES			(256 * 1024)
 
 /* The memory budget of the states of one aggregate memory context. */
@@ -263,7 +271,7 @@ pct_spill_start(PctState *st)
 		pfree(r->data);
 	}
 	st->nrun = kept;
-	pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES);
+	pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES(st->pool));
 	elog(DEBUG1, "cx_metrics: percentile state of " INT64_FORMAT " values spilled to a temporary file (work_mem %zu kB)",
 		 st->total, st->pool->limit / 1024);
 }
@@ -299,7 +307,7 @@ pct_grow(PctState *st)
 	}
 	if (st->spill != NULL)
 	{
-		pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES);
+		pct_new_chunk(st, PCT_SPILL_CHUNK_BYTES(st->pool));
 		return;
 	}
 	want = st->curbytes == 0 ? PCT_CHUNK_MIN_BYTES : Min(st->curbytes * 2, PCT_CHUNK_MAX_BYTES);
@@ -309,7 +317,7 @@ pct_grow(PctState *st)
 		st->cur = NULL;
 		st->n = st->cap = 0;
 	}
-	if (st->pool->used + want > st->pool->limit && pct_own_bytes(st) + want >= PCT_SPILL_MIN_BYTES)
+	if (st->pool->used + want > st->pool->limit && pct_own_bytes(st) + want >= PCT_SPILL_MIN_BYTES(st->pool))
 	{
 		st->curbytes = 0;
 		pct_spill_start(st);
@@ -663,8 +671,8 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 							&scan, &pct_mem, &passes);
 		if (rc == -2)
 			elog(ERROR, "the values of a spilled percentile state changed between passes");
-		elog(DEBUG1, "cx_metrics: percentile of " INT64_FORMAT " values, " INT64_FORMAT " in a temporary file, selected in %d passes",
-			 st->total, infiles, passes);
+		elog(DEBUG1, "cx_metrics: percentile of " INT64_FORMAT " values, " INT64_FORMAT " in temporary files, selected in %d pass%s",
+			 st->total, infiles, passes, passes == 1 ? "" : "es");
 	}
 	if (rc != 0)
 		elog(ERROR, "out of memory selecting percentiles");

@@ -1,0 +1,107 @@
+-- Exact percentiles past work_mem: a state that outgrows its memory pool
+-- (work_mem per aggregate memory context) spills to a temporary file and
+-- still gives percentile_cont's / percentile_disc's answers.
+CREATE EXTENSION IF NOT EXISTS cx_metrics;
+SET work_mem = '1MB';
+SET max_parallel_workers_per_gather = 0;
+
+-- 300,000 rows: ties, NULLs, negative values, intervals with months and days
+CREATE TEMP TABLE sp AS
+SELECT CASE WHEN g % 50 = 0 THEN NULL ELSE ((g::bigint * 7919) % 20011 - 10000)::float8 / 4 END AS x,
+       CASE WHEN g % 40 = 0 THEN NULL
+            ELSE make_interval(months => (g % 3) - 1, days => (g * 31) % 45, secs => ((g::bigint * 104729) % 86400) - 43200) END AS iv,
+       g % 5 AS grp, g
+FROM generate_series(1, 300000) g;
+
+-- the spill, and the passes over the file, are reported at DEBUG1
+SET client_min_messages = debug1;
+SELECT cx.percentile(x, 0.9) = percentile_cont(0.9) WITHIN GROUP (ORDER BY x) AS spilled_cont
+FROM sp;
+-- more values than the selection's budget: one pass counts, one collects
+SELECT cx.percentile(x + v, 0.9) = percentile_cont(0.9) WITHIN GROUP (ORDER BY x + v) AS two_passes
+FROM sp CROSS JOIN generate_series(1, 3) v;
+RESET client_min_messages;
+
+-- (cont and disc share one transition state: two final calls on one file)
+SELECT cx.percentile(x, ARRAY[0, 0.001, 0.25, 0.5, 0.75, 0.999, 1]) =
+         percentile_cont(ARRAY[0, 0.001, 0.25, 0.5, 0.75, 0.999, 1]) WITHIN GROUP (ORDER BY x) AS cont_float8,
+       cx.percentile_disc(x, ARRAY[0, 0.001, 0.25, 0.5, 0.75, 0.999, 1]) =
+         percentile_disc(ARRAY[0, 0.001, 0.25, 0.5, 0.75, 0.999, 1]) WITHIN GROUP (ORDER BY x) AS disc_float8,
+       cx.percentile(iv, ARRAY[0.1, 0.5, 0.9]) =
+         percentile_cont(ARRAY[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY iv) AS cont_interval,
+       cx.percentile_disc(iv, ARRAY[0.1, 0.5, 0.9]) =
+         percentile_disc(ARRAY[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY iv) AS disc_interval,
+       cx.percentile(x, '[0:1]={0.2,0.8}'::float8[]) IS NOT DISTINCT FROM
+         percentile_cont('[0:1]={0.2,0.8}'::float8[]) WITHIN GROUP (ORDER BY x) AS shape_kept
+FROM sp;
+
+-- every value equal, and two values only: ties cost no extra pass
+SELECT cx.percentile(5::float8, 0.3) = 5 AS all_equal,
+       cx.percentile_disc((g % 2)::float8, ARRAY[0.49, 0.5, 0.51]) =
+         percentile_disc(ARRAY[0.49, 0.5, 0.51]) WITHIN GROUP (ORDER BY (g % 2)::float8) AS two_values
+FROM generate_series(1, 300000) g;
+
+-- GROUP BY: hash aggregation and sorted groups, each group spilled
+SET enable_sort = off;
+EXPLAIN (COSTS OFF) SELECT grp, cx.percentile(x, 0.5) FROM sp GROUP BY grp;
+SELECT count(*) AS groups_equal
+FROM (SELECT grp, cx.percentile(x, 0.5) AS a, cx.percentile_disc(iv, 0.25) AS b FROM sp GROUP BY grp) c
+JOIN (SELECT grp, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS a,
+             percentile_disc(0.25) WITHIN GROUP (ORDER BY iv) AS b FROM sp GROUP BY grp) r USING (grp)
+WHERE c.a = r.a AND c.b = r.b;
+RESET enable_sort;
+SET enable_hashagg = off;
+SELECT count(*) AS sorted_groups_equal
+FROM (SELECT grp, cx.percentile(x, 0.5) AS a FROM sp GROUP BY grp) c
+JOIN (SELECT grp, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS a FROM sp GROUP BY grp) r USING (grp)
+WHERE c.a = r.a;
+RESET enable_hashagg;
+
+-- a parallel plan: spilled partial states go to the leader as files
+CREATE TABLE sp_par AS SELECT * FROM sp;
+ANALYZE sp_par;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF) SELECT cx.percentile(x, 0.5), cx.percentile_disc(iv, 0.5) FROM sp_par;
+SELECT cx.percentile(x, ARRAY[0.1, 0.5, 0.9]) = (SELECT percentile_cont(ARRAY[0.1, 0.5, 0.9]) WITHIN GROUP (ORDER BY x) FROM sp) AS par_cont,
+       cx.percentile_disc(iv, 0.5) = (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY iv) FROM sp) AS par_disc_interval
+FROM sp_par;
+SELECT count(*) AS par_groups_equal
+FROM (SELECT grp, cx.percentile(x, 0.75) AS a FROM sp_par GROUP BY grp) c
+JOIN (SELECT grp, percentile_cont(0.75) WITHIN GROUP (ORDER BY x) AS a FROM sp GROUP BY grp) r USING (grp)
+WHERE c.a = r.a;
+SET max_parallel_workers_per_gather = 0;
+
+-- temp_file_limit applies to the file
+SET temp_file_limit = '1MB';
+SELECT cx.percentile(g::float8, 0.5) FROM generate_series(1, 1000000) g;
+RESET temp_file_limit;
+
+-- an error and a cancel during a spilled aggregate leave no file behind
+SELECT cx.percentile(CASE WHEN g = 900000 THEN 1 / (g - g) ELSE g END::float8, 0.5)
+FROM generate_series(1, 1000000) g;
+SELECT count(*) AS temp_files_after_error FROM pg_ls_tmpdir();
+SET statement_timeout = '300ms';
+SELECT cx.percentile(a.x + v, 0.5) FROM sp a CROSS JOIN generate_series(1, 1000) v;
+RESET statement_timeout;
+SELECT count(*) AS temp_files_after_cancel FROM pg_ls_tmpdir();
+-- the same in a parallel plan, the error raised in a worker after it spilled
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SET work_mem = '64kB';
+\set VERBOSITY terse
+SELECT cx.percentile(CASE WHEN g = 280000 THEN 1 / (g - g) ELSE x END, 0.5) FROM sp_par;
+\set VERBOSITY default
+SET work_mem = '1MB';
+RESET parallel_leader_participation;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(*) AS temp_files_after_worker_error FROM pg_ls_tmpdir();
+
+-- and a finished query none either
+SELECT cx.percentile(x, 0.5) IS NOT NULL AS done FROM sp;
+SELECT count(*) AS temp_files_after_query FROM pg_ls_tmpdir();
+
+DROP TABLE sp_par;
+RESET ALL;
