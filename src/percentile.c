@@ -27,14 +27,10 @@ PG_FUNCTION_INFO_V1(cx_pct_interval_trans_multi);
 PG_FUNCTION_INFO_V1(cx_pct_combine);
 PG_FUNCTION_INFO_V1(cx_pct_serialize);
 PG_FUNCTION_INFO_V1(cx_pct_deserialize);
-PG_FUNCTION_INFO_V1(cx_pct_float8_cont_final);
-PG_FUNCTION_INFO_V1(cx_pct_float8_disc_final);
-PG_FUNCTION_INFO_V1(cx_pct_interval_cont_final);
-PG_FUNCTION_INFO_V1(cx_pct_interval_disc_final);
-PG_FUNCTION_INFO_V1(cx_pct_float8_cont_multi_final);
-PG_FUNCTION_INFO_V1(cx_pct_float8_disc_multi_final);
-PG_FUNCTION_INFO_V1(cx_pct_interval_cont_multi_final);
-PG_FUNCTION_INFO_V1(cx_pct_interval_disc_multi_final);
+PG_FUNCTION_INFO_V1(cx_pct_cont_final);
+PG_FUNCTION_INFO_V1(cx_pct_disc_final);
+PG_FUNCTION_INFO_V1(cx_pct_cont_multi_final);
+PG_FUNCTION_INFO_V1(cx_pct_disc_multi_final);
 PG_FUNCTION_INFO_V1(cx_share_within_float8);
 PG_FUNCTION_INFO_V1(cx_share_within_interval);
 PG_FUNCTION_INFO_V1(cx_share_within_combine);
@@ -596,53 +592,51 @@ pct_final_multi(FunctionCallInfo fcinfo, bool continuous)
 											 typlen, typbyval, typalign));
 }
 
+/* Final function of cx.percentile(x, p), for both value types. */
 Datum
-cx_pct_float8_cont_final(PG_FUNCTION_ARGS)
+cx_pct_cont_final(PG_FUNCTION_ARGS)
 {
 	return pct_final_scalar(fcinfo, true);
 }
 
+/* Final function of cx.percentile_disc(x, p). */
 Datum
-cx_pct_float8_disc_final(PG_FUNCTION_ARGS)
+cx_pct_disc_final(PG_FUNCTION_ARGS)
 {
 	return pct_final_scalar(fcinfo, false);
 }
 
+/* Final function of cx.percentile(x, p[]). */
 Datum
-cx_pct_interval_cont_final(PG_FUNCTION_ARGS)
-{
-	return pct_final_scalar(fcinfo, true);
-}
-
-Datum
-cx_pct_interval_disc_final(PG_FUNCTION_ARGS)
-{
-	return pct_final_scalar(fcinfo, false);
-}
-
-Datum
-cx_pct_float8_cont_multi_final(PG_FUNCTION_ARGS)
+cx_pct_cont_multi_final(PG_FUNCTION_ARGS)
 {
 	return pct_final_multi(fcinfo, true);
 }
 
+/* Final function of cx.percentile_disc(x, p[]). */
 Datum
-cx_pct_float8_disc_multi_final(PG_FUNCTION_ARGS)
+cx_pct_disc_multi_final(PG_FUNCTION_ARGS)
 {
 	return pct_final_multi(fcinfo, false);
 }
 
-Datum
-cx_pct_interval_cont_multi_final(PG_FUNCTION_ARGS)
-{
-	return pct_final_multi(fcinfo, true);
-}
+/*
+ * The entry points 0.1.0's install script names, one per value type, so
+ * that a 0.1.0 database keeps working with this library until ALTER
+ * EXTENSION cx_metrics UPDATE points its functions at the four above.
+ */
+#define PCT_FINAL_OF_0_1_0(name, final) \
+	PG_FUNCTION_INFO_V1(name); \
+	Datum name(PG_FUNCTION_ARGS) { return final(fcinfo); }
 
-Datum
-cx_pct_interval_disc_multi_final(PG_FUNCTION_ARGS)
-{
-	return pct_final_multi(fcinfo, false);
-}
+PCT_FINAL_OF_0_1_0(cx_pct_float8_cont_final, cx_pct_cont_final)
+PCT_FINAL_OF_0_1_0(cx_pct_interval_cont_final, cx_pct_cont_final)
+PCT_FINAL_OF_0_1_0(cx_pct_float8_disc_final, cx_pct_disc_final)
+PCT_FINAL_OF_0_1_0(cx_pct_interval_disc_final, cx_pct_disc_final)
+PCT_FINAL_OF_0_1_0(cx_pct_float8_cont_multi_final, cx_pct_cont_multi_final)
+PCT_FINAL_OF_0_1_0(cx_pct_interval_cont_multi_final, cx_pct_cont_multi_final)
+PCT_FINAL_OF_0_1_0(cx_pct_float8_disc_multi_final, cx_pct_disc_multi_final)
+PCT_FINAL_OF_0_1_0(cx_pct_interval_disc_multi_final, cx_pct_disc_multi_final)
 
 /* Reject a share_within state that no cx.share_within aggregate can have built. */
 static pg_noinline void

@@ -31,35 +31,35 @@ RETURNS internal AS 'MODULE_PATHNAME', 'cx_pct_deserialize'
 LANGUAGE C STRICT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_float8_cont_final(internal)
-RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_float8_cont_final'
+RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_cont_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_float8_disc_final(internal)
-RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_float8_disc_final'
+RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_disc_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_interval_cont_final(internal)
-RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_interval_cont_final'
+RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_cont_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_interval_disc_final(internal)
-RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_interval_disc_final'
+RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_disc_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_float8_cont_multi_final(internal)
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_float8_cont_multi_final'
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_cont_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_float8_disc_multi_final(internal)
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_float8_disc_multi_final'
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_interval_cont_multi_final(internal)
-RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_interval_cont_multi_final'
+RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_cont_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE FUNCTION cx._pct_interval_disc_multi_final(internal)
-RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_interval_disc_multi_final'
+RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
 CREATE AGGREGATE cx.percentile(double precision, double precision) (

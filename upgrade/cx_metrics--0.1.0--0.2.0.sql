@@ -956,3 +956,37 @@ END
 $$;
 COMMENT ON FUNCTION cx.cohorts(regclass, text, name, timestamptz, name) IS
 	'per cohort of received rows (and group): counts, attainment, best and worst still possible, verdict against the standard';
+
+-- Exact percentiles: the final functions of double precision and interval
+-- share one C function per form (0.1.0's entry points stay for its install script).
+CREATE OR REPLACE FUNCTION cx._pct_float8_cont_final(internal)
+RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_cont_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_float8_disc_final(internal)
+RETURNS double precision AS 'MODULE_PATHNAME', 'cx_pct_disc_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_interval_cont_final(internal)
+RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_cont_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_interval_disc_final(internal)
+RETURNS interval AS 'MODULE_PATHNAME', 'cx_pct_disc_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_float8_cont_multi_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_cont_multi_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_float8_disc_multi_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_interval_cont_multi_final(internal)
+RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_cont_multi_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION cx._pct_interval_disc_multi_final(internal)
+RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
+LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;

@@ -56,6 +56,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fz_free_all();
 		return 0;
 	}
+	if (hdr.flags & CXPCT_FLAG_FILE)
+	{
+		/* a temporary-file reference: exactly one, whose name check never overreads */
+		CxPctFileRef ref;
+
+		FZ_CHECK(size == head + sizeof(ref) && layout == 0, "file reference length");
+		memcpy(&ref, in + head, sizeof(ref));
+		if (cxpct_file_ref_ok(&ref, hdr.n))
+			FZ_CHECK(ref.n == hdr.n && memcmp(ref.name, "cxpct.", 6) == 0 &&
+					 memchr(ref.name, '\0', sizeof(ref.name)) != NULL, "file reference accepted");
+		fz_free_all();
+		return 0;
+	}
 	FZ_CHECK(size == head + (size_t) hdr.n * cxpct_wire_size(hdr.kind, layout), "value bytes");
 
 	esz = cxpct_elem_size(hdr.kind);

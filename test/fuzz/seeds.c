@@ -147,6 +147,34 @@ pct_seed(int32_t kind, int multi, const double *pcts, int npct, const void *valu
 	free(buf);
 }
 
+/* A partial state that refers to a worker's temporary file. */
+static void
+pct_file_seed(int32_t kind, int64_t n)
+{
+	static const double half = 0.5;
+	CxPctSerialHeader hdr;
+	CxPctFileRef ref;
+	size_t		head = cxpct_header_len(1) - 4;
+	char	   *buf = calloc(1, head + sizeof(ref));
+
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.version = CXPCT_SERIAL_VERSION;
+	hdr.kind = kind;
+	hdr.flags = CXPCT_FLAG_FILE;
+	hdr.npct = 1;
+	hdr.n = n;
+	memset(&ref, 0, sizeof(ref));
+	ref.n = n;
+	memset(ref.lo, 0x11, sizeof(ref.lo));
+	memset(ref.hi, 0xee, sizeof(ref.hi));
+	snprintf(ref.name, sizeof(ref.name), "cxpct.%d.%016llx", 4242, 0xdeadbeefcafeULL);
+	memcpy(buf, &hdr, sizeof(hdr));
+	memcpy(buf + sizeof(hdr), &half, sizeof(half));
+	memcpy(buf + head, &ref, sizeof(ref));
+	seed("pct_state", buf, head + sizeof(ref));
+	free(buf);
+}
+
 /* Write every seed. */
 int
 main(int argc, char **argv)
@@ -228,5 +256,7 @@ main(int argc, char **argv)
 	pct_seed(CXPCT_KIND_INTERVAL, 0, fr + 1, 1, iv, 4);
 	pct_seed(CXPCT_KIND_INTERVAL, 1, fr, 3, it, 2);
 	pct_seed(CXPCT_KIND_INTERVAL, 1, fr, 2, id, 2);
+	pct_file_seed(CXPCT_KIND_FLOAT8, 300000000);
+	pct_file_seed(CXPCT_KIND_INTERVAL, 7);
 	return 0;
 }
