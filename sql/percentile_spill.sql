@@ -57,6 +57,22 @@ JOIN (SELECT grp, percentile_cont(0.5) WITHIN GROUP (ORDER BY x) AS a FROM sp GR
 WHERE c.a = r.a;
 RESET enable_hashagg;
 
+-- the states' memory is where hash aggregation and EXPLAIN ANALYZE look:
+-- 5 groups of 235,200 doubles (1.9 MB each) in memory with work_mem = 64MB
+SET work_mem = '64MB';
+SET enable_sort = off;
+CREATE FUNCTION pg_temp.hash_peak_kb() RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+	plan json;
+BEGIN
+	EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) SELECT grp, cx.percentile(x + v, 0.5) FROM sp, '
+		'LATERAL (VALUES (1), (2), (3), (4)) t(v) GROUP BY grp' INTO plan;
+	RETURN (plan -> 0 -> 'Plan' ->> 'Peak Memory Usage')::bigint;
+END $$;
+SELECT pg_temp.hash_peak_kb() BETWEEN 5 * 235200 * 8 / 1024 AND 2 * 64 * 1024 AS memory_usage_counts_values;
+RESET enable_sort;
+SET work_mem = '1MB';
+
 -- a parallel plan: spilled partial states go to the leader as files
 CREATE TABLE sp_par AS SELECT * FROM sp;
 ANALYZE sp_par;
