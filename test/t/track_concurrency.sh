@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Concurrency: pgbench with 8 clients inserts, closes, reopens and touches
 # rows of a table tracked under two clocks (decide, acknowledge) while
-# sweeps run beside them, for 10 seconds.
+# sweeps run beside them, for 10 seconds.  Some inserts meet an existing
+# row (ON CONFLICT DO NOTHING, DO UPDATE): their proposed rows are never
+# stored, so their events must not be logged.
 # Rows start just before their at-risk instant, so time alone moves them.
 # A plain audit trigger records every row version in lock order; afterwards
 # the breach log must hold exactly the events of that history (each
@@ -47,6 +49,16 @@ cat >"$dir/insert.sql" <<SQL
 \\set id random(2001, $ids)
 INSERT INTO apps (id, received_at) VALUES (:id, now() - interval '8 days' + random() * interval '12 seconds') ON CONFLICT DO NOTHING;
 SQL
+# the proposed rows would be breached (both clocks), or at_risk and breached
+cat >"$dir/conflict.sql" <<'SQL'
+\set id random(1, 2000)
+INSERT INTO apps (id, received_at) VALUES (:id, now() - interval '11 days') ON CONFLICT DO NOTHING;
+SQL
+cat >"$dir/upsert.sql" <<'SQL'
+\set id random(1, 2000)
+INSERT INTO apps (id, received_at) VALUES (:id, now() - interval '9 days 12 hours')
+ON CONFLICT (id) DO UPDATE SET touched = apps.touched + 1;
+SQL
 cat >"$dir/close.sql" <<'SQL'
 \set id random(1, 2000)
 UPDATE apps SET decided_at = now() WHERE id = :id AND decided_at IS NULL;
@@ -72,6 +84,7 @@ SQL
 
 "$PG_BINDIR/pgbench" -n -c "$clients" -j 2 -T "$seconds" -d "$db" \
 	-f "$dir/insert.sql@4" -f "$dir/close.sql@3" -f "$dir/reopen.sql@3" -f "$dir/touch.sql@3" -f "$dir/ack.sql@3" -f "$dir/sweep.sql@1" \
+	-f "$dir/conflict.sql@1" -f "$dir/upsert.sql@1" \
 	>"$dir/pgbench.log" 2>&1
 code=$?
 tx=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' "$dir/pgbench.log")
