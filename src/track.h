@@ -112,10 +112,27 @@ typedef struct TrackEntry
 	int64		suppressed_to;
 } TrackEntry;
 
+/*
+ * What is known of the row a buffered entry comes from: a row to insert
+ * that a later trigger or INSERT ... ON CONFLICT may still discard; a row
+ * stored (updated, or inserted: the WHEN condition of cx_track_inserted
+ * ran for it); or a row discarded.  Only entries of stored rows are
+ * written to the log.
+ */
+typedef enum LogRowState
+{
+	CX_LOG_PENDING,
+	CX_LOG_STORED,
+	CX_LOG_DISCARDED
+} LogRowState;
+
 /* One buffered breach-log row. */
 typedef struct LogEntry
 {
 	SubTransactionId subid;
+	LogRowState state;
+	uint32		row;			/* the row it comes from (a number per backend) */
+	CommandId	level;			/* the statement of that row (track_log_level) */
 	Oid			relid;
 	int64		id;				/* assigned when written */
 	const char *tbl;
@@ -148,10 +165,16 @@ extern void track_log_init(void);
 extern void track_log_clear(void);
 extern int	track_log_pending(void);
 extern void track_log_discard_subxact(SubTransactionId subid);
-extern LogEntry *track_log_append(void);
+extern LogEntry *track_log_append(Oid relid, bool insert);
 extern char *track_log_strdup(const char *s);
 extern void track_log_flush(void);
+extern void track_log_flush_if_full(void);
 extern void track_check_flush_trigger(Relation rel);
+extern bool track_log_confirms(Relation rel);
+extern bool track_clock_trigger_fires(Relation rel);
+extern void track_log_row_begin(Oid relid);
+extern void track_log_row_stored(Oid relid);
+extern void track_log_statement_end(Oid relid);
 
 /* track_trigger.c */
 extern TriggerData *track_trigger_data(FunctionCallInfo fcinfo, const char *fname, bool row);

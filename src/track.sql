@@ -133,6 +133,10 @@ CREATE FUNCTION cx.track_scores_trigger() RETURNS trigger
 	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_scores_trigger';
 CREATE FUNCTION cx.track_flush() RETURNS trigger
 	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_flush';
+-- The WHEN condition of the row trigger cx_track_inserted: a row was
+-- inserted, so the events buffered for it count (false: the trigger never fires).
+CREATE FUNCTION cx._track_inserted(tbl regclass) RETURNS boolean
+	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'cx_track_inserted';
 CREATE FUNCTION cx.track_config_changed() RETURNS trigger
 	LANGUAGE C AS 'MODULE_PATHNAME', 'cx_track_config_changed';
 
@@ -267,7 +271,9 @@ END
 $$;
 
 -- Attach the statement trigger that writes a table's buffered log entries
--- (shared by cx.track and cx.track_scores), unless it is there already.
+-- and the row trigger whose WHEN condition tells which rows to insert were
+-- inserted (a later trigger or ON CONFLICT may discard one), shared by
+-- cx.track and cx.track_scores, unless they are there already.
 CREATE FUNCTION cx._track_add_flush(tbl regclass)
 	RETURNS void
 	LANGUAGE plpgsql
@@ -277,11 +283,16 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
 		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
 	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_inserted') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_inserted AFTER INSERT ON %s FOR EACH ROW WHEN (cx._track_inserted(%L)) '
+					   'EXECUTE FUNCTION cx.track_flush()', tbl, tbl);
+	END IF;
 END
 $$;
 
--- Drop a table's statement trigger that writes the log once neither
--- cx.track nor cx.track_scores registers the table any more.
+-- Drop a table's statement trigger that writes the log, and its row trigger
+-- cx_track_inserted, once neither cx.track nor cx.track_scores registers
+-- the table any more.
 CREATE FUNCTION cx._track_drop_flush(tbl regclass)
 	RETURNS void
 	LANGUAGE plpgsql
@@ -291,6 +302,7 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track_drop_flush.tbl)
 	   AND NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = _track_drop_flush.tbl) THEN
 		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_inserted ON %s', tbl);
 	END IF;
 END
 $$;

@@ -5,7 +5,10 @@
  * straight into the heap and indexes of cx.breach_log as COPY does, or by
  * one multi-row INSERT (a plan prepared once per backend) when the log was
  * customized.  Each written row is announced by its id (NOTIFY cx_breach).
- * The log is written as its owner.
+ * The log is written as its owner.  Entries of a row to insert wait until
+ * PostgreSQL has stored it (the WHEN condition of the row trigger
+ * cx_track_inserted), since a later trigger or INSERT ... ON CONFLICT may
+ * discard it.
  */
 #include "track.h"
 
@@ -15,6 +18,7 @@
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_index.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/async.h"
 #include "commands/sequence.h"
@@ -28,14 +32,39 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 static MemoryContext log_cxt = NULL;
 static LogEntry *log_buf = NULL;
 static int	log_len = 0;
 static int	log_cap = 0;
+static int	log_npending = 0;	/* entries in state CX_LOG_PENDING */
 /* the SPI INSERT into the log of 0.1.0 and of 0.2.0 (with relid and clock) */
 static SPIPlanPtr log_plan[2] = {NULL, NULL};
+
+/*
+ * A row being inserted, which a later BEFORE trigger or the conflict check
+ * of INSERT ... ON CONFLICT may still discard: from the first of the
+ * extension's row triggers on it to the WHEN condition of the trigger
+ * cx_track_inserted, which PostgreSQL evaluates once the row is stored.
+ * A statement inserts the rows of a table one after another, so there is
+ * at most one such row per table and statement; there are more while a
+ * trigger's own statements write rows of their own.
+ */
+typedef struct LogRow
+{
+	Oid			relid;
+	CommandId	level;
+	uint32		row;
+	int			first;			/* its entries are at or after this one */
+	SubTransactionId subid;
+} LogRow;
+
+static LogRow *log_rows = NULL;
+static int	log_nrows = 0;
+static int	log_rows_cap = 0;
+static uint32 log_row_next = 0;
 
 /* Create the buffer's memory, once per backend. */
 void
@@ -46,15 +75,24 @@ track_log_init(void)
 										ALLOCSET_DEFAULT_SIZES);
 }
 
-/* Drop buffered log entries. */
-void
-track_log_clear(void)
+/* Empty the buffer and free its memory. */
+static void
+track_log_reset(void)
 {
 	log_len = 0;
 	log_cap = 0;
+	log_npending = 0;
 	log_buf = NULL;
 	if (log_cxt)
 		MemoryContextReset(log_cxt);
+}
+
+/* Drop buffered log entries and forget the rows in progress. */
+void
+track_log_clear(void)
+{
+	track_log_reset();
+	log_nrows = 0;
 }
 
 /* The number of buffered entries. */
@@ -64,12 +102,134 @@ track_log_pending(void)
 	return log_len;
 }
 
-/* Forget the entries an aborted subtransaction buffered. */
+/*
+ * The statement a row trigger or a WHEN condition runs for: the command id
+ * of its snapshot.  Every statement that writes, including one run by a
+ * trigger while the statement that fired it is in the middle of a row,
+ * runs with a snapshot of its own taken after the command counter moved.
+ */
+static CommandId
+track_log_level(void)
+{
+	return ActiveSnapshotSet() ? GetActiveSnapshot()->curcid : InvalidCommandId;
+}
+
+/* The row in progress of a table in the current statement, or NULL. */
+static LogRow *
+track_log_row_find(Oid relid, CommandId level)
+{
+	int			i;
+
+	for (i = log_nrows - 1; i >= 0; i--)
+		if (log_rows[i].relid == relid && log_rows[i].level == level)
+			return &log_rows[i];
+	return NULL;
+}
+
+/* Give the pending entries of a row in progress a state (stored or discarded). */
+static void
+track_log_row_settle(const LogRow *r, LogRowState state)
+{
+	int			i;
+
+	for (i = r->first; i < log_len; i++)
+		if (log_buf[i].row == r->row && log_buf[i].state == CX_LOG_PENDING)
+		{
+			log_buf[i].state = state;
+			log_npending--;
+		}
+}
+
+/* Forget a row in progress. */
+static void
+track_log_row_forget(LogRow *r)
+{
+	int			k = r - log_rows;
+
+	memmove(&log_rows[k], &log_rows[k + 1], (log_nrows - k - 1) * sizeof(LogRow));
+	log_nrows--;
+}
+
+/*
+ * A row trigger meets a new row to insert into a table whose inserted rows
+ * are confirmed (track_log_confirms): the table's previous row in this
+ * statement, if it is still in progress, was discarded, and so are its
+ * entries.
+ */
+void
+track_log_row_begin(Oid relid)
+{
+	CommandId	level = track_log_level();
+	LogRow	   *r = track_log_row_find(relid, level);
+
+	if (r != NULL)
+		track_log_row_settle(r, CX_LOG_DISCARDED);
+	else
+	{
+		if (log_nrows == log_rows_cap)
+		{
+			log_rows_cap = log_rows_cap ? log_rows_cap * 2 : 8;
+			log_rows = log_rows ? repalloc(log_rows, log_rows_cap * sizeof(LogRow)) :
+				MemoryContextAlloc(TopMemoryContext, log_rows_cap * sizeof(LogRow));
+		}
+		r = &log_rows[log_nrows++];
+		r->relid = relid;
+		r->level = level;
+	}
+	r->row = ++log_row_next;
+	r->first = log_len;
+	r->subid = GetCurrentSubTransactionId();
+}
+
+/*
+ * The row in progress of a table was inserted (the WHEN condition of
+ * cx_track_inserted): its entries are written with the statement's.
+ */
+void
+track_log_row_stored(Oid relid)
+{
+	LogRow	   *r = track_log_row_find(relid, track_log_level());
+
+	if (r == NULL)
+		return;
+	track_log_row_settle(r, CX_LOG_STORED);
+	track_log_row_forget(r);
+}
+
+/*
+ * A statement that wrote rows of a table ends (its statement trigger): the
+ * entries of its rows that were never stored are discarded.
+ */
+void
+track_log_statement_end(Oid relid)
+{
+	CommandId	level = track_log_level();
+	LogRow	   *r = track_log_row_find(relid, level);
+	int			i;
+
+	if (r != NULL)
+		track_log_row_forget(r);
+	for (i = 0; i < log_len && log_npending > 0; i++)
+		if (log_buf[i].state == CX_LOG_PENDING && log_buf[i].relid == relid &&
+			log_buf[i].level == level)
+		{
+			log_buf[i].state = CX_LOG_DISCARDED;
+			log_npending--;
+		}
+}
+
+/* Forget the entries and rows in progress an aborted subtransaction buffered. */
 void
 track_log_discard_subxact(SubTransactionId subid)
 {
 	while (log_len > 0 && log_buf[log_len - 1].subid >= subid)
+	{
+		if (log_buf[log_len - 1].state == CX_LOG_PENDING)
+			log_npending--;
 		log_len--;
+	}
+	while (log_nrows > 0 && log_rows[log_nrows - 1].subid >= subid)
+		log_nrows--;
 }
 
 /* A copy of a string that lives as long as the buffer. */
@@ -77,6 +237,56 @@ char *
 track_log_strdup(const char *s)
 {
 	return MemoryContextStrdup(log_cxt, s);
+}
+
+/* Whether a trigger fires in this session (session_replication_role). */
+static bool
+track_trigger_fires(const Trigger *t)
+{
+	if (SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA)
+		return t->tgenabled == TRIGGER_FIRES_ON_REPLICA || t->tgenabled == TRIGGER_FIRES_ALWAYS;
+	return t->tgenabled == TRIGGER_FIRES_ON_ORIGIN || t->tgenabled == TRIGGER_FIRES_ALWAYS;
+}
+
+/*
+ * Whether a table has a trigger of a name that fires for each row, at the
+ * given timing, on every INSERT, in this session.
+ */
+static bool
+track_insert_trigger(Relation rel, const char *name, int timing)
+{
+	TriggerDesc *td = rel->trigdesc;
+	int			i;
+
+	if (td == NULL)
+		return false;
+	for (i = 0; i < td->numtriggers; i++)
+	{
+		Trigger    *t = &td->triggers[i];
+
+		if (strcmp(t->tgname, name) == 0)
+			return TRIGGER_TYPE_MATCHES(t->tgtype, TRIGGER_TYPE_ROW, timing, TRIGGER_TYPE_INSERT) &&
+				track_trigger_fires(t);
+	}
+	return false;
+}
+
+/*
+ * Whether the rows inserted into a table are confirmed once stored, by the
+ * WHEN condition of its trigger cx_track_inserted; without it (the trigger
+ * disabled) the events of every row the row triggers see count at once.
+ */
+bool
+track_log_confirms(Relation rel)
+{
+	return track_insert_trigger(rel, "cx_track_inserted", TRIGGER_TYPE_AFTER);
+}
+
+/* Whether the clocks' row trigger cx_track fires for the rows inserted. */
+bool
+track_clock_trigger_fires(Relation rel)
+{
+	return track_insert_trigger(rel, "cx_track", TRIGGER_TYPE_BEFORE);
 }
 
 /* Check that the flush statement trigger is present and enabled. */
@@ -105,11 +315,16 @@ track_check_flush_trigger(Relation rel)
 			 errhint("Run cx.untrack and cx.track on the table again.")));
 }
 
-/* Append one entry to the log buffer. */
+/*
+ * Append one entry of a table's row to the log buffer: pending while a row
+ * to insert is in progress (track_log_row_begin), else stored.
+ */
 LogEntry *
-track_log_append(void)
+track_log_append(Oid relid, bool insert)
 {
 	LogEntry   *le;
+	CommandId	level = track_log_level();
+	LogRow	   *r = insert ? track_log_row_find(relid, level) : NULL;
 
 	if (log_len == log_cap)
 	{
@@ -130,6 +345,16 @@ track_log_append(void)
 	le = &log_buf[log_len++];
 	memset(le, 0, sizeof(LogEntry));
 	le->subid = GetCurrentSubTransactionId();
+	le->relid = relid;
+	le->level = level;
+	if (r != NULL)
+	{
+		le->state = CX_LOG_PENDING;
+		le->row = r->row;
+		log_npending++;
+	}
+	else
+		le->state = CX_LOG_STORED;
 	le->logged_at = GetCurrentStatementStartTimestamp();
 	le->started_null = le->due_null = le->finished_null = le->score_null = le->std_null = true;
 	return le;
@@ -185,14 +410,13 @@ track_log_insert_sql(bool v020)
 }
 
 /*
- * Write the buffered entries into cx.breach_log with one SPI INSERT
+ * Write the first n buffered entries into cx.breach_log with one SPI INSERT
  * (v020: the log has the relid and clock columns of 0.2.0).
  */
 static void
-track_log_flush_spi(bool v020)
+track_log_flush_spi(int n, bool v020)
 {
-	int			n = log_len,
-				i,
+	int			i,
 				c,
 				ret,
 				level;
@@ -430,9 +654,50 @@ track_notify(const LogEntry *le)
 }
 
 /*
- * Write the buffered entries straight into cx.breach_log (multi-insert into
- * the heap, then its indexes), as COPY does; fall back to SQL when the log
- * table was customized.  Then announce each entry.
+ * Order the buffer as the flush writes it: the entries of stored rows
+ * first, in the order they were buffered, then those of rows in progress;
+ * discarded entries are left out.  Returns the number of entries to write.
+ */
+static int
+track_log_partition(void)
+{
+	LogEntry   *keep = NULL;
+	int			nw = 0,
+				nk = 0,
+				i,
+				k;
+
+	if (log_npending > 0)
+		keep = palloc(log_npending * sizeof(LogEntry));
+	for (i = 0; i < log_len; i++)
+	{
+		if (log_buf[i].state == CX_LOG_STORED)
+			log_buf[nw++] = log_buf[i];
+		else if (log_buf[i].state == CX_LOG_PENDING)
+			keep[nk++] = log_buf[i];
+	}
+	Assert(nk == log_npending);
+	if (nk > 0)
+		memcpy(&log_buf[nw], keep, nk * sizeof(LogEntry));
+	log_len = nw + nk;
+	if (keep)
+		pfree(keep);
+	/* where the entries of each row in progress now start */
+	for (k = 0; k < log_nrows; k++)
+	{
+		for (i = nw; i < log_len; i++)
+			if (log_buf[i].row == log_rows[k].row)
+				break;
+		log_rows[k].first = Min(i, nw + nk);
+	}
+	return nw;
+}
+
+/*
+ * Write the buffered entries of stored rows straight into cx.breach_log
+ * (multi-insert into the heap, then its indexes), as COPY does; fall back
+ * to SQL when the log table was customized.  Then announce each entry.
+ * Entries of rows still in progress stay buffered.
  */
 void
 track_log_flush(void)
@@ -449,17 +714,25 @@ track_log_flush(void)
 	int			i,
 				j,
 				n,
+				nw,
 				nslots;
 
 	if (log_len == 0)
 		return;
+	nw = track_log_partition();
+	if (nw == 0)
+	{
+		if (log_len == 0)
+			track_log_reset();
+		return;
+	}
 	logrel = get_relname_relid("breach_log", get_namespace_oid("cx", false));
 	if (!OidIsValid(logrel))
 		elog(ERROR, "relation cx.breach_log does not exist");
 	seqrel = get_relname_relid("breach_log_id_seq", get_namespace_oid("cx", false));
 	if (!OidIsValid(seqrel))
 		elog(ERROR, "sequence cx.breach_log_id_seq does not exist");
-	for (i = 0; i < log_len; i++)
+	for (i = 0; i < nw; i++)
 		log_buf[i].id = nextval_internal(seqrel, false);
 	rel = table_open(logrel, RowExclusiveLock);
 	if (!track_log_direct_ok(rel))
@@ -467,8 +740,8 @@ track_log_flush(void)
 		bool		v020 = track_log_v020(rel);
 
 		table_close(rel, RowExclusiveLock);
-		elog(DEBUG1, "cx_metrics: %d breach log rows written through SPI", log_len);
-		track_log_flush_spi(v020);
+		elog(DEBUG1, "cx_metrics: %d breach log rows written through SPI", nw);
+		track_log_flush_spi(nw, v020);
 	}
 	else
 	{
@@ -480,14 +753,14 @@ track_log_flush(void)
 		ExecOpenIndices(rri, false);
 		cid = GetCurrentCommandId(true);
 		/* as many slots as one batch needs (a statement often logs one row) */
-		nslots = Min(CX_LOG_BATCH, log_len);
+		nslots = Min(CX_LOG_BATCH, nw);
 		slots = palloc(nslots * sizeof(TupleTableSlot *));
 		for (j = 0; j < nslots; j++)
 			slots[j] = MakeSingleTupleTableSlot(RelationGetDescr(rel), table_slot_callbacks(rel));
 
-		for (i = 0; i < log_len; i += n)
+		for (i = 0; i < nw; i += n)
 		{
-			n = Min(CX_LOG_BATCH, log_len - i);
+			n = Min(CX_LOG_BATCH, nw - i);
 			for (j = 0; j < n; j++)
 			{
 				LogEntry   *le = &log_buf[i + j];
@@ -539,7 +812,7 @@ track_log_flush(void)
 			}
 			MemoryContextSwitchTo(tmp);
 		}
-		elog(DEBUG1, "cx_metrics: %d breach log rows written directly", log_len);
+		elog(DEBUG1, "cx_metrics: %d breach log rows written directly", nw);
 		for (j = 0; j < nslots; j++)
 			ExecDropSingleTupleTableSlot(slots[j]);
 		ExecCloseIndices(rri);
@@ -548,9 +821,26 @@ track_log_flush(void)
 		MemoryContextSwitchTo(old);
 		MemoryContextDelete(tmp);
 	}
-	for (i = 0; i < log_len; i++)
+	for (i = 0; i < nw; i++)
 		if (cxtr_is_announced((cxtr_status) log_buf[i].new_status))
 			track_notify(&log_buf[i]);
-	track_log_clear();
+	/* what stays: the entries of rows in progress (and any buffered meanwhile) */
+	memmove(log_buf, &log_buf[nw], (log_len - nw) * sizeof(LogEntry));
+	log_len -= nw;
+	for (i = 0; i < log_nrows; i++)
+		log_rows[i].first = Max(log_rows[i].first - nw, 0);
+	if (log_len == 0)
+		track_log_reset();
+}
+
+/*
+ * Write the entries of stored rows once CX_TRACK_FLUSH_ROWS of them are
+ * buffered (in the middle of a long statement).
+ */
+void
+track_log_flush_if_full(void)
+{
+	if (log_len - log_npending >= CX_TRACK_FLUSH_ROWS)
+		track_log_flush();
 }
 

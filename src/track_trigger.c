@@ -28,6 +28,7 @@
 PG_FUNCTION_INFO_V1(cx_track_trigger);
 PG_FUNCTION_INFO_V1(cx_track_scores_trigger);
 PG_FUNCTION_INFO_V1(cx_track_flush);
+PG_FUNCTION_INFO_V1(cx_track_inserted);
 PG_FUNCTION_INFO_V1(cx_track_config_changed);
 PG_FUNCTION_INFO_V1(cx_track_at_risk_time);
 PG_FUNCTION_INFO_V1(cx_track_status_at);
@@ -456,34 +457,34 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 }
 
 /*
- * Start a log entry of a row: the table, and the row's key (the text of
- * column att_key).  Writes the buffer first when it is full.
+ * Start a log entry of a row (insert: a row to insert): the table, and the
+ * row's key (the text of column att_key).  Writes the buffer first when it
+ * is full.
  */
 static LogEntry *
 track_log_begin(Relation rel, const TrackConfig *cfg, HeapTuple tup, TupleDesc td,
-				AttrNumber att_key, FmgrInfo *key_out)
+				AttrNumber att_key, FmgrInfo *key_out, bool insert)
 {
 	LogEntry   *le;
 	bool		isnull;
 	Datum		d;
 
 	track_check_flush_trigger(rel);
-	if (track_log_pending() >= CX_TRACK_FLUSH_ROWS)
-		track_log_flush();
-	le = track_log_append();
-	le->relid = RelationGetRelid(rel);
+	track_log_flush_if_full();
+	le = track_log_append(RelationGetRelid(rel), insert);
 	le->tbl = cfg->relname;
 	d = heap_getattr(tup, att_key, td, &isnull);
 	le->key = isnull ? NULL : track_log_strdup(OutputFunctionCall(key_out, d));
 	return le;
 }
 
-/* Buffer one log entry of a clock. */
+/* Buffer one log entry of a clock (insert: of a row to insert). */
 static void
 track_log_event(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, TupleDesc td,
-				const TrackVerdict *v, const TrackCol *fc, cxtr_status old_st, cxtr_status new_st)
+				const TrackVerdict *v, const TrackCol *fc, cxtr_status old_st, cxtr_status new_st,
+				bool insert)
 {
-	LogEntry   *le = track_log_begin(rel, cfg, tup, td, c->att_key, &c->key_out);
+	LogEntry   *le = track_log_begin(rel, cfg, tup, td, c->att_key, &c->key_out, insert);
 
 	le->clock = c->name;
 	if (v->std)
@@ -534,6 +535,9 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 				 errhint("Run cx.track on the table, or drop the trigger.")));
 	if (td->natts != cfg->natts)
 		elog(ERROR, "tracked table \"%s\" changed shape", RelationGetRelationName(rel));
+	/* a row to insert may still be discarded: its events wait until it is stored */
+	if (!is_update && track_log_confirms(rel))
+		track_log_row_begin(RelationGetRelid(rel));
 	cols = cfg->ncols <= (int) lengthof(colbuf) ? colbuf : palloc(cfg->ncols * sizeof(TrackCol));
 	w = cfg->nclocks * 4 <= (int) lengthof(wbuf) ? wbuf : palloc(cfg->nclocks * 4 * sizeof(TrackWrite));
 	v = cfg->nclocks <= (int) lengthof(vbuf) ? vbuf : palloc(cfg->nclocks * sizeof(TrackVerdict));
@@ -574,9 +578,11 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 		TrackClock *c = &cfg->clocks[k];
 
 		if (v[k].resumed)
-			track_log_event(rel, cfg, c, tup, td, &v[k], &cols[c->c_finished], CXTR_PAUSED, CXTR_RESUMED);
+			track_log_event(rel, cfg, c, tup, td, &v[k], &cols[c->c_finished], CXTR_PAUSED, CXTR_RESUMED,
+							!is_update);
 		if (cxtr_is_event(v[k].judged_from, v[k].st))
-			track_log_event(rel, cfg, c, tup, td, &v[k], &cols[c->c_finished], v[k].old_st, v[k].st);
+			track_log_event(rel, cfg, c, tup, td, &v[k], &cols[c->c_finished], v[k].old_st, v[k].st,
+							!is_update);
 	}
 	return PointerGetDatum(tup);
 }
@@ -630,6 +636,9 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 				 errmsg("table \"%s\" has no tracked scores", RelationGetRelationName(rel)),
 				 errdetail("The trigger cx_track_scores is attached but cx.tracked_scores has no row for the table."),
 				 errhint("Run cx.track_scores on the table, or drop the trigger.")));
+	/* a row to insert, unless cx_track began it (it fires first) */
+	if (!is_update && !track_clock_trigger_fires(rel) && track_log_confirms(rel))
+		track_log_row_begin(RelationGetRelid(rel));
 
 	d = heap_getattr(tup, cfg->att_answer, td, &isnull);
 	if (isnull)
@@ -645,7 +654,7 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 	if (cxtr_low_score(is_update, old_null, old_answer, answer, cfg->threshold,
 					   cfg->scale_lo, cfg->scale_hi))
 	{
-		LogEntry   *le = track_log_begin(rel, cfg, tup, td, cfg->att_skey, &cfg->skey_out);
+		LogEntry   *le = track_log_begin(rel, cfg, tup, td, cfg->att_skey, &cfg->skey_out, !is_update);
 
 		if (cfg->att_at != InvalidAttrNumber)
 		{
@@ -674,6 +683,7 @@ cx_track_flush(PG_FUNCTION_ARGS)
 	TrackEntry *e;
 
 	track_init();
+	track_log_statement_end(relid);
 	track_log_flush();
 	e = track_entry_find(relid);
 	if (e)
@@ -693,6 +703,19 @@ cx_track_flush(PG_FUNCTION_ARGS)
 		e->notified = e->suppressed = 0;
 	}
 	return PointerGetDatum(NULL);
+}
+
+/*
+ * cx._track_inserted(tbl), the WHEN condition of the row trigger
+ * cx_track_inserted, which PostgreSQL evaluates once a row is inserted: the
+ * events the row triggers buffered for the row count.  Always false, so
+ * the trigger never fires.
+ */
+Datum
+cx_track_inserted(PG_FUNCTION_ARGS)
+{
+	track_log_row_stored(PG_GETARG_OID(0));
+	PG_RETURN_BOOL(false);
 }
 
 /* Statement trigger of the registry tables: make every backend reload. */

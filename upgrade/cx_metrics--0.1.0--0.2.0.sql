@@ -202,6 +202,54 @@ CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
 CREATE POLICY breach_log_purge ON cx.breach_log FOR DELETE
 	USING (cx._log_readable(relid) IS NOT FALSE);
 
+-- The WHEN condition of the row trigger cx_track_inserted: a row was
+-- inserted, so the events buffered for it count (false: the trigger never fires).
+CREATE FUNCTION cx._track_inserted(tbl regclass) RETURNS boolean
+	LANGUAGE C STRICT AS 'MODULE_PATHNAME', 'cx_track_inserted';
+
+-- Attach the statement trigger that writes a table's buffered log entries
+-- and the row trigger whose WHEN condition tells which rows to insert were
+-- inserted (a later trigger or ON CONFLICT may discard one), shared by
+-- cx.track and cx.track_scores, unless they are there already.
+CREATE OR REPLACE FUNCTION cx._track_add_flush(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_flush') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_flush AFTER INSERT OR UPDATE ON %s FOR EACH STATEMENT EXECUTE FUNCTION cx.track_flush()', tbl);
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'cx_track_inserted') THEN
+		EXECUTE format('CREATE TRIGGER cx_track_inserted AFTER INSERT ON %s FOR EACH ROW WHEN (cx._track_inserted(%L)) '
+					   'EXECUTE FUNCTION cx.track_flush()', tbl, tbl);
+	END IF;
+END
+$$;
+
+-- Drop a table's statement trigger that writes the log, and its row trigger
+-- cx_track_inserted, once neither cx.track nor cx.track_scores registers
+-- the table any more.
+CREATE OR REPLACE FUNCTION cx._track_drop_flush(tbl regclass)
+	RETURNS void
+	LANGUAGE plpgsql
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked t WHERE t.tbl = _track_drop_flush.tbl)
+	   AND NOT EXISTS (SELECT 1 FROM cx.tracked_scores s WHERE s.tbl = _track_drop_flush.tbl) THEN
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_flush ON %s', tbl);
+		EXECUTE format('DROP TRIGGER IF EXISTS cx_track_inserted ON %s', tbl);
+	END IF;
+END
+$$;
+
+-- Tables tracked by 0.1.0 get the row trigger cx_track_inserted: the
+-- events of a row that INSERT ... ON CONFLICT or a later trigger discards
+-- are no longer logged.
+SELECT cx._track_add_flush(r.tbl)
+FROM (SELECT t.tbl FROM cx.tracked t UNION SELECT s.tbl FROM cx.tracked_scores s) r;
+
 CREATE OR REPLACE FUNCTION cx._track_table(tbl regclass)
 	RETURNS void
 	LANGUAGE plpgsql STABLE
