@@ -4,9 +4,12 @@
  * forms, and cx.share_within.
  *
  * The answers equal PostgreSQL's percentile_cont / percentile_disc, but these
- * are ordinary aggregates: every value is kept in the aggregate state, states
- * are combined across parallel workers, and the final function selects the
- * needed ranks in O(n) (select_core.c) instead of sorting.
+ * are ordinary aggregates: every value is kept in the aggregate state (in
+ * memory up to work_mem, then in a temporary file: percentile_spill.c),
+ * states are combined across parallel workers (percentile_shm.c for large
+ * ones), and the final function selects the needed ranks without sorting.
+ * This file is the aggregates' glue: arguments, the question a state asks
+ * (its fractions and their shape), combine, serialize and final.
  */
 #include "percentile.h"
 
