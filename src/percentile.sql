@@ -62,57 +62,59 @@ CREATE FUNCTION cx._pct_interval_disc_multi_final(internal)
 RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 
+-- SSPACE: what a group holds in memory once the states' pool (work_mem) is
+-- full: at most 256 kB before it spills, then a chunk of up to 256 kB
 CREATE AGGREGATE cx.percentile(double precision, double precision) (
-	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 8000000,
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_float8_cont_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile(double precision, double precision[]) (
-	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 8000000,
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_float8_cont_multi_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile(interval, double precision) (
-	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 16000000,
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_interval_cont_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile(interval, double precision[]) (
-	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 16000000,
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_interval_cont_multi_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile_disc(double precision, double precision) (
-	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 8000000,
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_float8_disc_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile_disc(double precision, double precision[]) (
-	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 8000000,
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_float8_disc_multi_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile_disc(interval, double precision) (
-	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 16000000,
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_interval_disc_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
 	PARALLEL = SAFE);
 
 CREATE AGGREGATE cx.percentile_disc(interval, double precision[]) (
-	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 16000000,
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
 	FINALFUNC = cx._pct_interval_disc_multi_final,
 	COMBINEFUNC = cx._pct_combine,
 	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,

@@ -1038,3 +1038,61 @@ LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
 CREATE OR REPLACE FUNCTION cx._pct_interval_disc_multi_final(internal)
 RETURNS interval[] AS 'MODULE_PATHNAME', 'cx_pct_disc_multi_final'
 LANGUAGE C CALLED ON NULL INPUT PARALLEL SAFE;
+
+-- Exact percentiles spill past work_mem: a group's memory estimate (SSPACE)
+-- is what it holds once the pool is full, no longer every value.
+CREATE OR REPLACE AGGREGATE cx.percentile(double precision, double precision) (
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_float8_cont_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile(double precision, double precision[]) (
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_float8_cont_multi_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile(interval, double precision) (
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_interval_cont_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile(interval, double precision[]) (
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_interval_cont_multi_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile_disc(double precision, double precision) (
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_float8_disc_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile_disc(double precision, double precision[]) (
+	SFUNC = cx._pct_float8_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_float8_disc_multi_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile_disc(interval, double precision) (
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_interval_disc_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
+
+CREATE OR REPLACE AGGREGATE cx.percentile_disc(interval, double precision[]) (
+	SFUNC = cx._pct_interval_trans, STYPE = internal, SSPACE = 131072,
+	FINALFUNC = cx._pct_interval_disc_multi_final,
+	COMBINEFUNC = cx._pct_combine,
+	SERIALFUNC = cx._pct_serialize, DESERIALFUNC = cx._pct_deserialize,
+	PARALLEL = SAFE);
