@@ -35,3 +35,6 @@ floor_1=$(PGOPTIONS="-c max_parallel_workers_per_gather=0" bench_ms "SELECT coun
 cx_f1=$(PGOPTIONS="-c max_parallel_workers_per_gather=0" bench_ms "SELECT cx.percentile(secs, 0.9) FROM bench_cycle" 3)
 bench_row "one process: count(*), sum(secs)" "$floor_1"
 bench_row "one process: cx.percentile(secs, 0.9)" "$cx_f1" floor "$floor_1"
+track_bar "cx.percentile(secs, 0.9) / scan floor" "$(track_ratio "$cx_f" "$floor")" "<=" 1.2
+track_bar "percentile_cont / cx.percentile, float8" "$(track_ratio "$pc_f" "$cx_f")" ">=" 5
+track_bar "percentile_cont / cx.percentile, interval" "$(track_ratio "$pc_i" "$cx_i")" ">=" 8
