@@ -393,6 +393,7 @@ pct_spill_read(PctState *st, PctSpill *s, char *buf,
 							got, (size_t) k * elem)));
 		fn(arg, buf, k);
 		left -= k;
+		CHECK_FOR_INTERRUPTS();
 	}
 }
 
