@@ -3,6 +3,7 @@
  * tally (no PostgreSQL headers; see ratings_core.h).
  */
 #include "ratings_core.h"
+#include "prim_core.h"
 #include "wire_core.h"
 
 #include <errno.h>
@@ -51,15 +52,6 @@ cxr_total(const int64_t *counts, int npoints, int64_t *total)
 	return 0;
 }
 
-/* Skip blanks. */
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
 /* Parse an optionally signed decimal integer; returns NULL when there is none or it overflows. */
 static const char *
 parse_int(const char *p, int64_t *out, int *overflow)
@@ -100,7 +92,7 @@ parse_int(const char *p, int64_t *out, int *overflow)
 static int
 ends_token(char c)
 {
-	return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == ':' || c == '.';
+	return c == '\0' || cxp_is_blank(c) || c == ';' || c == ':' || c == '.';
 }
 
 /*
@@ -111,7 +103,7 @@ CxrStatus
 cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		  int64_t *counts, const char **why)
 {
-	const char *p = skip_ws(s);
+	const char *p = cxp_skip_blanks(s);
 	int64_t		lo,
 				hi,
 				v,
@@ -132,13 +124,13 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		*why = "Scale bounds must lie between -32768 and 32767.";
 		return CXR_ESCALE;
 	}
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (p[0] != '.' || p[1] != '.')
 	{
 		*why = "Expected \"..\" between the bounds of the scale, as in \"1..5\".";
 		return CXR_ESYNTAX;
 	}
-	p = skip_ws(p + 2);
+	p = cxp_skip_blanks(p + 2);
 	p = parse_int(p, &hi, &ovf);
 	if (p == NULL || !ends_token(*p))
 	{
@@ -154,7 +146,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 	if (st != CXR_OK)
 		return st;
 	n = (int) (hi - lo + 1);
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (*p != ':')
 	{
 		*why = "Expected \":\" after the scale, then one count per point.";
@@ -163,7 +155,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 	p++;
 	for (i = 0; i < n; i++)
 	{
-		const char *q = skip_ws(p);
+		const char *q = cxp_skip_blanks(p);
 
 		if (*q == '\0' || *q == ';')
 		{
@@ -189,10 +181,10 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		counts[i] = v;
 	}
 	*skipped = 0;
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (*p == ';')
 	{
-		const char *q = skip_ws(p + 1);
+		const char *q = cxp_skip_blanks(p + 1);
 
 		p = parse_int(q, &v, &ovf);
 		if (p == NULL || *q == '+' || *q == '-')
@@ -205,7 +197,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 			*why = "The skipped count is too large.";
 			return CXR_ERANGE;
 		}
-		q = skip_ws(p);
+		q = cxp_skip_blanks(p);
 		if (q == p || strncmp(q, "skipped", 7) != 0)
 		{
 			*why = "Expected \"; N skipped\" after the counts.";
@@ -214,7 +206,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		p = q + 7;
 		*skipped = v;
 	}
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (*p != '\0')
 	{
 		*why = (*p >= '0' && *p <= '9') || *p == '-' || *p == '+'
