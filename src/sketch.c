@@ -117,7 +117,7 @@ sketch_check_fields(const CxskHeader *h, bool isint, bool binary)
 
 	if (isint && h->count <= 2)
 	{
-		int128		sum = ((int128) h->sum_hi << 64) | (int128) h->sum_lo;
+		int128		sum = cxsk_sum_us(h);
 
 		if (h->count == 1)
 			ok = h->min.i == h->max.i && sum == (int128) h->min.i;
