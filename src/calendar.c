@@ -429,7 +429,16 @@ cal_receipt_day(const CalEntry *e, TimestampTz ts)
 	return day;
 }
 
-/* Business days between two timestamps (see the README for every edge case). */
+/*
+ * Business days between two timestamps, as days of the calendar's zone.
+ * The receipt day (day 0) is the local date of start, or the next date when
+ * start is at or after the calendar's cut-off; the count is of the business
+ * days from day 0 up to, not including, the local date of finish.  So a
+ * finish on day 0 is 0 (as is one on the date of a start at or after the
+ * cut-off), Friday to Monday is 1, and a finish on a closed day counts as
+ * one on the next business day.  A finish before the start gives the count
+ * from finish to start, negated.
+ */
 static int32
 cal_business_days(CalEntry *e, TimestampTz start, TimestampTz finish)
 {
