@@ -95,25 +95,15 @@ ends_token(char c)
 	return c == '\0' || cxp_is_blank(c) || c == ';' || c == ':' || c == '.';
 }
 
-/*
- * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
- * have room for CXR_MAX_POINTS values.  On failure *why explains.
- */
-CxrStatus
-cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
-		  int64_t *counts, const char **why)
+/* The scale "low..high" and the ":" after it, at *pp (moved past them). */
+static CxrStatus
+parse_scale(const char **pp, int64_t *lo, int64_t *hi, const char **why)
 {
-	const char *p = cxp_skip_blanks(s);
-	int64_t		lo,
-				hi,
-				v,
-				total;
-	int			ovf,
-				n,
-				i;
+	const char *p = *pp;
+	int			ovf;
 	CxrStatus	st;
 
-	p = parse_int(p, &lo, &ovf);
+	p = parse_int(p, lo, &ovf);
 	if (p == NULL || !ends_token(*p))
 	{
 		*why = "A ratings value starts with its scale, for example \"1..5: 3 0 10 25 40\".";
@@ -131,7 +121,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		return CXR_ESYNTAX;
 	}
 	p = cxp_skip_blanks(p + 2);
-	p = parse_int(p, &hi, &ovf);
+	p = parse_int(p, hi, &ovf);
 	if (p == NULL || !ends_token(*p))
 	{
 		*why = "Expected the upper bound of the scale after \"..\".";
@@ -142,17 +132,28 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		*why = "Scale bounds must lie between -32768 and 32767.";
 		return CXR_ESCALE;
 	}
-	st = cxr_check_scale(lo, hi, why);
+	st = cxr_check_scale(*lo, *hi, why);
 	if (st != CXR_OK)
 		return st;
-	n = (int) (hi - lo + 1);
 	p = cxp_skip_blanks(p);
 	if (*p != ':')
 	{
 		*why = "Expected \":\" after the scale, then one count per point.";
 		return CXR_ESYNTAX;
 	}
-	p++;
+	*pp = p + 1;
+	return CXR_OK;
+}
+
+/* n counts at *pp (moved past them): whole numbers >= 0 separated by blanks. */
+static CxrStatus
+parse_counts(const char **pp, int n, int64_t *counts, const char **why)
+{
+	const char *p = *pp;
+	int64_t		v;
+	int			ovf,
+				i;
+
 	for (i = 0; i < n; i++)
 	{
 		const char *q = cxp_skip_blanks(p);
@@ -180,32 +181,70 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		}
 		counts[i] = v;
 	}
-	*skipped = 0;
-	p = cxp_skip_blanks(p);
-	if (*p == ';')
-	{
-		const char *q = cxp_skip_blanks(p + 1);
+	*pp = p;
+	return CXR_OK;
+}
 
-		p = parse_int(q, &v, &ovf);
-		if (p == NULL || *q == '+' || *q == '-')
-		{
-			*why = "Expected \"; N skipped\" after the counts.";
-			return CXR_ESYNTAX;
-		}
-		if (ovf)
-		{
-			*why = "The skipped count is too large.";
-			return CXR_ERANGE;
-		}
-		q = cxp_skip_blanks(p);
-		if (q == p || strncmp(q, "skipped", 7) != 0)
-		{
-			*why = "Expected \"; N skipped\" after the counts.";
-			return CXR_ESYNTAX;
-		}
-		p = q + 7;
-		*skipped = v;
+/* The optional "; N skipped" at *pp (moved past it); *skipped is 0 without it. */
+static CxrStatus
+parse_skipped(const char **pp, int64_t *skipped, const char **why)
+{
+	const char *p = cxp_skip_blanks(*pp);
+	const char *q;
+	int64_t		v;
+	int			ovf;
+
+	*skipped = 0;
+	if (*p != ';')
+	{
+		*pp = p;
+		return CXR_OK;
 	}
+	q = cxp_skip_blanks(p + 1);
+	p = parse_int(q, &v, &ovf);
+	if (p == NULL || *q == '+' || *q == '-')
+	{
+		*why = "Expected \"; N skipped\" after the counts.";
+		return CXR_ESYNTAX;
+	}
+	if (ovf)
+	{
+		*why = "The skipped count is too large.";
+		return CXR_ERANGE;
+	}
+	q = cxp_skip_blanks(p);
+	if (q == p || strncmp(q, "skipped", 7) != 0)
+	{
+		*why = "Expected \"; N skipped\" after the counts.";
+		return CXR_ESYNTAX;
+	}
+	*pp = q + 7;
+	*skipped = v;
+	return CXR_OK;
+}
+
+/*
+ * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
+ * have room for CXR_MAX_POINTS values.  On failure *why explains.
+ */
+CxrStatus
+cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
+		  int64_t *counts, const char **why)
+{
+	const char *p = cxp_skip_blanks(s);
+	int64_t		lo,
+				hi,
+				total;
+	int			n;
+	CxrStatus	st;
+
+	if ((st = parse_scale(&p, &lo, &hi, why)) != CXR_OK)
+		return st;
+	n = (int) (hi - lo + 1);
+	CX_ASSERT(n >= CXR_MIN_POINTS && n <= CXR_MAX_POINTS);
+	if ((st = parse_counts(&p, n, counts, why)) != CXR_OK ||
+		(st = parse_skipped(&p, skipped, why)) != CXR_OK)
+		return st;
 	p = cxp_skip_blanks(p);
 	if (*p != '\0')
 	{
