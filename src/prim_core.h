@@ -20,15 +20,16 @@
 
 /*
  * CX_ASSERT(cond): an invariant the code relies on.  Unit tests and fuzz
- * targets (built without PostgreSQL's headers) check it with assert().  In
- * the server build (PostgreSQL's headers on the include path) it is checked
- * only when the server is built with --enable-cassert, and a failure is
- * reported as PostgreSQL's own Assert() reports it; otherwise it compiles
- * to nothing.  pg_config.h holds only the server's build settings, so the
- * pure files stay free of PostgreSQL's API.
+ * targets (built without the server's headers) check it with assert().  In
+ * the server build (the server's headers, postgres.h among them, on the
+ * include path) it is checked only when the server is built with
+ * --enable-cassert, and a failure is reported as PostgreSQL's own Assert()
+ * reports it; otherwise it compiles to nothing.  Only pg_config.h, the
+ * server's build settings, is read, so the pure files stay free of
+ * PostgreSQL's API.
  */
 #if defined(__has_include)
-#if __has_include(<pg_config.h>)
+#if __has_include(<postgres.h>) && __has_include(<pg_config.h>)
 #include <pg_config.h>
 #define CX_SERVER_BUILD 1
 #endif
