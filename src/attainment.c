@@ -107,6 +107,8 @@ att_overflow(void)
 static inline void
 att_count(int64 *c, bool within)
 {
+	/* a checked state (att_counters_known) */
+	Assert(c[ATT_WITHIN] >= 0 && c[ATT_WITHIN] <= c[ATT_ITEMS]);
 	if (unlikely(c[ATT_ITEMS] == PG_INT64_MAX))
 		att_overflow();
 	c[ATT_ITEMS]++;
