@@ -54,6 +54,20 @@ SELECT sum(count) = 6 AS counts_add_up, min(lower) = interval '3 hours' AS start
        max(upper) = interval '30 days' AS ends_at_max, bool_and(lower <= upper) AS ordered
 FROM cx.histogram((SELECT cx.cycle_sketch(d) FROM sk_small));
 SELECT * FROM cx.histogram((SELECT cx.cycle_sketch(d) FROM sk_small), 'days');
+
+-- one time-unit vocabulary (cx.standard reads the same words): every
+-- spelling of a unit gives the same number, in any case
+SELECT bool_and(cx.max(s, a) = cx.max(s, b) AND cx.min(s, upper(a)) = cx.min(s, b)) AS same_units,
+       count(*) AS spellings
+FROM (SELECT cx.cycle_sketch(d) s FROM sk_small) t,
+     (VALUES ('us', 'microseconds'), ('microsecond', 'microseconds'), ('ms', 'milliseconds'),
+             ('millisecond', 'milliseconds'), ('s', 'seconds'), ('sec', 'seconds'), ('secs', 'seconds'),
+             ('second', 'seconds'), ('min', 'minutes'), ('mins', 'minutes'), ('minute', 'minutes'),
+             ('h', 'hours'), ('hr', 'hours'), ('hrs', 'hours'), ('hour', 'hours'), ('d', 'days'),
+             ('day', 'days'), ('week', 'weeks')) v(a, b);
+SELECT cx.max(s, 'hrs') AS max_hrs, cx.min(s, 'secs') AS min_secs, cx.mean(s, 'mins') AS mean_mins,
+       cx.share_within(s, cx.allowance('within 72 h')) = cx.share_within(s, interval '3 days') AS standard_h
+FROM (SELECT cx.cycle_sketch(d) s FROM sk_small) t;
 SELECT * FROM cx.histogram((SELECT cx.number_sketch(x) FROM generate_series(-2, 2) x));
 
 -- zero and negative values: zeros are exact, negatives use mirrored buckets

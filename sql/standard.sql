@@ -10,6 +10,16 @@ FROM (VALUES ('90% within 30 business days'), ('within 5 days'), ('80% within 20
 			 ('50% within 45 seconds'), ('50% within 10 calendar days'), ('60% within 3 working days'),
 			 ('  85 %   WITHIN 1  Business   Day  '), ('0.0001% within 1 week'), ('100% within 1 sec')) v(s);
 
+-- the time-unit words of the sketch accessors' unit argument name the same units
+SELECT s AS input, s::cx.standard AS canonical
+FROM (VALUES ('90% within 30 s'), ('90% within 30 secs'), ('90% within 15 min'), ('90% within 4 h'),
+			 ('90% within 4 hr'), ('90% within 4 HRS'), ('90% within 3 d'), ('90% within 1 D')) v(s);
+SELECT '90% within 4 h'::cx.standard OPERATOR(cx.=) '90% within 4 hours' AS h_is_hours,
+	   cx.allowance('within 3 d') = interval '3 days' AS d_is_days;
+-- a time unit shorter than a second: a clear error
+SELECT '90% within 500 ms'::cx.standard;
+SELECT '90% within 5 microseconds'::cx.standard;
+
 -- the canonical text reads back to an equal value
 SELECT bool_and(s::cx.standard::text::cx.standard OPERATOR(cx.=) s::cx.standard) AS round_trip
 FROM (VALUES ('90% within 30 business days'), ('within 5 days'), ('99.95% within 1 hour'),

@@ -107,6 +107,8 @@ att_overflow(void)
 static inline void
 att_count(int64 *c, bool within)
 {
+	/* a checked state (att_counters_known) */
+	Assert(c[ATT_WITHIN] >= 0 && c[ATT_WITHIN] <= c[ATT_ITEMS]);
 	if (unlikely(c[ATT_ITEMS] == PG_INT64_MAX))
 		att_overflow();
 	c[ATT_ITEMS]++;
@@ -155,14 +157,6 @@ att_set_standard(int64 *c, const cxstd_standard *std, int64 calhash)
 				 errhint("Group by the calendar too.")));
 }
 
-/* Microseconds of an interval, months as 30 days (as interval comparison does). */
-static int128
-att_interval_usecs(const Interval *iv)
-{
-	return (int128) iv->time + (int128) iv->day * USECS_PER_DAY +
-		(int128) iv->month * DAYS_PER_MONTH * USECS_PER_DAY;
-}
-
 /* cx.attainment / cx.meets (duration interval, std) transition (STRICT: NULL rows are skipped). */
 Datum
 cx_attain_interval_trans(PG_FUNCTION_ARGS)
@@ -180,7 +174,7 @@ cx_attain_interval_trans(PG_FUNCTION_ARGS)
 				 errdetail("Business days depend on when an item started, not only on how long it took."),
 				 errhint("Use the form with start and finish times: cx.attainment(started, finished, standard).")));
 	att_set_standard(c, std, 0);
-	att_count(c, att_interval_usecs(dur) <= (int128) cxstd_allowance_usecs(std));
+	att_count(c, CX_INTERVAL_USECS(dur) <= (int128) cxstd_allowance_usecs(std));
 	PG_RETURN_ARRAYTYPE_P(arr);
 }
 

@@ -156,8 +156,8 @@ cal_check_status(cxcal_status st)
 static void
 cal_build_transitions(CalEntry *e)
 {
-	pg_time_t	lo = (pg_time_t) cxcal_days_from_civil(1900, 1, 1) * SECS_PER_DAY + CAL_EPOCH_SHIFT;
-	pg_time_t	hi = (pg_time_t) cxcal_days_from_civil(2100, 1, 1) * SECS_PER_DAY + CAL_EPOCH_SHIFT;
+	pg_time_t	lo = (pg_time_t) cxp_days_from_civil(1900, 1, 1) * SECS_PER_DAY + CAL_EPOCH_SHIFT;
+	pg_time_t	hi = (pg_time_t) cxp_days_from_civil(2100, 1, 1) * SECS_PER_DAY + CAL_EPOCH_SHIFT;
 	pg_time_t	t = lo;
 	int			cap = 64;
 
@@ -205,22 +205,16 @@ cal_build_transitions(CalEntry *e)
 static bool
 cal_offset_at(const CalEntry *e, pg_time_t t, long *off)
 {
-	int			lo = 0,
-				hi = e->n_tr - 1;
+	size_t		i;
 
+	StaticAssertStmt(sizeof(pg_time_t) == sizeof(int64_t), "pg_time_t is not 64 bits");
 	if (e->n_tr == 0 || t < e->tr_lo || t >= e->tr_hi)
 		return false;
-	/* last transition at or before t */
-	while (lo < hi)
-	{
-		int			mid = (lo + hi + 1) / 2;
-
-		if (e->tr_at[mid] <= t)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	*off = e->tr_off[lo];
+	/* the last transition at or before t; the first is at tr_lo */
+	Assert(e->tr_at[0] == e->tr_lo);
+	i = cxp_lower_bound_int64((const int64_t *) e->tr_at, e->n_tr, t + 1);
+	Assert(i > 0 && i <= (size_t) e->n_tr);
+	*off = e->tr_off[i - 1];
 	return true;
 }
 
@@ -435,7 +429,16 @@ cal_receipt_day(const CalEntry *e, TimestampTz ts)
 	return day;
 }
 
-/* Business days between two timestamps (see the README for every edge case). */
+/*
+ * Business days between two timestamps, as days of the calendar's zone.
+ * The receipt day (day 0) is the local date of start, or the next date when
+ * start is at or after the calendar's cut-off; the count is of the business
+ * days from day 0 up to, not including, the local date of finish.  So a
+ * finish on day 0 is 0 (as is one on the date of a start at or after the
+ * cut-off), Friday to Monday is 1, and a finish on a closed day counts as
+ * one on the next business day.  A finish before the start gives the count
+ * from finish to start, negated.
+ */
 static int32
 cal_business_days(CalEntry *e, TimestampTz start, TimestampTz finish)
 {

@@ -1,7 +1,7 @@
 /*
- * calendar_core.c — proleptic Gregorian day numbers, the US federal holiday
- * rules of 5 U.S.C. 6103, and business-day counting, without PostgreSQL
- * headers.
+ * calendar_core.c — the US federal holiday rules of 5 U.S.C. 6103 and
+ * business-day counting, without PostgreSQL headers (day numbers and civil
+ * dates are prim_core.c's).
  */
 #include "calendar_core.h"
 
@@ -11,51 +11,6 @@
 #define CXCAL_ALL_DAYS	0x7Fu
 /* cal_add_fast met closures for too many rounds: bisect instead */
 #define CAL_GAVE_UP		((cxcal_status) -1)
-
-/* Floor division for a positive divisor. */
-static int64_t
-cal_floor_div(int64_t a, int64_t b)
-{
-	int64_t		q = a / b;
-
-	if ((a % b != 0) && (a < 0))
-		q--;
-	return q;
-}
-
-/* Day number (0 = 2000-01-01) of a proleptic Gregorian date. */
-int64_t
-cxcal_days_from_civil(int64_t y, int m, int d)
-{
-	int64_t		era,
-				yoe,
-				doy,
-				doe;
-
-	y -= (m <= 2);
-	era = cal_floor_div(y, 400);
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468 - 10957;
-}
-
-/* Proleptic Gregorian date of a day number. */
-void
-cxcal_civil_from_days(int64_t day, int64_t *y, int *m, int *d)
-{
-	int64_t		z = day + 719468 + 10957;
-	int64_t		era = cal_floor_div(z, 146097);
-	int64_t		doe = z - era * 146097;
-	int64_t		yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t		doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t		mp = (5 * doy + 2) / 153;
-	int			mm = (int) (mp < 10 ? mp + 3 : mp - 9);
-
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = mm;
-	*y = yoe + era * 400 + (mm <= 2);
-}
 
 /* ISO day of week of a day number: 1 = Monday .. 7 = Sunday. */
 int
@@ -75,14 +30,14 @@ cxcal_nth_weekday(int64_t year, int month, int iso_dow, int n)
 {
 	if (n > 0)
 	{
-		int64_t		first = cxcal_days_from_civil(year, month, 1);
+		int64_t		first = cxp_days_from_civil(year, month, 1);
 
 		return first + (iso_dow - cxcal_iso_dow(first) + 7) % 7 + 7 * (n - 1);
 	}
 	else
 	{
-		int64_t		last = (month == 12 ? cxcal_days_from_civil(year + 1, 1, 1)
-							: cxcal_days_from_civil(year, month + 1, 1)) - 1;
+		int64_t		last = (month == 12 ? cxp_days_from_civil(year + 1, 1, 1)
+							: cxp_days_from_civil(year, month + 1, 1)) - 1;
 
 		return last - (cxcal_iso_dow(last) - iso_dow + 7) % 7;
 	}
@@ -119,17 +74,17 @@ cxcal_us_federal_holidays(int64_t year, cxcal_holiday *out)
 	int			n = 0,
 				i;
 
-	actual[CXCAL_NEW_YEARS] = cxcal_days_from_civil(year, 1, 1);
+	actual[CXCAL_NEW_YEARS] = cxp_days_from_civil(year, 1, 1);
 	actual[CXCAL_MLK] = cxcal_nth_weekday(year, 1, 1, 3);
 	actual[CXCAL_WASHINGTON] = cxcal_nth_weekday(year, 2, 1, 3);
 	actual[CXCAL_MEMORIAL] = cxcal_nth_weekday(year, 5, 1, -1);
-	actual[CXCAL_JUNETEENTH] = cxcal_days_from_civil(year, 6, 19);
-	actual[CXCAL_INDEPENDENCE] = cxcal_days_from_civil(year, 7, 4);
+	actual[CXCAL_JUNETEENTH] = cxp_days_from_civil(year, 6, 19);
+	actual[CXCAL_INDEPENDENCE] = cxp_days_from_civil(year, 7, 4);
 	actual[CXCAL_LABOR] = cxcal_nth_weekday(year, 9, 1, 1);
 	actual[CXCAL_COLUMBUS] = cxcal_nth_weekday(year, 10, 1, 2);
-	actual[CXCAL_VETERANS] = cxcal_days_from_civil(year, 11, 11);
+	actual[CXCAL_VETERANS] = cxp_days_from_civil(year, 11, 11);
 	actual[CXCAL_THANKSGIVING] = cxcal_nth_weekday(year, 11, 4, 4);
-	actual[CXCAL_CHRISTMAS] = cxcal_days_from_civil(year, 12, 25);
+	actual[CXCAL_CHRISTMAS] = cxp_days_from_civil(year, 12, 25);
 
 	for (i = 0; i < CXCAL_N_FEDERAL; i++)
 	{
@@ -151,14 +106,14 @@ cxcal_us_federal_holidays(int64_t year, cxcal_holiday *out)
 static int64_t
 cal_day_min(void)
 {
-	return cxcal_days_from_civil(CXCAL_YEAR_MIN, 1, 1);
+	return cxp_days_from_civil(CXCAL_YEAR_MIN, 1, 1);
 }
 
 /* Last supported day number. */
 static int64_t
 cal_day_max(void)
 {
-	return cxcal_days_from_civil(CXCAL_YEAR_MAX + 1, 1, 1) - 1;
+	return cxp_days_from_civil(CXCAL_YEAR_MAX + 1, 1, 1) - 1;
 }
 
 /* Is the day a weekend day of cal? */
@@ -168,52 +123,12 @@ cal_is_weekend(const cxcal_calendar *cal, int64_t day)
 	return (cal->weekend_mask >> (cxcal_iso_dow(day) - 1)) & 1u;
 }
 
-/* qsort comparison of int64 values. */
-static int
-cal_cmp_int64(const void *a, const void *b)
-{
-	int64_t		x = *(const int64_t *) a;
-	int64_t		y = *(const int64_t *) b;
-
-	return (x > y) - (x < y);
-}
-
-/* Index of the first closure >= day. */
+/* Index of the first closure >= day, for a day the closure list covers. */
 static size_t
 cal_lower_bound(const cxcal_calendar *cal, int64_t day)
 {
-	size_t		lo = 0,
-				hi = cal->n_closed;
-
-	while (lo < hi)
-	{
-		size_t		mid = lo + (hi - lo) / 2;
-
-		if (cal->closed[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* Index of the first user closure >= day. */
-static size_t
-cal_user_lower_bound(const cxcal_calendar *cal, int64_t day)
-{
-	size_t		lo = 0,
-				hi = cal->n_user;
-
-	while (lo < hi)
-	{
-		size_t		mid = lo + (hi - lo) / 2;
-
-		if (cal->user_days[mid] < day)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	CX_ASSERT(cal->covered && day >= cal->cover_lo && day <= cal->cover_hi);
+	return cxp_lower_bound_int64(cal->closed, cal->n_closed, day);
 }
 
 /*
@@ -224,10 +139,10 @@ cal_user_lower_bound(const cxcal_calendar *cal, int64_t day)
 static cxcal_status
 cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
 {
-	int64_t		first = cxcal_days_from_civil(lo, 1, 1);
-	int64_t		end = cxcal_days_from_civil(hi + 1, 1, 1);
-	size_t		ufirst = cal_user_lower_bound(cal, first),
-				uend = cal_user_lower_bound(cal, end);
+	int64_t		first = cxp_days_from_civil(lo, 1, 1);
+	int64_t		end = cxp_days_from_civil(hi + 1, 1, 1);
+	size_t		ufirst = cxp_lower_bound_int64(cal->user_days, cal->n_user, first),
+				uend = cxp_lower_bound_int64(cal->user_days, cal->n_user, end);
 	size_t		cap = (size_t) (hi - lo + 2) * CXCAL_N_FEDERAL + (uend - ufirst) + 1;
 	int64_t    *days;
 	size_t		k = 0,
@@ -255,7 +170,8 @@ cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *
 	for (i = ufirst; i < uend; i++)
 		if (!cal_is_weekend(cal, cal->user_days[i]))
 			days[k++] = cal->user_days[i];
-	qsort(days, k, sizeof(int64_t), cal_cmp_int64);
+	CX_ASSERT(k <= cap);
+	qsort(days, k, sizeof(int64_t), cxp_cmp_int64);
 	for (i = 0, o = 0; i < k; i++)
 		if (o == 0 || days[o - 1] != days[i])
 			days[o++] = days[i];
@@ -323,8 +239,8 @@ cal_extend(cxcal_calendar *cal, int64_t lo, int64_t hi)
 	cal->covered = 1;
 	cal->year_lo = lo;
 	cal->year_hi = hi;
-	cal->cover_lo = cxcal_days_from_civil(lo, 1, 1);
-	cal->cover_hi = cxcal_days_from_civil(hi + 1, 1, 1);
+	cal->cover_lo = cxp_days_from_civil(lo, 1, 1);
+	cal->cover_hi = cxp_days_from_civil(hi + 1, 1, 1);
 	return CXCAL_OK;
 }
 
@@ -351,7 +267,7 @@ cal_cover(cxcal_calendar *cal, int64_t day)
 		return CXCAL_OK;
 	if (day < cal_day_min() || day > cal_day_max())
 		return CXCAL_OUT_OF_RANGE;
-	cxcal_civil_from_days(day, &y, &m, &d);
+	cxp_civil_from_days(day, &y, &m, &d);
 	if (cal->covered)
 	{
 		grow = (cal->year_hi - cal->year_lo + 1) / 2;
@@ -391,7 +307,7 @@ cal_workdays_before(const cxcal_calendar *cal, int64_t day)
 {
 	/* day 2 (2000-01-03) was a Monday */
 	int64_t		m = day - 2;
-	int64_t		weeks = cal_floor_div(m, 7);
+	int64_t		weeks = cxp_floor_div(m, 7);
 	int			r = (int) (m - weeks * 7);
 	int			per_week = 0,
 				partial = 0,
@@ -487,7 +403,7 @@ cal_workday_at(const cxcal_calendar *cal, int64_t c)
 	for (i = 0; i < 7; i++)
 		if (!((cal->weekend_mask >> i) & 1u))
 			offs[per_week++] = i;
-	weeks = cal_floor_div(c, per_week);
+	weeks = cxp_floor_div(c, per_week);
 	r = c - weeks * per_week;
 	return 2 + weeks * 7 + offs[r];
 }

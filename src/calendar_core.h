@@ -2,7 +2,8 @@
  * calendar_core.h — business-calendar arithmetic without PostgreSQL headers
  * (unit tested on its own).
  *
- * Days are numbered like PostgreSQL's date type: day 0 is 2000-01-01.  A
+ * Days are numbered like PostgreSQL's date type: day 0 is 2000-01-01
+ * (cxp_days_from_civil and cxp_civil_from_days of prim_core.h convert).  A
  * calendar has weekend days (ISO day of week 1 = Monday .. 7 = Sunday),
  * optionally the US federal holidays of 5 U.S.C. 6103, and the user's own
  * closures.  A business day is a day that is neither a weekend day nor a
@@ -13,6 +14,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "prim_core.h"
 
 /* Years for which calendar arithmetic is defined (covers the timestamp range). */
 #define CXCAL_YEAR_MIN	(-4800)
@@ -78,12 +81,6 @@ typedef struct cxcal_calendar
 	int64_t		cover_lo;		/* first day of year_lo */
 	int64_t		cover_hi;		/* first day of year_hi + 1 */
 } cxcal_calendar;
-
-/* Day number (0 = 2000-01-01) of a proleptic Gregorian date. */
-extern int64_t cxcal_days_from_civil(int64_t y, int m, int d);
-
-/* Proleptic Gregorian date of a day number. */
-extern void cxcal_civil_from_days(int64_t day, int64_t *y, int *m, int *d);
 
 /* ISO day of week of a day number: 1 = Monday .. 7 = Sunday. */
 extern int	cxcal_iso_dow(int64_t day);

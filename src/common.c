@@ -18,6 +18,13 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
+/* CxInterval (prim_core.h) is PostgreSQL's Interval, field for field. */
+StaticAssertDecl(sizeof(CxInterval) == sizeof(Interval) &&
+				 offsetof(CxInterval, time) == offsetof(Interval, time) &&
+				 offsetof(CxInterval, day) == offsetof(Interval, day) &&
+				 offsetof(CxInterval, month) == offsetof(Interval, month),
+				 "CxInterval does not match Interval");
+
 /* Settings of the extension (cx.*). */
 void
 _PG_init(void)
@@ -55,6 +62,17 @@ cx_check_float_finite(double v, const char *what)
 				 errhint("Filter them out, or turn them into NULL.")));
 }
 
+/* Reject a percentile fraction outside [0, 1], or NaN, as percentile_cont does. */
+void
+cx_check_fraction(double p)
+{
+	if (!cxp_fraction_ok(p))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("percentile value %g is not between 0 and 1", p),
+				 errhint("Give the percentile as a fraction: 0.9 for the 90th percentile.")));
+}
+
 /* Refuse a direct call of an aggregate support function. */
 void
 cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg)
@@ -68,6 +86,15 @@ cx_not_in_aggregate(FunctionCallInfo fcinfo, const char *agg)
 			 errdetail("It is a support function of %s and keeps its state in the aggregate's memory.", agg),
 			 errhint("Call %s instead.", agg)));
 }
+
+#ifdef USE_ASSERT_CHECKING
+/* Report a failed CX_ASSERT of a pure file as a failed Assert(). */
+void
+cx_core_assert_failed(const char *cond, const char *file, int line)
+{
+	CX_ASSERT_FAILED(cond, file, line);
+}
+#endif
 
 #ifdef __linux__
 #ifndef MADV_POPULATE_READ

@@ -12,6 +12,8 @@
 #include "fmgr.h"
 #include "utils/timestamp.h"
 
+#include "prim_core.h"
+
 #if PG_VERSION_NUM < 150000
 #error "cx_metrics requires PostgreSQL 15 or later"
 #endif
@@ -74,6 +76,14 @@
 #define CX_LOCAL_BACKEND_STATUS(i) pgstat_fetch_stat_local_beentry(i)
 #endif
 
+/* Report a failed assertion as Assert() does: PostgreSQL 16 dropped errorType. */
+#if PG_VERSION_NUM >= 160000
+#define CX_ASSERT_FAILED(cond, file, line) ExceptionalCondition((cond), (file), (line))
+#else
+#define CX_ASSERT_FAILED(cond, file, line) \
+	ExceptionalCondition((cond), "FailedAssertion", (file), (line))
+#endif
+
 /* PostgreSQL 17 added infinite intervals; before that none exist. */
 #ifdef INTERVAL_NOT_FINITE
 #define CX_INTERVAL_IS_FINITE(iv) (!INTERVAL_NOT_FINITE(iv))
@@ -91,6 +101,12 @@ CX_NORETURN extern void cx_interval_not_finite(const Interval *iv, const char *w
 
 /* Reject NaN or an infinite double with a clear error. */
 extern void cx_check_float_finite(double v, const char *what);
+
+/* Microseconds of a finite interval, months as 30 days (see prim_core.h). */
+#define CX_INTERVAL_USECS(iv) cxp_interval_usecs((iv)->time, (iv)->day, (iv)->month)
+
+/* Reject a percentile fraction outside [0, 1], or NaN, with a clear error. */
+extern void cx_check_fraction(double p);
 
 /*
  * Refuse a call of an aggregate's support function from outside its

@@ -113,7 +113,12 @@ static CxrTally *
 cxr_new(MemoryContext cxt, int low, int npoints)
 {
 	Size		sz = CXR_HDRSZ + (Size) npoints * sizeof(int64);
-	CxrTally   *t = (CxrTally *) MemoryContextAllocZero(cxt, sz);
+	CxrTally   *t;
+
+	StaticAssertStmt(CXR_HDRSZ == 16, "the header of a stored tally is 16 bytes");
+	Assert(npoints >= CXR_MIN_POINTS && npoints <= CXR_MAX_POINTS);
+	Assert(low >= CXR_SCALE_MIN && low + npoints - 1 <= CXR_SCALE_MAX);
+	t = (CxrTally *) MemoryContextAllocZero(cxt, sz);
 
 	SET_VARSIZE(t, sz);
 	t->version = CXR_VERSION;
@@ -163,6 +168,8 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 		st->skipped++;
 		return;
 	}
+	/* the state holds exactly the counts of its scale */
+	Assert(npoints == CXR_NPOINTS(st) && npoints >= CXR_MIN_POINTS && npoints <= CXR_MAX_POINTS);
 	answer = PG_GETARG_INT32(1);
 	idx = (uint32) answer - (uint32) (int32) st->low;
 	if (unlikely(idx >= (uint32) npoints))

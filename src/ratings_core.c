@@ -3,6 +3,7 @@
  * tally (no PostgreSQL headers; see ratings_core.h).
  */
 #include "ratings_core.h"
+#include "prim_core.h"
 #include "wire_core.h"
 
 #include <errno.h>
@@ -51,15 +52,6 @@ cxr_total(const int64_t *counts, int npoints, int64_t *total)
 	return 0;
 }
 
-/* Skip blanks. */
-static const char *
-skip_ws(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
 /* Parse an optionally signed decimal integer; returns NULL when there is none or it overflows. */
 static const char *
 parse_int(const char *p, int64_t *out, int *overflow)
@@ -100,28 +92,18 @@ parse_int(const char *p, int64_t *out, int *overflow)
 static int
 ends_token(char c)
 {
-	return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ';' || c == ':' || c == '.';
+	return c == '\0' || cxp_is_blank(c) || c == ';' || c == ':' || c == '.';
 }
 
-/*
- * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
- * have room for CXR_MAX_POINTS values.  On failure *why explains.
- */
-CxrStatus
-cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
-		  int64_t *counts, const char **why)
+/* The scale "low..high" and the ":" after it, at *pp (moved past them). */
+static CxrStatus
+parse_scale(const char **pp, int64_t *lo, int64_t *hi, const char **why)
 {
-	const char *p = skip_ws(s);
-	int64_t		lo,
-				hi,
-				v,
-				total;
-	int			ovf,
-				n,
-				i;
+	const char *p = *pp;
+	int			ovf;
 	CxrStatus	st;
 
-	p = parse_int(p, &lo, &ovf);
+	p = parse_int(p, lo, &ovf);
 	if (p == NULL || !ends_token(*p))
 	{
 		*why = "A ratings value starts with its scale, for example \"1..5: 3 0 10 25 40\".";
@@ -132,14 +114,14 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		*why = "Scale bounds must lie between -32768 and 32767.";
 		return CXR_ESCALE;
 	}
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (p[0] != '.' || p[1] != '.')
 	{
 		*why = "Expected \"..\" between the bounds of the scale, as in \"1..5\".";
 		return CXR_ESYNTAX;
 	}
-	p = skip_ws(p + 2);
-	p = parse_int(p, &hi, &ovf);
+	p = cxp_skip_blanks(p + 2);
+	p = parse_int(p, hi, &ovf);
 	if (p == NULL || !ends_token(*p))
 	{
 		*why = "Expected the upper bound of the scale after \"..\".";
@@ -150,20 +132,31 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		*why = "Scale bounds must lie between -32768 and 32767.";
 		return CXR_ESCALE;
 	}
-	st = cxr_check_scale(lo, hi, why);
+	st = cxr_check_scale(*lo, *hi, why);
 	if (st != CXR_OK)
 		return st;
-	n = (int) (hi - lo + 1);
-	p = skip_ws(p);
+	p = cxp_skip_blanks(p);
 	if (*p != ':')
 	{
 		*why = "Expected \":\" after the scale, then one count per point.";
 		return CXR_ESYNTAX;
 	}
-	p++;
+	*pp = p + 1;
+	return CXR_OK;
+}
+
+/* n counts at *pp (moved past them): whole numbers >= 0 separated by blanks. */
+static CxrStatus
+parse_counts(const char **pp, int n, int64_t *counts, const char **why)
+{
+	const char *p = *pp;
+	int64_t		v;
+	int			ovf,
+				i;
+
 	for (i = 0; i < n; i++)
 	{
-		const char *q = skip_ws(p);
+		const char *q = cxp_skip_blanks(p);
 
 		if (*q == '\0' || *q == ';')
 		{
@@ -188,33 +181,71 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		}
 		counts[i] = v;
 	}
-	*skipped = 0;
-	p = skip_ws(p);
-	if (*p == ';')
-	{
-		const char *q = skip_ws(p + 1);
+	*pp = p;
+	return CXR_OK;
+}
 
-		p = parse_int(q, &v, &ovf);
-		if (p == NULL || *q == '+' || *q == '-')
-		{
-			*why = "Expected \"; N skipped\" after the counts.";
-			return CXR_ESYNTAX;
-		}
-		if (ovf)
-		{
-			*why = "The skipped count is too large.";
-			return CXR_ERANGE;
-		}
-		q = skip_ws(p);
-		if (q == p || strncmp(q, "skipped", 7) != 0)
-		{
-			*why = "Expected \"; N skipped\" after the counts.";
-			return CXR_ESYNTAX;
-		}
-		p = q + 7;
-		*skipped = v;
+/* The optional "; N skipped" at *pp (moved past it); *skipped is 0 without it. */
+static CxrStatus
+parse_skipped(const char **pp, int64_t *skipped, const char **why)
+{
+	const char *p = cxp_skip_blanks(*pp);
+	const char *q;
+	int64_t		v;
+	int			ovf;
+
+	*skipped = 0;
+	if (*p != ';')
+	{
+		*pp = p;
+		return CXR_OK;
 	}
-	p = skip_ws(p);
+	q = cxp_skip_blanks(p + 1);
+	p = parse_int(q, &v, &ovf);
+	if (p == NULL || *q == '+' || *q == '-')
+	{
+		*why = "Expected \"; N skipped\" after the counts.";
+		return CXR_ESYNTAX;
+	}
+	if (ovf)
+	{
+		*why = "The skipped count is too large.";
+		return CXR_ERANGE;
+	}
+	q = cxp_skip_blanks(p);
+	if (q == p || strncmp(q, "skipped", 7) != 0)
+	{
+		*why = "Expected \"; N skipped\" after the counts.";
+		return CXR_ESYNTAX;
+	}
+	*pp = q + 7;
+	*skipped = v;
+	return CXR_OK;
+}
+
+/*
+ * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
+ * have room for CXR_MAX_POINTS values.  On failure *why explains.
+ */
+CxrStatus
+cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
+		  int64_t *counts, const char **why)
+{
+	const char *p = cxp_skip_blanks(s);
+	int64_t		lo,
+				hi,
+				total;
+	int			n;
+	CxrStatus	st;
+
+	if ((st = parse_scale(&p, &lo, &hi, why)) != CXR_OK)
+		return st;
+	n = (int) (hi - lo + 1);
+	CX_ASSERT(n >= CXR_MIN_POINTS && n <= CXR_MAX_POINTS);
+	if ((st = parse_counts(&p, n, counts, why)) != CXR_OK ||
+		(st = parse_skipped(&p, skipped, why)) != CXR_OK)
+		return st;
+	p = cxp_skip_blanks(p);
 	if (*p != '\0')
 	{
 		*why = (*p >= '0' && *p <= '9') || *p == '-' || *p == '+'

@@ -17,13 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Same layout as PostgreSQL's Interval. */
-typedef struct CxInterval
-{
-	int64_t		time;			/* microseconds */
-	int32_t		day;
-	int32_t		month;
-} CxInterval;
+#include "prim_core.h"		/* CxInterval */
 
 /* Memory callbacks, so the server can use its memory contexts. */
 typedef struct CxSelAlloc
@@ -37,7 +31,7 @@ typedef struct CxSelAlloc
 static inline __int128
 cxsel_interval_key(const CxInterval *iv)
 {
-	return (__int128) ((int64_t) iv->month * 30 + iv->day) * (__int128) 86400000000LL + iv->time;
+	return cxp_cxinterval_usecs(iv);
 }
 
 /* One contiguous run of values; a data set may be several runs. */

@@ -117,7 +117,7 @@ sketch_check_fields(const CxskHeader *h, bool isint, bool binary)
 
 	if (isint && h->count <= 2)
 	{
-		int128		sum = ((int128) h->sum_hi << 64) | (int128) h->sum_lo;
+		int128		sum = cxsk_sum_us(h);
 
 		if (h->count == 1)
 			ok = h->min.i == h->max.i && sum == (int128) h->min.i;
@@ -154,6 +154,7 @@ sketch_compacted(CxskHeader *h)
 	c = palloc(len);
 	cxsk_compact(h, c);
 	SET_VARSIZE(c, len);
+	Assert(cxsk_check_layout(c, len));
 	return c;
 }
 
@@ -163,11 +164,9 @@ interval_us(const Interval *iv, const char *what)
 {
 	int128		span;
 
-	if (unlikely(!CX_INTERVAL_IS_FINITE(iv)))
-		cx_check_interval_finite(iv, what);
-	span = (int128) iv->time +
-		((int128) iv->day + (int128) iv->month * DAYS_PER_MONTH) * USECS_PER_DAY;
-	if (span > (int128) PG_INT64_MAX || span < (int128) PG_INT64_MIN)
+	cx_check_interval_finite(iv, what);
+	span = CX_INTERVAL_USECS(iv);
+	if (!cxp_usecs_fit(span))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("%s is out of range for a cycle-time sketch", what),
@@ -181,10 +180,11 @@ static Datum
 us_interval(int64 us)
 {
 	Interval   *iv = palloc(sizeof(Interval));
+	CxInterval	c = cxp_usecs_interval(us);
 
-	iv->month = 0;
-	iv->day = (int32) (us / USECS_PER_DAY);
-	iv->time = us % USECS_PER_DAY;
+	iv->month = c.month;
+	iv->day = c.day;
+	iv->time = c.time;
 	return IntervalPGetDatum(iv);
 }
 
@@ -402,6 +402,8 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 	}
 	if (r < 0)
 		overflow_error();
+	Assert((h->flags & CXSK_F_DENSE) &&
+		   VARSIZE(h) == cxsk_dense_size(h->neg.span, h->pos.span));
 	PG_RETURN_POINTER(h);
 }
 
@@ -503,30 +505,19 @@ cx_sketch_final(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(c);
 }
 
-/* Check a fraction argument. */
-static void
-check_fraction(double p)
-{
-	if (isnan(p) || p < 0 || p > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("percentile value %g is not between 0 and 1", p),
-				 errhint("Write the 90th percentile as 0.9.")));
-}
-
 /* Microseconds per unit named by text. */
 static double
 unit_us(text *unit)
 {
 	char	   *u = text_to_cstring(unit);
-	double		us = cxsk_unit_us(u);
+	cxp_time_unit tu = cxp_time_unit_of(u, strlen(u));
 
-	if (us == 0)
+	if (tu == CXP_UNIT_NONE)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown time unit \"%s\"", u),
 				 errhint("Use microseconds, milliseconds, seconds, minutes, hours, days or weeks.")));
-	return us;
+	return (double) cxp_unit_usecs(tu);
 }
 
 /* Sketch argument that must be a sketch of intervals (for unit accessors). */
@@ -550,7 +541,7 @@ value_datum(CxskHeader *h, double p)
 	int64		us;
 	double		v;
 
-	check_fraction(p);
+	cx_check_fraction(p);
 	v = cxsk_value_at_rank(h, cxsk_rank_of(p, h->count), &us);
 	return IS_INTERVAL(h) ? us_interval(us) : Float8GetDatum(v);
 }
@@ -586,7 +577,7 @@ percentiles_array(CxskHeader *h, ArrayType *ps, double unit)
 		{
 			int64		us;
 
-			check_fraction(DatumGetFloat8(elems[i]));
+			cx_check_fraction(DatumGetFloat8(elems[i]));
 			cxsk_value_at_rank(h, cxsk_rank_of(DatumGetFloat8(elems[i]), h->count), &us);
 			elems[i] = Float8GetDatum((double) us / unit);
 		}
@@ -622,7 +613,7 @@ cx_sketch_percentile_unit(PG_FUNCTION_ARGS)
 	double		u = unit_us(PG_GETARG_TEXT_PP(2));
 	int64		us;
 
-	check_fraction(p);
+	cx_check_fraction(p);
 	cxsk_value_at_rank(h, cxsk_rank_of(p, h->count), &us);
 	PG_RETURN_FLOAT8((double) us / u);
 }
@@ -644,12 +635,9 @@ limit_arg(FunctionCallInfo fcinfo, CxskHeader *h, int n)
 	if (IS_INTERVAL(h))
 	{
 		Interval   *iv = PG_GETARG_INTERVAL_P(n);
-		int128		span;
 
 		cx_check_interval_finite(iv, "limit");
-		span = (int128) iv->time +
-			((int128) iv->day + (int128) iv->month * DAYS_PER_MONTH) * USECS_PER_DAY;
-		return (double) span;
+		return (double) CX_INTERVAL_USECS(iv);
 	}
 	else
 	{

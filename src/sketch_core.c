@@ -14,6 +14,9 @@
 
 typedef __int128 cxsk_i128;
 
+/* The header is the stored form's first bytes: its size is part of the format. */
+_Static_assert(sizeof(CxskHeader) == 104, "CxskHeader is not 104 bytes");
+
 /* Set an error message. */
 static void
 seterr(char *err, const char *msg)
@@ -152,6 +155,8 @@ cxsk_dense_slots(CxskHeader *h, int side)
 {
 	int64_t    *s = (int64_t *) ((char *) h + CXSK_HDRSZ);
 
+	CX_ASSERT((h->flags & CXSK_F_DENSE) && (side == 0 || side == 1));
+	CX_ASSERT(h->neg.span >= 0 && h->pos.span >= 0);
 	return side ? s + h->neg.span : s;
 }
 
@@ -161,7 +166,20 @@ dense_slots_c(const CxskHeader *h, int side)
 {
 	const int64_t *s = (const int64_t *) ((const char *) h + CXSK_HDRSZ);
 
+	CX_ASSERT((h->flags & CXSK_F_DENSE) && (side == 0 || side == 1));
 	return side ? s + h->neg.span : s;
+}
+
+/* Add c to the dense slot of bucket key on side sign (-1 or +1), which the slots cover. */
+static void
+dense_slot_add(CxskHeader *h, int sign, int32_t key, int64_t c)
+{
+	const CxskSide *sd = sign > 0 ? &h->pos : &h->neg;
+	int64_t		slot = (int64_t) key - sd->base;
+
+	CX_ASSERT(sign == -1 || sign == 1);
+	CX_ASSERT(slot >= 0 && slot < sd->span);
+	cxsk_dense_slots(h, sign > 0)[slot] += c;
 }
 
 /* Start an empty dense sketch. */
@@ -171,6 +189,7 @@ cxsk_dense_init(CxskHeader *h, double alpha, int is_interval,
 {
 	int32_t		vl = h->vl_len;
 
+	CX_ASSERT(negspan >= 0 && posspan >= 0);
 	memset(h, 0, cxsk_dense_size(negspan, posspan));
 	h->vl_len = vl;
 	h->version = CXSK_VERSION;
@@ -262,8 +281,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 		cxsk_i128	s = cxsk_sum_us(h);
 
 		s += us;
-		h->sum_hi = (int64_t) (s >> 64);
-		h->sum_lo = (uint64_t) s;
+		cxsk_set_sum_us(h, s);
 		if (us < h->min.i)
 			h->min.i = us;
 		if (us > h->max.i)
@@ -388,12 +406,8 @@ cxsk_to_dense(const CxskHeader *src, CxskHeader *dst,
 	dst->sum_lo = src->sum_lo;
 	cxsk_iter_init(&it, src);
 	while (cxsk_iter_next(&it, &sign, &key, &c))
-	{
-		if (sign > 0)
-			cxsk_dense_slots(dst, 1)[key - posbase] += c;
-		else if (sign < 0)
-			cxsk_dense_slots(dst, 0)[key - negbase] += c;
-	}
+		if (sign != 0)
+			dense_slot_add(dst, sign, key, c);
 }
 
 /* Can a and b be merged?  0 with a message in err if not. */
@@ -446,8 +460,7 @@ cxsk_merge_into(CxskHeader *h, const CxskHeader *other, char *err)
 			seterr(err, "sketch sum out of range");
 			return 0;
 		}
-		h->sum_hi = (int64_t) (s >> 64);
-		h->sum_lo = (uint64_t) s;
+		cxsk_set_sum_us(h, s);
 		if (other->min.i < h->min.i)
 			h->min.i = other->min.i;
 		if (other->max.i > h->max.i)
@@ -488,12 +501,8 @@ cxsk_merge_into(CxskHeader *h, const CxskHeader *other, char *err)
 	h->zeros += other->zeros;
 	cxsk_iter_init(&it, other);
 	while (cxsk_iter_next(&it, &sign, &key, &c))
-	{
-		if (sign > 0)
-			cxsk_dense_slots(h, 1)[key - h->pos.base] += c;
-		else if (sign < 0)
-			cxsk_dense_slots(h, 0)[key - h->neg.base] += c;
-	}
+		if (sign != 0)
+			dense_slot_add(h, sign, key, c);
 	return 1;
 }
 
@@ -626,6 +635,7 @@ cxsk_compact(const CxskHeader *h, CxskHeader *dst)
 	dst->reserved = 0;
 	dst->neg = neg;
 	dst->pos = pos;
+	CX_ASSERT(CXSK_HDRSZ + neg.nbytes + pos.nbytes == cxsk_compact_size(h));
 }
 
 /* Check one compact side's token stream; adds its counts to *total. */
@@ -1252,12 +1262,11 @@ typedef struct In
 	const char *s;
 } In;
 
-/* Skip spaces. */
+/* Skip blanks. */
 static void
 in_space(In *in)
 {
-	while (*in->s == ' ' || *in->s == '\t' || *in->s == '\n' || *in->s == '\r')
-		in->s++;
+	in->s = cxp_skip_blanks(in->s);
 }
 
 /* Consume a literal word (after spaces); 1 if present. */
@@ -1468,8 +1477,7 @@ cxsk_parse(const char *text, void *(*alloc) (size_t), size_t *len, char *err)
 			seterr(err, "expected min_us=<n> max_us=<n> sum_us=<n>");
 			return NULL;
 		}
-		f.sum_hi = (int64_t) (s >> 64);
-		f.sum_lo = (uint64_t) s;
+		cxsk_set_sum_us(&f, s);
 	}
 	else
 	{
@@ -1630,43 +1638,4 @@ cxsk_recv(const uint8_t *buf, size_t len, void *(*alloc) (size_t), size_t *outle
 		return NULL;
 	}
 	return cxsk_from_parts(&f, negb, posb, alloc, outlen, err);
-}
-
-/* ASCII lower case of c. */
-static char
-ascii_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
-}
-
-/* Microseconds per time unit named by word (any case); 0 if unknown. */
-double
-cxsk_unit_us(const char *word)
-{
-	static const struct
-	{
-		const char *name;
-		double		us;
-	}			units[] = {
-		{"microseconds", 1}, {"microsecond", 1}, {"us", 1},
-		{"milliseconds", 1e3}, {"millisecond", 1e3}, {"ms", 1e3},
-		{"seconds", 1e6}, {"second", 1e6}, {"s", 1e6},
-		{"minutes", 6e7}, {"minute", 6e7}, {"min", 6e7},
-		{"hours", 3.6e9}, {"hour", 3.6e9}, {"h", 3.6e9},
-		{"days", 8.64e10}, {"day", 8.64e10}, {"d", 8.64e10},
-		{"weeks", 6.048e11}, {"week", 6.048e11},
-	};
-	size_t		i;
-
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-	{
-		const char *name = units[i].name;
-		size_t		j = 0;
-
-		while (word[j] != '\0' && ascii_lower(word[j]) == name[j])
-			j++;
-		if (word[j] == '\0' && name[j] == '\0')
-			return units[i].us;
-	}
-	return 0;
 }

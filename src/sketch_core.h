@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "prim_core.h"
+
 #define CXSK_VERSION 1
 #define CXSK_F_INTERVAL 0x01	/* values are microseconds of an interval */
 #define CXSK_F_DENSE 0x02		/* dense in-memory layout */
@@ -83,6 +85,14 @@ cxsk_sum_us(const CxskHeader *h)
 	return (__int128) (((unsigned __int128) (uint64_t) h->sum_hi << 64) | h->sum_lo);
 }
 
+/* Store the exact sum of an interval sketch (no shift of a negative number). */
+static inline void
+cxsk_set_sum_us(CxskHeader *h, __int128 s)
+{
+	h->sum_hi = (int64_t) (uint64_t) ((unsigned __int128) s >> 64);
+	h->sum_lo = (uint64_t) s;
+}
+
 /* Error message buffer size used by the checking functions. */
 #define CXSK_ERRLEN 200
 
@@ -114,9 +124,12 @@ extern void cxsk_dense_first_range(double mult, double x, int32_t *negbase, int3
 								   int32_t *posbase, int32_t *posspan);
 
 /*
- * Add one value to a dense sketch.  Returns 1 when done, 0 when the bucket
- * lies outside the allocated slots (nothing changed; grow and retry).
- * For interval sketches x is (double) us and us the exact microseconds.
+ * Add one value to a dense sketch.  Returns 1 when done; 0 when the bucket
+ * lies outside the allocated slots (nothing changed; grow and retry); -1
+ * when the sketch cannot take it: the count is already INT64_MAX (nothing
+ * changed), or the sum of a number sketch became infinite (the value was
+ * added).  For interval sketches x is (double) us and us the exact
+ * microseconds.
  */
 extern int	cxsk_dense_add(CxskHeader *h, double x, int64_t us);
 
@@ -215,8 +228,5 @@ extern void cxsk_send(const CxskHeader *h, uint8_t *out);
  */
 extern CxskHeader *cxsk_recv(const uint8_t *buf, size_t len, void *(*alloc) (size_t),
 							 size_t *outlen, char *err);
-
-/* Microseconds per time unit named by word (any case); 0 if unknown. */
-extern double cxsk_unit_us(const char *word);
 
 #endif

@@ -94,6 +94,14 @@ cx_standard_error(cxstd_error err, const char *input, const cxstd_parse_info *in
 						 errmsg("unknown service standard unit in \"%s\"", in),
 						 errhint("Use seconds, minutes, hours, days, weeks or business days.")));
 			break;
+		case CXSTD_ERR_UNIT_SHORT:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("service standard unit \"%s\" is shorter than a second",
+							info ? info->token : ""),
+					 errdetail("Allowances are whole numbers of seconds, minutes, hours, days, weeks or business days."),
+					 errhint("Write the allowance in seconds or a longer unit.")));
+			break;
 		case CXSTD_ERR_SYNTAX:
 		default:
 			ereport(ERROR,

@@ -3,17 +3,11 @@
  * ("90% within 30 business days"), without PostgreSQL headers.
  */
 #include "standard_core.h"
+#include "prim_core.h"
 #include "wire_core.h"
 
 #include <stdio.h>
 #include <string.h>
-
-/* Is c an ASCII blank (space, tab, newline, carriage return)? */
-static int
-std_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
 
 /* Is c an ASCII digit? */
 static int
@@ -22,55 +16,45 @@ std_is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Is c an ASCII letter? */
-static int
-std_is_alpha(char c)
+/* The text of a standard being read, and where the reading is. */
+typedef struct StdScan
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+	const char *s;
+	size_t		len;
+	size_t		p;				/* the next byte to read */
+	cxstd_parse_info *info;		/* details of a failure (may be NULL) */
+} StdScan;
 
-/* ASCII lower case of c. */
-static char
-std_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char) (c - 'A' + 'a') : c;
-}
-
-/* Skip blanks from *p; returns how many were skipped. */
+/* Skip blanks; returns how many were skipped. */
 static size_t
-std_skip_space(const char *s, size_t len, size_t *p)
+std_skip_blanks(StdScan *sc)
 {
-	size_t		start = *p;
+	size_t		start = sc->p;
 
-	while (*p < len && std_is_space(s[*p]))
-		(*p)++;
-	return *p - start;
+	while (sc->p < sc->len && cxp_is_blank(sc->s[sc->p]))
+		sc->p++;
+	return sc->p - start;
 }
 
-/* Read a word of letters at *p; returns its length (0 if none). */
+/* Read a word of letters; returns its length (0 if none) and its start in *word. */
 static size_t
-std_word(const char *s, size_t len, size_t *p, const char **word)
+std_word(StdScan *sc, const char **word)
 {
-	size_t		start = *p;
+	size_t		start = sc->p;
 
-	*word = s + start;
-	while (*p < len && std_is_alpha(s[*p]))
-		(*p)++;
-	return *p - start;
+	*word = sc->s + start;
+	while (sc->p < sc->len && cxp_is_letter(sc->s[sc->p]))
+		sc->p++;
+	return sc->p - start;
 }
 
-/* Case-insensitive comparison of a word with a lower-case literal. */
-static int
-std_word_is(const char *w, size_t wlen, const char *lit)
+/* The end of the blank-delimited token that contains byte q. */
+static size_t
+std_token_end(const StdScan *sc, size_t q)
 {
-	size_t		i;
-
-	if (strlen(lit) != wlen)
-		return 0;
-	for (i = 0; i < wlen; i++)
-		if (std_lower(w[i]) != lit[i])
-			return 0;
-	return 1;
+	while (q < sc->len && !cxp_is_blank(sc->s[q]))
+		q++;
+	return q;
 }
 
 /* Copy an offending word into info->token, printable ASCII only. */
@@ -96,223 +80,245 @@ std_fail(cxstd_parse_info *info, cxstd_error err, size_t pos)
 	return err;
 }
 
-/* Map a single unit word to a unit (0 if unknown). */
-static int32_t
-std_simple_unit(const char *w, size_t wlen)
+/* Record a failure of the unit starting at start, naming bytes start..end, and return it. */
+static cxstd_error
+std_fail_unit(StdScan *sc, cxstd_error err, size_t start, size_t end)
 {
-	static const struct
-	{
-		const char *word;
-		int32_t		unit;
-	}			words[] = {
-		{"second", CXSTD_SECONDS}, {"seconds", CXSTD_SECONDS},
-		{"sec", CXSTD_SECONDS}, {"secs", CXSTD_SECONDS},
-		{"minute", CXSTD_MINUTES}, {"minutes", CXSTD_MINUTES},
-		{"min", CXSTD_MINUTES}, {"mins", CXSTD_MINUTES},
-		{"hour", CXSTD_HOURS}, {"hours", CXSTD_HOURS},
-		{"hr", CXSTD_HOURS}, {"hrs", CXSTD_HOURS},
-		{"day", CXSTD_DAYS}, {"days", CXSTD_DAYS},
-		{"week", CXSTD_WEEKS}, {"weeks", CXSTD_WEEKS},
-	};
-	size_t		i;
+	std_set_token(sc->info, sc->s + start, end - start);
+	return std_fail(sc->info, err, start);
+}
 
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (std_word_is(w, wlen, words[i].word))
-			return words[i].unit;
+/* The elapsed-time unit of each stored unit (CXP_UNIT_NONE for business days). */
+static const cxp_time_unit std_time_units[] = {
+	[CXSTD_SECONDS] = CXP_SECONDS,
+	[CXSTD_MINUTES] = CXP_MINUTES,
+	[CXSTD_HOURS] = CXP_HOURS,
+	[CXSTD_DAYS] = CXP_DAYS,
+	[CXSTD_WEEKS] = CXP_WEEKS,
+	[CXSTD_BUSINESS_DAYS] = CXP_UNIT_NONE,
+};
+
+/* The elapsed-time unit of a stored unit (CXP_UNIT_NONE for business days or none). */
+static cxp_time_unit
+std_time_unit(int32_t unit)
+{
+	if (unit < CXSTD_SECONDS || unit > CXSTD_BUSINESS_DAYS)
+		return CXP_UNIT_NONE;
+	return std_time_units[unit];
+}
+
+/* The stored unit of an elapsed-time unit; 0 for one a standard cannot hold. */
+static int32_t
+std_unit_of(cxp_time_unit tu)
+{
+	int32_t		u;
+
+	for (u = CXSTD_SECONDS; u < CXSTD_BUSINESS_DAYS; u++)
+		if (std_time_units[u] == tu)
+			return u;
 	return 0;
 }
 
-/* Parse len bytes of text; on failure fills info (may be NULL). */
-cxstd_error
-cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *info)
+/*
+ * The optional target "P%" (absent: 100%), in parts per million, with the
+ * blanks after it.
+ */
+static cxstd_error
+std_read_target(StdScan *sc, int64_t *ppm)
 {
-	size_t		p = 0,
-				wlen;
-	const char *w;
-	int64_t		ppm = CXSTD_PPM_MAX;
-	int64_t		amount = 0;
-	int32_t		unit;
+	const char *s = sc->s;
+	size_t		start = sc->p;
+	int64_t		whole = 0;
+	int64_t		frac = 0;
+	int			nfrac = 0;
+	int			ndigits = 0;
+	int			excess = 0;
 	int			negative = 0;
-	int			big = 0;
+
+	*ppm = CXSTD_PPM_MAX;
+	if (!(sc->p < sc->len && (std_is_digit(s[sc->p]) || s[sc->p] == '.' ||
+							  s[sc->p] == '-' || s[sc->p] == '+')))
+		return CXSTD_OK;
+	if (s[sc->p] == '-' || s[sc->p] == '+')
+	{
+		negative = (s[sc->p] == '-');
+		sc->p++;
+	}
+	while (sc->p < sc->len && std_is_digit(s[sc->p]))
+	{
+		if (whole < 100000)
+			whole = whole * 10 + (s[sc->p] - '0');
+		ndigits++;
+		sc->p++;
+	}
+	if (sc->p < sc->len && s[sc->p] == '.')
+	{
+		sc->p++;
+		while (sc->p < sc->len && std_is_digit(s[sc->p]))
+		{
+			if (nfrac < 4)
+			{
+				frac = frac * 10 + (s[sc->p] - '0');
+				nfrac++;
+			}
+			else if (s[sc->p] != '0')
+				excess = 1;
+			ndigits++;
+			sc->p++;
+		}
+	}
+	if (ndigits == 0)
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, start);
+	while (nfrac < 4)
+	{
+		frac *= 10;
+		nfrac++;
+	}
+	std_skip_blanks(sc);
+	if (sc->p >= sc->len || s[sc->p] != '%')
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, sc->p);
+	sc->p++;
+	*ppm = whole * 10000 + frac;
+	if (negative && *ppm > 0)
+		return std_fail(sc->info, CXSTD_ERR_PERCENT_RANGE, start);
+	if (*ppm <= 0 || *ppm > CXSTD_PPM_MAX)
+		return std_fail(sc->info, CXSTD_ERR_PERCENT_RANGE, start);
+	if (excess)
+		return std_fail(sc->info, CXSTD_ERR_PERCENT_DIGITS, start);
+	std_skip_blanks(sc);
+	return CXSTD_OK;
+}
+
+/* The word "within" and the blanks after it. */
+static cxstd_error
+std_read_within(StdScan *sc)
+{
+	const char *w;
+	size_t		wlen = std_word(sc, &w);
+
+	if (!cxp_word_is(w, wlen, "within"))
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, (size_t) (w - sc->s));
+	if (std_skip_blanks(sc) == 0)
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, sc->p);
+	return CXSTD_OK;
+}
+
+/*
+ * The amount N, a positive whole number, and the blanks after it; *big is
+ * set when it has more digits than any unit allows (the range is checked
+ * once the unit is known).
+ */
+static cxstd_error
+std_read_amount(StdScan *sc, int64_t *amount, int *big)
+{
+	const char *s = sc->s;
+	size_t		start = sc->p;
+	int			ndigits = 0;
+	int			negative = 0;
 	int			fraction = 0;
 
-	if (info)
+	*amount = 0;
+	*big = 0;
+	if (sc->p < sc->len && (s[sc->p] == '-' || s[sc->p] == '+'))
 	{
-		info->pos = 0;
-		info->token[0] = '\0';
+		negative = (s[sc->p] == '-');
+		sc->p++;
 	}
-	std_skip_space(s, len, &p);
-
-	/* optional "P%" */
-	if (p < len && (std_is_digit(s[p]) || s[p] == '.' || s[p] == '-' || s[p] == '+'))
+	while (sc->p < sc->len && std_is_digit(s[sc->p]))
 	{
-		size_t		start = p;
-		int64_t		whole = 0;
-		int64_t		frac = 0;
-		int			nfrac = 0;
-		int			ndigits = 0;
-		int			excess = 0;
-
-		if (s[p] == '-' || s[p] == '+')
+		if (*amount < INT64_C(1000000000000))
+			*amount = *amount * 10 + (s[sc->p] - '0');
+		else
+			*big = 1;
+		ndigits++;
+		sc->p++;
+	}
+	if (sc->p < sc->len && s[sc->p] == '.')
+	{
+		sc->p++;
+		while (sc->p < sc->len && std_is_digit(s[sc->p]))
 		{
-			negative = (s[p] == '-');
-			p++;
-		}
-		while (p < len && std_is_digit(s[p]))
-		{
-			if (whole < 100000)
-				whole = whole * 10 + (s[p] - '0');
+			if (s[sc->p] != '0')
+				fraction = 1;
 			ndigits++;
-			p++;
+			sc->p++;
 		}
-		if (p < len && s[p] == '.')
-		{
-			p++;
-			while (p < len && std_is_digit(s[p]))
-			{
-				if (nfrac < 4)
-				{
-					frac = frac * 10 + (s[p] - '0');
-					nfrac++;
-				}
-				else if (s[p] != '0')
-					excess = 1;
-				ndigits++;
-				p++;
-			}
-		}
-		if (ndigits == 0)
-			return std_fail(info, CXSTD_ERR_SYNTAX, start);
-		while (nfrac < 4)
-		{
-			frac *= 10;
-			nfrac++;
-		}
-		std_skip_space(s, len, &p);
-		if (p >= len || s[p] != '%')
-			return std_fail(info, CXSTD_ERR_SYNTAX, p);
-		p++;
-		ppm = whole * 10000 + frac;
-		if (negative && ppm > 0)
-			return std_fail(info, CXSTD_ERR_PERCENT_RANGE, start);
-		if (ppm <= 0 || ppm > CXSTD_PPM_MAX)
-			return std_fail(info, CXSTD_ERR_PERCENT_RANGE, start);
-		if (excess)
-			return std_fail(info, CXSTD_ERR_PERCENT_DIGITS, start);
-		std_skip_space(s, len, &p);
 	}
+	if (ndigits == 0)
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, start);
+	if (negative && (*amount > 0 || fraction))
+		return std_fail(sc->info, CXSTD_ERR_AMOUNT_NEGATIVE, start);
+	if (fraction)
+		return std_fail(sc->info, CXSTD_ERR_AMOUNT_FRACTION, start);
+	if (*amount == 0 && !*big)
+		return std_fail(sc->info, CXSTD_ERR_AMOUNT_ZERO, start);
+	if (std_skip_blanks(sc) == 0)
+		return std_fail(sc->info, CXSTD_ERR_SYNTAX, sc->p);
+	return CXSTD_OK;
+}
 
-	/* "within" */
-	wlen = std_word(s, len, &p, &w);
-	if (!std_word_is(w, wlen, "within"))
-		return std_fail(info, CXSTD_ERR_SYNTAX, (size_t) (w - s));
-	if (std_skip_space(s, len, &p) == 0)
-		return std_fail(info, CXSTD_ERR_SYNTAX, p);
+/*
+ * The rest of a two-word unit "business|working|calendar day(s)" whose
+ * first word w (of wlen letters, starting at start) has been read.
+ */
+static cxstd_error
+std_read_day_kind(StdScan *sc, size_t start, const char *w, size_t wlen, int32_t *unit)
+{
+	int			calendar = cxp_word_is(w, wlen, "calendar");
+	const char *w2;
+	size_t		wlen2;
 
-	/* amount N: a whole number */
+	if (std_skip_blanks(sc) == 0)
+		return std_fail_unit(sc, CXSTD_ERR_UNIT, start, start + wlen);
+	wlen2 = std_word(sc, &w2);
+	if (!cxp_word_is(w2, wlen2, "day") && !cxp_word_is(w2, wlen2, "days"))
+		return std_fail_unit(sc, CXSTD_ERR_UNIT, start, (size_t) (w2 + wlen2 - sc->s));
+	*unit = calendar ? CXSTD_DAYS : CXSTD_BUSINESS_DAYS;
+	return CXSTD_OK;
+}
+
+/*
+ * The unit: a time-unit word (prim_core.c's vocabulary) of a second or
+ * longer, or "business|working|calendar day(s)", ending at a blank or the
+ * end of the text.
+ */
+static cxstd_error
+std_read_unit(StdScan *sc, int32_t *unit)
+{
+	size_t		start = sc->p;
+	const char *w;
+	size_t		wlen = std_word(sc, &w);
+	cxp_time_unit tu = CXP_UNIT_NONE;
+	cxstd_error err;
+
+	if (wlen == 0)
 	{
-		size_t		start = p;
-		int			ndigits = 0;
-
-		negative = 0;
-		if (p < len && (s[p] == '-' || s[p] == '+'))
-		{
-			negative = (s[p] == '-');
-			p++;
-		}
-		while (p < len && std_is_digit(s[p]))
-		{
-			if (amount < INT64_C(1000000000000))
-				amount = amount * 10 + (s[p] - '0');
-			else
-				big = 1;
-			ndigits++;
-			p++;
-		}
-		if (p < len && s[p] == '.')
-		{
-			p++;
-			while (p < len && std_is_digit(s[p]))
-			{
-				if (s[p] != '0')
-					fraction = 1;
-				ndigits++;
-				p++;
-			}
-		}
-		if (ndigits == 0)
-			return std_fail(info, CXSTD_ERR_SYNTAX, start);
-		if (negative && (amount > 0 || fraction))
-			return std_fail(info, CXSTD_ERR_AMOUNT_NEGATIVE, start);
-		if (fraction)
-			return std_fail(info, CXSTD_ERR_AMOUNT_FRACTION, start);
-		if (amount == 0 && !big)
-			return std_fail(info, CXSTD_ERR_AMOUNT_ZERO, start);
-		if (std_skip_space(s, len, &p) == 0)
-			return std_fail(info, CXSTD_ERR_SYNTAX, p);
+		if (sc->p >= sc->len)
+			return std_fail(sc->info, CXSTD_ERR_SYNTAX, sc->p);
+		return std_fail_unit(sc, CXSTD_ERR_UNIT, sc->p, std_token_end(sc, sc->p));
 	}
-
-	/* unit: one word, or "business|working|calendar day(s)" */
+	if (cxp_word_is(w, wlen, "business") || cxp_word_is(w, wlen, "working") ||
+		cxp_word_is(w, wlen, "calendar"))
 	{
-		size_t		start = p;
-
-		wlen = std_word(s, len, &p, &w);
-		if (wlen == 0)
-		{
-			size_t		q = p;
-
-			if (p >= len)
-				return std_fail(info, CXSTD_ERR_SYNTAX, p);
-			while (q < len && !std_is_space(s[q]))
-				q++;
-			std_set_token(info, s + p, q - p);
-			return std_fail(info, CXSTD_ERR_UNIT, p);
-		}
-		if (std_word_is(w, wlen, "business") || std_word_is(w, wlen, "working") ||
-			std_word_is(w, wlen, "calendar"))
-		{
-			int			calendar = std_word_is(w, wlen, "calendar");
-			const char *w2;
-			size_t		wlen2;
-
-			if (std_skip_space(s, len, &p) == 0)
-			{
-				std_set_token(info, w, wlen);
-				return std_fail(info, CXSTD_ERR_UNIT, start);
-			}
-			wlen2 = std_word(s, len, &p, &w2);
-			if (!std_word_is(w2, wlen2, "day") && !std_word_is(w2, wlen2, "days"))
-			{
-				std_set_token(info, w, (size_t) (w2 + wlen2 - w));
-				return std_fail(info, CXSTD_ERR_UNIT, start);
-			}
-			unit = calendar ? CXSTD_DAYS : CXSTD_BUSINESS_DAYS;
-		}
-		else if ((unit = std_simple_unit(w, wlen)) == 0)
-		{
-			/* take the whole rest of the word, letters or not, for the message */
-			size_t		q = p;
-
-			while (q < len && !std_is_space(s[q]))
-				q++;
-			std_set_token(info, w, q - start);
-			return std_fail(info, CXSTD_ERR_UNIT, start);
-		}
-		if (p < len && !std_is_space(s[p]))
-		{
-			size_t		q = p;
-
-			while (q < len && !std_is_space(s[q]))
-				q++;
-			std_set_token(info, w, q - start);
-			return std_fail(info, CXSTD_ERR_UNIT, start);
-		}
+		if ((err = std_read_day_kind(sc, start, w, wlen, unit)) != CXSTD_OK)
+			return err;
 	}
-	std_skip_space(s, len, &p);
-	if (p != len)
-		return std_fail(info, CXSTD_ERR_SYNTAX, p);
+	else if ((tu = cxp_time_unit_of(w, wlen)) == CXP_UNIT_NONE)
+	{
+		/* take the whole rest of the word, letters or not, for the message */
+		return std_fail_unit(sc, CXSTD_ERR_UNIT, start, std_token_end(sc, sc->p));
+	}
+	if (sc->p < sc->len && !cxp_is_blank(sc->s[sc->p]))
+		return std_fail_unit(sc, CXSTD_ERR_UNIT, start, std_token_end(sc, sc->p));
+	if (tu != CXP_UNIT_NONE && (*unit = std_unit_of(tu)) == 0)
+		return std_fail_unit(sc, CXSTD_ERR_UNIT_SHORT, start, start + wlen);
+	return CXSTD_OK;
+}
 
-	/* range of the amount for its unit */
+/* Is the amount within the range of its unit (at most about 50 years)? */
+static cxstd_error
+std_check_amount_range(int64_t amount, int big, int32_t unit, cxstd_parse_info *info)
+{
 	if (big)
 		return std_fail(info, CXSTD_ERR_AMOUNT_RANGE, 0);
 	if (unit == CXSTD_BUSINESS_DAYS)
@@ -322,10 +328,41 @@ cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *in
 	}
 	else if (amount > CXSTD_MAX_SECONDS / cxstd_unit_seconds(unit))
 		return std_fail(info, CXSTD_ERR_AMOUNT_RANGE, 0);
+	return CXSTD_OK;
+}
 
+/* Parse len bytes of text; on failure fills info (may be NULL). */
+cxstd_error
+cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *info)
+{
+	StdScan		sc = {s, len, 0, info};
+	int64_t		ppm,
+				amount;
+	int32_t		unit = 0;
+	int			big;
+	cxstd_error err;
+
+	if (info)
+	{
+		info->pos = 0;
+		info->token[0] = '\0';
+	}
+	std_skip_blanks(&sc);
+	if ((err = std_read_target(&sc, &ppm)) != CXSTD_OK ||
+		(err = std_read_within(&sc)) != CXSTD_OK ||
+		(err = std_read_amount(&sc, &amount, &big)) != CXSTD_OK ||
+		(err = std_read_unit(&sc, &unit)) != CXSTD_OK)
+		return err;
+	std_skip_blanks(&sc);
+	if (sc.p != len)
+		return std_fail(info, CXSTD_ERR_SYNTAX, sc.p);
+	if ((err = std_check_amount_range(amount, big, unit, info)) != CXSTD_OK)
+		return err;
+	CX_ASSERT(ppm > 0 && ppm <= CXSTD_PPM_MAX && amount >= 1 && amount <= INT32_MAX);
 	out->target_ppm = (int32_t) ppm;
 	out->amount = (int32_t) amount;
 	out->unit = unit;
+	CX_ASSERT(cxstd_validate(out) == CXSTD_OK);
 	return CXSTD_OK;
 }
 
@@ -355,44 +392,16 @@ cxstd_validate(const cxstd_standard *std)
 int64_t
 cxstd_unit_seconds(int32_t unit)
 {
-	switch (unit)
-	{
-		case CXSTD_SECONDS:
-			return 1;
-		case CXSTD_MINUTES:
-			return 60;
-		case CXSTD_HOURS:
-			return 3600;
-		case CXSTD_DAYS:
-			return 86400;
-		case CXSTD_WEEKS:
-			return 7 * 86400;
-		default:
-			return 0;
-	}
+	return cxp_unit_usecs(std_time_unit(unit)) / CXP_USECS_PER_SEC;
 }
 
 /* Canonical unit word (plural) for a unit. */
 const char *
 cxstd_unit_name(int32_t unit)
 {
-	switch (unit)
-	{
-		case CXSTD_SECONDS:
-			return "seconds";
-		case CXSTD_MINUTES:
-			return "minutes";
-		case CXSTD_HOURS:
-			return "hours";
-		case CXSTD_DAYS:
-			return "days";
-		case CXSTD_WEEKS:
-			return "weeks";
-		case CXSTD_BUSINESS_DAYS:
-			return "business days";
-		default:
-			return "?";
-	}
+	if (unit == CXSTD_BUSINESS_DAYS)
+		return "business days";
+	return cxp_unit_name(std_time_unit(unit));
 }
 
 /* Canonical text form into buf; returns the length (buf of 64 bytes is enough). */

@@ -45,7 +45,8 @@ typedef enum cxstd_error
 	CXSTD_ERR_AMOUNT_ZERO,		/* N = 0 */
 	CXSTD_ERR_AMOUNT_FRACTION,	/* N has a fractional part */
 	CXSTD_ERR_AMOUNT_RANGE,		/* N too large for its unit */
-	CXSTD_ERR_UNIT				/* unknown unit word */
+	CXSTD_ERR_UNIT,				/* unknown unit word */
+	CXSTD_ERR_UNIT_SHORT		/* a time unit shorter than a second */
 } cxstd_error;
 
 /* Details of a parse failure, for the error message. */

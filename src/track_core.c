@@ -3,6 +3,7 @@
  * (pure C, unit-tested in test/unit/test_track.c).
  */
 #include "track_core.h"
+#include "prim_core.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -161,32 +162,11 @@ cxtr_low_score(bool had_old, bool old_null, double old_answer,
 	return true;
 }
 
-/* Civil date (proleptic Gregorian) of a day count since 1970-01-01. */
-static void
-cxtr_civil(int64_t z, int64_t *y, int *m, int *d)
-{
-	int64_t		era,
-				doe,
-				yoe,
-				doy,
-				mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int) (doy - (153 * mp + 2) / 5 + 1);
-	*m = (int) (mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 /* Write a timestamp as ISO 8601 in UTC into buf (see track_core.h). */
 int
 cxtr_iso8601(int64_t ts, char *buf, size_t buflen)
 {
-	const int64_t usec_per_day = INT64_C(86400000000);
+	const int64_t usec_per_day = CXP_USECS_PER_DAY;
 	int64_t		days,
 				rem,
 				y;
@@ -205,7 +185,7 @@ cxtr_iso8601(int64_t ts, char *buf, size_t buflen)
 			rem += usec_per_day;
 			days--;
 		}
-		cxtr_civil(days + 10957, &y, &m, &d);	/* 10957 days: 1970 → 2000 */
+		cxp_civil_from_days(days, &y, &m, &d);
 		if (rem % 1000000 == 0)
 			n = snprintf(buf, buflen, "%04lld-%02d-%02dT%02d:%02d:%02dZ",
 						 (long long) y, m, d, (int) (rem / 3600000000),

@@ -124,6 +124,7 @@ track_read_row(const TrackConfig *cfg, HeapTuple tup, TupleDesc td, TrackCol *co
 	uint32		off = 0;
 	int			i;
 
+	Assert(cfg->att_last <= td->natts && th->t_hoff <= tup->t_len);
 	for (i = 0; i < cfg->att_last; i++)
 	{
 		Form_pg_attribute att = TupleDescAttr(td, i);
@@ -144,6 +145,8 @@ track_read_row(const TrackConfig *cfg, HeapTuple tup, TupleDesc td, TrackCol *co
 			d = fetchatt(att, at);
 			isnull = false;
 			off = att_addlength_pointer(off, att->attlen, at);
+			/* the column lies inside the tuple */
+			Assert(th->t_hoff + off <= tup->t_len);
 		}
 		if ((c = cfg->att_col[i]) >= 0)
 		{
@@ -216,14 +219,31 @@ track_write_in_place(const TrackConfig *cfg, TupleDesc td, TupleTableSlot *slot,
 	{
 		Form_pg_attribute att = TupleDescAttr(td, cfg->col_att[w[i].col] - 1);
 		char	   *p = cols[w[i].col].at;
+		char	   *end pg_attribute_unused() = (char *) tup->t_data + tup->t_len;
 
+		/* the old value is stored inside this tuple's data, as read */
+		Assert(w[i].col >= 0 && w[i].col < cfg->ncols);
+		Assert(p >= (char *) tup->t_data + tup->t_data->t_hoff && p < end);
 		if (att->attlen == -1)
+		{
+			/* a plain value of the same length over an uncompressed inline one */
+			Assert(!VARATT_IS_EXTERNAL(DatumGetPointer(w[i].d)) &&
+				   !VARATT_IS_COMPRESSED(DatumGetPointer(w[i].d)));
+			Assert(VARDATA_ANY(p) + VARSIZE_ANY_EXHDR(DatumGetPointer(w[i].d)) <= end);
 			memcpy(VARDATA_ANY(p), VARDATA_ANY(DatumGetPointer(w[i].d)),
 				   VARSIZE_ANY_EXHDR(DatumGetPointer(w[i].d)));
+		}
 		else if (att->attbyval)
+		{
+			Assert(att->attlen == 1 || att->attlen == 2 || att->attlen == 4 || att->attlen == 8);
+			Assert(p + att->attlen <= end);
 			store_att_byval(p, w[i].d, att->attlen);
+		}
 		else
+		{
+			Assert(att->attlen > 0 && p + att->attlen <= end);
 			memcpy(p, DatumGetPointer(w[i].d), att->attlen);
+		}
 	}
 	return true;
 }
@@ -546,6 +566,8 @@ cx_track_trigger(PG_FUNCTION_ARGS)
 	track_read_row(cfg, tup, td, cols);
 	for (k = 0; k < cfg->nclocks; k++)
 		track_judge(cfg, &cfg->clocks[k], cols, oldtup, td, now, w, &nw, &v[k]);
+	/* each clock writes at most its status, due, standard and paused-time columns */
+	Assert(nw <= cfg->nclocks * 4);
 
 	/* the row written in place if it can be, else formed anew */
 	if (nw == 0)

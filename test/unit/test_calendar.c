@@ -36,7 +36,7 @@ fmt_day(int64_t day, char *buf)
 	int			m,
 				d;
 
-	cxcal_civil_from_days(day, &y, &m, &d);
+	cxp_civil_from_days(day, &y, &m, &d);
 	sprintf(buf, "%04lld-%02d-%02d", (long long) y, m, d);
 }
 
@@ -89,7 +89,7 @@ ref_closed(const cxcal_calendar *cal, int64_t day)
 					n;
 		cxcal_holiday h[CXCAL_N_FEDERAL];
 
-		cxcal_civil_from_days(day, &y, &m, &d);
+		cxp_civil_from_days(day, &y, &m, &d);
 		/* the legal date is in y, or in y + 1 (New Year's Day observed Dec 31) */
 		n = cxcal_us_federal_holidays(y, h);
 		for (k = 0; k < n; k++)
@@ -148,22 +148,22 @@ test_civil(void)
 				d,
 				ok = 1;
 
-	CHECK(cxcal_days_from_civil(2000, 1, 1) == 0, "2000-01-01 is day 0");
-	CHECK(cxcal_days_from_civil(1970, 1, 1) == -10957, "1970-01-01 is day -10957");
+	CHECK(cxp_days_from_civil(2000, 1, 1) == 0, "2000-01-01 is day 0");
+	CHECK(cxp_days_from_civil(1970, 1, 1) == -10957, "1970-01-01 is day -10957");
 	CHECK(cxcal_iso_dow(0) == 6, "2000-01-01 was a Saturday");
-	CHECK(cxcal_iso_dow(cxcal_days_from_civil(2026, 11, 22)) == 7, "2026-11-22 is a Sunday");
-	CHECK(cxcal_iso_dow(cxcal_days_from_civil(1776, 7, 4)) == 4, "1776-07-04 was a Thursday");
-	CHECK(cxcal_days_from_civil(2024, 3, 1) - cxcal_days_from_civil(2024, 2, 28) == 2, "2024 is a leap year");
-	CHECK(cxcal_days_from_civil(2100, 3, 1) - cxcal_days_from_civil(2100, 2, 28) == 1, "2100 is not a leap year");
+	CHECK(cxcal_iso_dow(cxp_days_from_civil(2026, 11, 22)) == 7, "2026-11-22 is a Sunday");
+	CHECK(cxcal_iso_dow(cxp_days_from_civil(1776, 7, 4)) == 4, "1776-07-04 was a Thursday");
+	CHECK(cxp_days_from_civil(2024, 3, 1) - cxp_days_from_civil(2024, 2, 28) == 2, "2024 is a leap year");
+	CHECK(cxp_days_from_civil(2100, 3, 1) - cxp_days_from_civil(2100, 2, 28) == 1, "2100 is not a leap year");
 	for (day = -2500000; day < 110000000; day += 997)
 	{
-		cxcal_civil_from_days(day, &y, &m, &d);
-		if (cxcal_days_from_civil(y, m, d) != day || m < 1 || m > 12 || d < 1 || d > 31)
+		cxp_civil_from_days(day, &y, &m, &d);
+		if (cxp_days_from_civil(y, m, d) != day || m < 1 || m > 12 || d < 1 || d > 31)
 			ok = 0;
 	}
 	CHECK(ok, "civil date round trip over -4800..300000");
-	CHECK(cxcal_nth_weekday(2026, 5, 1, -1) == cxcal_days_from_civil(2026, 5, 25), "last Monday of May 2026");
-	CHECK(cxcal_nth_weekday(2026, 11, 4, 4) == cxcal_days_from_civil(2026, 11, 26), "4th Thursday of Nov 2026");
+	CHECK(cxcal_nth_weekday(2026, 5, 1, -1) == cxp_days_from_civil(2026, 5, 25), "last Monday of May 2026");
+	CHECK(cxcal_nth_weekday(2026, 11, 4, 4) == cxp_days_from_civil(2026, 11, 26), "4th Thursday of Nov 2026");
 }
 
 /* Federal holidays 2017-2030 equal the hand-checked list. */
@@ -248,7 +248,7 @@ test_random_calendars(void)
 		int			nuser = (int) (rnd() % 40),
 					i,
 					q;
-		int64_t		base = cxcal_days_from_civil(2015 + (int) (rnd() % 20), 1, 1);
+		int64_t		base = cxp_days_from_civil(2015 + (int) (rnd() % 20), 1, 1);
 
 		memset(&cal, 0, sizeof(cal));
 		cal.weekend_mask = (unsigned) (rnd() % 127);	/* never all seven days */
@@ -321,20 +321,20 @@ test_known_cases(void)
 	cal.release = t_release;
 
 	/* 2026: Jan 1 holiday, Jan 19 MLK; January has 22 weekdays, 20 business days */
-	CHECK(cxcal_count(&cal, cxcal_days_from_civil(2026, 1, 1), cxcal_days_from_civil(2026, 2, 1), &got) == CXCAL_OK && got == 20,
+	CHECK(cxcal_count(&cal, cxp_days_from_civil(2026, 1, 1), cxp_days_from_civil(2026, 2, 1), &got) == CXCAL_OK && got == 20,
 		  "20 business days in January 2026");
 	/* 2026 has 261 weekdays and 11 holidays on weekdays: 250 business days */
-	CHECK(cxcal_count(&cal, cxcal_days_from_civil(2026, 1, 1), cxcal_days_from_civil(2027, 1, 1), &got) == CXCAL_OK && got == 250,
+	CHECK(cxcal_count(&cal, cxp_days_from_civil(2026, 1, 1), cxp_days_from_civil(2027, 1, 1), &got) == CXCAL_OK && got == 250,
 		  "250 business days in 2026");
 	/* Friday 2026-07-02 + 1 business day skips the observed Independence Day (Fri Jul 3) */
-	CHECK(cxcal_add(&cal, cxcal_days_from_civil(2026, 7, 2), 1, &got) == CXCAL_OK && got == cxcal_days_from_civil(2026, 7, 6),
+	CHECK(cxcal_add(&cal, cxp_days_from_civil(2026, 7, 2), 1, &got) == CXCAL_OK && got == cxp_days_from_civil(2026, 7, 6),
 		  "Thu 2026-07-02 + 1 = Mon 2026-07-06");
-	CHECK(cxcal_add(&cal, cxcal_days_from_civil(2026, 7, 6), -1, &got) == CXCAL_OK && got == cxcal_days_from_civil(2026, 7, 2),
+	CHECK(cxcal_add(&cal, cxp_days_from_civil(2026, 7, 6), -1, &got) == CXCAL_OK && got == cxp_days_from_civil(2026, 7, 2),
 		  "Mon 2026-07-06 - 1 = Thu 2026-07-02");
-	CHECK(cxcal_is_business_day(&cal, cxcal_days_from_civil(2021, 12, 31), &ok) == CXCAL_OK && !ok,
+	CHECK(cxcal_is_business_day(&cal, cxp_days_from_civil(2021, 12, 31), &ok) == CXCAL_OK && !ok,
 		  "2021-12-31 closed (New Year's Day 2022 observed)");
-	CHECK(cxcal_add(&cal, cxcal_days_from_civil(2026, 1, 2), 13000, &got) == CXCAL_OK, "13000 business days ahead");
-	CHECK(cxcal_count(&cal, cxcal_days_from_civil(2026, 1, 1), cxcal_days_from_civil(300001, 1, 1), &got) == CXCAL_OUT_OF_RANGE,
+	CHECK(cxcal_add(&cal, cxp_days_from_civil(2026, 1, 2), 13000, &got) == CXCAL_OK, "13000 business days ahead");
+	CHECK(cxcal_count(&cal, cxp_days_from_civil(2026, 1, 1), cxp_days_from_civil(300001, 1, 1), &got) == CXCAL_OUT_OF_RANGE,
 		  "beyond year 300000 is out of range");
 	CHECK(cxcal_add(&cal, 0, INT64_C(9000000000000), &got) == CXCAL_OUT_OF_RANGE, "huge n is out of range");
 	cxcal_free(&cal);
@@ -346,15 +346,15 @@ test_known_cases(void)
 		int64_t		want;
 
 		for (i = 0; i < 300; i++)
-			run[i] = cxcal_days_from_civil(2026, 3, 1) + i;
+			run[i] = cxp_days_from_civil(2026, 3, 1) + i;
 		cal.user_days = run;
 		cal.n_user = 250;
 		cxcal_free(&cal);
-		want = ref_add(&cal, cxcal_days_from_civil(2026, 2, 27), 5);
-		CHECK(cxcal_add(&cal, cxcal_days_from_civil(2026, 2, 27), 5, &got) == CXCAL_OK && got == want,
+		want = ref_add(&cal, cxp_days_from_civil(2026, 2, 27), 5);
+		CHECK(cxcal_add(&cal, cxp_days_from_civil(2026, 2, 27), 5, &got) == CXCAL_OK && got == want,
 			  "add over 250 straight closures");
 		want = ref_add(&cal, want, -5);
-		CHECK(cxcal_add(&cal, got, -5, &got) == CXCAL_OK && got == want && got == cxcal_days_from_civil(2026, 2, 27),
+		CHECK(cxcal_add(&cal, got, -5, &got) == CXCAL_OK && got == want && got == cxp_days_from_civil(2026, 2, 27),
 			  "subtract over 250 straight closures");
 		cxcal_free(&cal);
 		cal.user_days = NULL;
@@ -384,12 +384,12 @@ test_cache_growth(void)
 	int64_t		ylo = INT64_MAX,
 				yhi = INT64_MIN;
 
-	user[0] = cxcal_days_from_civil(1899, 12, 29);
-	user[1] = cxcal_days_from_civil(1999, 12, 31);
-	user[2] = cxcal_days_from_civil(2000, 1, 3);
-	user[3] = cxcal_days_from_civil(2026, 1, 5);
-	user[4] = cxcal_days_from_civil(2070, 6, 1);
-	user[5] = cxcal_days_from_civil(9999, 12, 31);
+	user[0] = cxp_days_from_civil(1899, 12, 29);
+	user[1] = cxp_days_from_civil(1999, 12, 31);
+	user[2] = cxp_days_from_civil(2000, 1, 3);
+	user[3] = cxp_days_from_civil(2026, 1, 5);
+	user[4] = cxp_days_from_civil(2070, 6, 1);
+	user[5] = cxp_days_from_civil(9999, 12, 31);
 	memset(&warm, 0, sizeof(warm));
 	warm.weekend_mask = 0x60;
 	warm.federal = 1;
@@ -412,7 +412,7 @@ test_cache_growth(void)
 		cxcal_status sa,
 					sb;
 
-		cxcal_civil_from_days(day, &y, &m, &d);
+		cxp_civil_from_days(day, &y, &m, &d);
 		if (y < ylo)
 			ylo = y;
 		if (y > yhi)

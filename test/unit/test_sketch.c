@@ -242,6 +242,78 @@ check_text_roundtrip(const CxskHeader *c, size_t len, const char *name)
 	arena_free();
 }
 
+/*
+ * Negative durations: an interval sketch whose exact sum is negative, and
+ * below INT64_MIN, is built, merged, compacted, written as text and in
+ * binary and read back, with the sum, mean and counts exact.  Under UBSan
+ * this fails if the 128-bit sum is ever shifted while negative.
+ */
+static void
+check_negative_durations(void)
+{
+	/* -2^62 three times: the sum passes INT64_MIN (values exact as doubles, as sk_add takes them) */
+	static const int64_t vals[] = {-1, -5, 0, 3, -86400000000LL, -1, -4611686018427387904LL, -7,
+	-4611686018427387904LL, 2, -4611686018427387904LL};
+	int			nv = (int) (sizeof(vals) / sizeof(vals[0]));
+	CxskHeader *a = sk_new(0.01, 1),
+			   *b = sk_new(0.01, 1),
+			   *m,
+			   *c,
+			   *back;
+	__int128	exact = 0;
+	size_t		len,
+				n,
+				blen;
+	uint8_t    *wire;
+	char		err[CXSK_ERRLEN];
+	int32_t		nb,
+				ns,
+				pb,
+				ps;
+	double		d;
+	int64_t		us;
+	int			i;
+
+	for (i = 0; i < nv; i++)
+	{
+		exact += vals[i];
+		if (i % 2)
+			a = sk_add(a, (double) vals[i]);
+		else
+			b = sk_add(b, (double) vals[i]);
+	}
+	CHECK(exact < (__int128) INT64_MIN, "negative durations: the exact sum is below INT64_MIN");
+	cxsk_grow_for_merge(a, b, &nb, &ns, &pb, &ps);
+	m = calloc(1, cxsk_dense_size(ns, ps));
+	cxsk_to_dense(a, m, nb, ns, pb, ps);
+	CHECK(cxsk_merge_into(m, b, err), "negative durations: merge");
+	CHECK(cxsk_sum_us(m) == exact, "negative durations: merged sum is exact");
+	CHECK(m->count == nv && m->zeros == 1 && m->min.i == -4611686018427387904LL && m->max.i == 3,
+		  "negative durations: count, zeros, min and max");
+	CHECK(cxsk_count_le(m, -2.0) == 6 && cxsk_count_le(m, -1e300) == 0 && cxsk_count_le(m, 3.0) == nv,
+		  "negative durations: counts at or below a limit");
+	cxsk_mean(m, &d, &us);
+	CHECK(us == (int64_t) (exact / nv - ((exact % nv) * 2 <= -nv ? 1 : 0)),
+		  "negative durations: mean rounded half away from zero");
+	c = sk_compact(m, &len);
+	CHECK(cxsk_validate(c, len, err), "negative durations: compact form validates");
+	CHECK(cxsk_sum_us(c) == exact, "negative durations: compact sum is exact");
+	check_text_roundtrip(c, len, "negative durations");
+	n = cxsk_send_size(c);
+	wire = malloc(n);
+	cxsk_send(c, wire);
+	back = cxsk_recv(wire, n, arena_alloc, &blen, err);
+	CHECK(back != NULL && blen == len && memcmp((char *) back + 4, (char *) c + 4, len - 4) == 0,
+		  "negative durations: binary round trip is exact");
+	CHECK(back != NULL && cxsk_sum_us(back) == exact, "negative durations: received sum is exact");
+	arena_free();
+	free(wire);
+	free(a);
+	free(b);
+	free(m);
+	free(c);
+}
+
 /* Merge of pieces equals the sketch over everything. */
 static void
 check_merge(void)
@@ -562,6 +634,7 @@ main(void)
 	free(c);
 
 	check_merge();
+	check_negative_durations();
 	bad_text();
 	fuzz();
 	return unit_done();

@@ -63,6 +63,12 @@ test_valid(void)
 	expect("75% within 1 sec", "75% within 1 second");
 	expect("75% within 90 mins", "75% within 90 minutes");
 	expect("75% within 3 hrs", "75% within 3 hours");
+	expect("75% within 3 h", "75% within 3 hours");
+	expect("75% within 1 H", "75% within 1 hour");
+	expect("75% within 3 hr", "75% within 3 hours");
+	expect("75% within 45 s", "75% within 45 seconds");
+	expect("75% within 2 d", "75% within 2 days");
+	expect("75% within 2 min", "75% within 2 minutes");
 	expect("0.0001% within 1 week", "0.0001% within 1 week");
 	expect("+90% within +3 days", "90% within 3 days");
 	expect("90% within 3.0 days", "90% within 3 days");
@@ -93,6 +99,10 @@ test_invalid(void)
 	EXPECT_ERR("90% within 2 fortnights", CXSTD_ERR_UNIT);
 	EXPECT_ERR("90% within 2 business weeks", CXSTD_ERR_UNIT);
 	EXPECT_ERR("90% within 2 days5", CXSTD_ERR_UNIT);
+	EXPECT_ERR("90% within 500 ms", CXSTD_ERR_UNIT_SHORT);
+	EXPECT_ERR("90% within 5 Microseconds", CXSTD_ERR_UNIT_SHORT);
+	EXPECT_ERR("90% within 5 hx", CXSTD_ERR_UNIT);
+	EXPECT_ERR("90% within 5 h.", CXSTD_ERR_UNIT);
 	EXPECT_ERR("90% within 13001 business days", CXSTD_ERR_AMOUNT_RANGE);
 	EXPECT_ERR("90% within 18263 days", CXSTD_ERR_AMOUNT_RANGE);
 	EXPECT_ERR("90% within 99999999999999999999 seconds", CXSTD_ERR_AMOUNT_RANGE);
@@ -109,6 +119,8 @@ test_invalid(void)
 
 	CHECK(cxstd_parse("90% within 2 fortnights", 23, &std, &info) == CXSTD_ERR_UNIT &&
 		  strcmp(info.token, "fortnights") == 0, "unknown unit is named");
+	CHECK(cxstd_parse("90% within 500 ms ", 18, &std, &info) == CXSTD_ERR_UNIT_SHORT &&
+		  strcmp(info.token, "ms") == 0 && info.pos == 15, "a unit shorter than a second is named");
 	CHECK(cxstd_parse("90% within 5 %days", 18, &std, &info) == CXSTD_ERR_UNIT &&
 		  strcmp(info.token, "%days") == 0, "non-letter unit is named");
 	/* an embedded NUL is not the end of the input */
