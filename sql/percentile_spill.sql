@@ -72,6 +72,19 @@ SELECT count(*) AS par_groups_equal
 FROM (SELECT grp, cx.percentile(x, 0.75) AS a FROM sp_par GROUP BY grp) c
 JOIN (SELECT grp, percentile_cont(0.75) WITHIN GROUP (ORDER BY x) AS a FROM sp GROUP BY grp) r USING (grp)
 WHERE c.a = r.a;
+-- cont and disc of one column and fraction share the transition state, which
+-- the partial aggregation then serializes once for each: twice a reference
+-- to the same spilled file
+SET work_mem = '64kB';
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS shared_cont,
+       cx.percentile_disc(x, 0.5) = (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS shared_disc
+FROM sp_par;
+SELECT count(*) AS shared_groups_equal
+FROM (SELECT grp, cx.percentile(x, 0.25) AS a, cx.percentile_disc(x, 0.25) AS b FROM sp_par GROUP BY grp) c
+JOIN (SELECT grp, percentile_cont(0.25) WITHIN GROUP (ORDER BY x) AS a,
+             percentile_disc(0.25) WITHIN GROUP (ORDER BY x) AS b FROM sp GROUP BY grp) r USING (grp)
+WHERE c.a = r.a AND c.b = r.b;
+SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
 -- temp_file_limit applies to the file

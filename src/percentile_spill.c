@@ -818,6 +818,17 @@ pct_set_file_gone(PctSpill *s)
 		BufFileDeleteFileSet(&pct_leader_set, s->name, true);
 }
 
+/* The reference to a file handed to the leader. */
+static void
+pct_file_ref(const PctSpill *s, CxPctFileRef *ref)
+{
+	memset(ref, 0, sizeof(*ref));
+	ref->n = s->n;
+	memcpy(ref->lo, s->lo, sizeof(ref->lo));
+	memcpy(ref->hi, s->hi, sizeof(ref->hi));
+	strlcpy(ref->name, s->name, sizeof(ref->name));
+}
+
 /*
  * A spilled partial state of a parallel query, at serialize: every value
  * into its file, the file closed and described in *ref for the leader.
@@ -832,6 +843,18 @@ pct_hand_over(PctState *st, CxPctFileRef *ref)
 
 	if (s == NULL || !s->in_set || st->more != NULL)
 		return 0;
+	if (s->handed)
+	{
+		/*
+		 * Serialized again: aggregates that share the transition state (say
+		 * cx.percentile and cx.percentile_disc of the same column and
+		 * fraction) each serialize it.  Each reference gets the same file.
+		 */
+		if (st->nrun > 0 || st->n > 0 || st->total != s->n)
+			elog(ERROR, "percentile state changed after it was sent to the leader");
+		pct_file_ref(s, ref);
+		return sizeof(*ref);
+	}
 	for (i = 0; i < st->nrun; i++)
 	{
 		if (st->runs[i].bytes == 0)
@@ -854,11 +877,7 @@ pct_hand_over(PctState *st, CxPctFileRef *ref)
 	BufFileClose(s->file);
 	s->file = NULL;
 	s->handed = true;
-	memset(ref, 0, sizeof(*ref));
-	ref->n = s->n;
-	memcpy(ref->lo, s->lo, sizeof(ref->lo));
-	memcpy(ref->hi, s->hi, sizeof(ref->hi));
-	strlcpy(ref->name, s->name, sizeof(ref->name));
+	pct_file_ref(s, ref);
 	if (IsParallelWorker())
 		memcpy(pct_worker_files[pct_worker_nfiles++], s->name, CXPCT_FILE_NAME_LEN);
 	return sizeof(*ref);
