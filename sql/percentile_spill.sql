@@ -5,6 +5,11 @@ CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
+-- entries of the default temporary directory, file-set directories included
+-- (pg_ls_tmpdir lists plain files only)
+CREATE FUNCTION pg_temp.temp_entries() RETURNS bigint
+LANGUAGE sql AS $$SELECT count(*) FROM pg_ls_dir('base/pgsql_tmp', true, false)$$;
+
 -- 300,000 rows: ties, NULLs, negative values, intervals with months and days
 CREATE TEMP TABLE sp AS
 SELECT CASE WHEN g % 50 = 0 THEN NULL ELSE ((g::bigint * 7919) % 20011 - 10000)::float8 / 4 END AS x,
@@ -111,10 +116,59 @@ SET work_mem = '1MB';
 RESET parallel_leader_participation;
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS temp_files_after_worker_error FROM pg_ls_tmpdir();
+SELECT pg_temp.temp_entries() AS temp_entries_after_worker_error;
+-- a cancel while the workers aggregate, before the leader (not taking part)
+-- has read a partial state: the workers' files go with them
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SET work_mem = '64kB';
+SET statement_timeout = '500ms';
+SELECT cx.percentile(a.x + v, 0.5) FROM sp_par a CROSS JOIN generate_series(1, 1000) v;
+RESET statement_timeout;
+SELECT pg_temp.temp_entries() AS temp_entries_after_parallel_cancel;
+-- failing parallel queries in a PL/pgSQL EXCEPTION block, the error raised
+-- by the leader after it read the workers' files: gone at each rollback to
+-- the block, not only at the end of the transaction
+RESET parallel_leader_participation;
+DO $$
+DECLARE
+	n bigint;
+BEGIN
+	FOR i IN 1..3 LOOP
+		BEGIN
+			PERFORM 1 / (cx.percentile(x, 0.5) - cx.percentile(x, 0.5)) FROM sp_par;
+		EXCEPTION WHEN division_by_zero THEN
+			NULL;
+		END;
+	END LOOP;
+	n := pg_temp.temp_entries();
+	RAISE NOTICE 'temporary entries after three failed parallel queries: %', n;
+END $$;
+SET work_mem = '1MB';
+SET max_parallel_workers_per_gather = 0;
 
 -- and a finished query none either
 SELECT cx.percentile(x, 0.5) IS NOT NULL AS done FROM sp;
 SELECT count(*) AS temp_files_after_query FROM pg_ls_tmpdir();
+SELECT pg_temp.temp_entries() AS temp_entries_after_query;
+
+-- temp_tablespaces changed between two parallel queries of one transaction:
+-- the leader finds the workers' files in the tablespace they used, and
+-- deletes them there (the tablespace then drops: nothing left in it)
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE cx_spill_ts LOCATION '';
+SET max_parallel_workers_per_gather = 2;
+SET work_mem = '64kB';
+BEGIN;
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS default_tablespace
+FROM sp_par;
+SET LOCAL temp_tablespaces = cx_spill_ts;
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS other_tablespace
+FROM sp_par;
+COMMIT;
+SET work_mem = '1MB';
+SET max_parallel_workers_per_gather = 0;
+DROP TABLESPACE cx_spill_ts;
 
 DROP TABLE sp_par;
 RESET ALL;

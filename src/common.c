@@ -18,11 +18,12 @@ PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
-/* Settings of the extension (cx.*). */
+/* Settings of the extension (cx.*), and the cleanup of the percentiles' file sets. */
 void
 _PG_init(void)
 {
 	pct_shm_define_settings();
+	pct_spill_init();
 	MarkGUCPrefixReserved("cx");
 }
 
