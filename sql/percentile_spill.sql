@@ -147,6 +147,32 @@ END $$;
 SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
+-- a cursor whose FETCH failed inside a savepoint after its state spilled,
+-- closed (or dropped at commit) after ROLLBACK TO: the subtransaction's
+-- cleanup closed its file already, the close of the cursor leaves it be
+SET work_mem = '64kB';
+BEGIN;
+DECLARE failed_cur CURSOR FOR
+SELECT grp, cx.percentile(CASE WHEN g = 290000 THEN 1 / (g - g) ELSE x END, 0.5) FROM sp GROUP BY grp;
+SAVEPOINT before_fetch;
+\set VERBOSITY terse
+FETCH 1 FROM failed_cur;
+\set VERBOSITY default
+ROLLBACK TO before_fetch;
+-- other files open meanwhile: they may take the freed file numbers
+SELECT count(*) AS sorted FROM (SELECT x FROM sp ORDER BY x OFFSET 1) q;
+CLOSE failed_cur;
+DECLARE failed_cur2 CURSOR FOR
+SELECT grp, cx.percentile(CASE WHEN g = 290000 THEN 1 / (g - g) ELSE x END, 0.5) FROM sp GROUP BY grp;
+SAVEPOINT before_fetch2;
+\set VERBOSITY terse
+FETCH 1 FROM failed_cur2;
+\set VERBOSITY default
+ROLLBACK TO before_fetch2;
+COMMIT;
+SET work_mem = '1MB';
+SELECT pg_temp.temp_entries() AS temp_entries_after_failed_cursor;
+
 -- and a finished query none either
 SELECT cx.percentile(x, 0.5) IS NOT NULL AS done FROM sp;
 SELECT count(*) AS temp_files_after_query FROM pg_ls_tmpdir();

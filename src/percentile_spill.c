@@ -37,7 +37,9 @@
 #include "storage/buffile.h"
 #include "storage/fileset.h"
 #include "storage/proc.h"
+#include "tcop/pquery.h"
 #include "utils/memutils.h"
+#include "utils/portal.h"
 
 #define PCT_CHUNK_MIN_BYTES		512
 #define PCT_CHUNK_MAX_BYTES		(8 * 1024 * 1024)
@@ -75,6 +77,7 @@ struct PctSpill
 	off_t		end_offset;
 	bool		in_set;			/* in the query's file set (name below) */
 	const FileSet *fs;			/* the leader: the set it is in */
+	Portal		portal;			/* the portal running when it was opened, or NULL */
 	bool		handed;			/* a worker's file, handed to the leader: kept */
 	char		name[CXPCT_FILE_NAME_LEN];
 	MemoryContextCallback cb;
@@ -178,9 +181,14 @@ pct_spill_close(void *arg)
 
 	/*
 	 * On error the resource owner has closed (and removed) the file, or will;
-	 * only a context reset inside a live transaction closes it here.
+	 * only a context reset inside a live transaction closes it here.  A
+	 * cursor that failed inside a subtransaction since rolled back is
+	 * dropped later, in a live transaction, but its resource owner was
+	 * released with the subtransaction: its File numbers are stale (and may
+	 * name other files by now).
 	 */
-	if (!IsTransactionState())
+	if (!IsTransactionState() ||
+		(s->portal != NULL && s->portal->status == PORTAL_FAILED))
 	{
 		s->file = NULL;
 		return;
@@ -254,6 +262,7 @@ pct_spill_start(PctState *st)
 	else
 		s->file = BufFileCreateTemp(false);
 	memset(s->lo, 0xff, sizeof(s->lo));	/* empty: lo above hi */
+	s->portal = ActivePortal;
 	s->cb.func = pct_spill_close;
 	s->cb.arg = s;
 	MemoryContextRegisterResetCallback(st->ctx, &s->cb);
@@ -993,6 +1002,7 @@ pct_take_file(PctState *st, const CxPctFileRef *ref)
 				 errmsg("the temporary file of a parallel percentile state is gone"),
 				 errdetail("No file \"%s\" is in this query's temporary file set.", ref->name)));
 	s->in_set = true;
+	s->portal = ActivePortal;
 	s->reading = true;			/* never written */
 	s->cb.func = pct_spill_close;
 	s->cb.arg = s;
