@@ -5,6 +5,11 @@ CREATE EXTENSION IF NOT EXISTS cx_metrics;
 SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
+-- entries of the default temporary directory, file-set directories included
+-- (pg_ls_tmpdir lists plain files only)
+CREATE FUNCTION pg_temp.temp_entries() RETURNS bigint
+LANGUAGE sql AS $$SELECT count(*) FROM pg_ls_dir('base/pgsql_tmp', true, false)$$;
+
 -- 300,000 rows: ties, NULLs, negative values, intervals with months and days
 CREATE TEMP TABLE sp AS
 SELECT CASE WHEN g % 50 = 0 THEN NULL ELSE ((g::bigint * 7919) % 20011 - 10000)::float8 / 4 END AS x,
@@ -88,6 +93,19 @@ SELECT count(*) AS par_groups_equal
 FROM (SELECT grp, cx.percentile(x, 0.75) AS a FROM sp_par GROUP BY grp) c
 JOIN (SELECT grp, percentile_cont(0.75) WITHIN GROUP (ORDER BY x) AS a FROM sp GROUP BY grp) r USING (grp)
 WHERE c.a = r.a;
+-- cont and disc of one column and fraction share the transition state, which
+-- the partial aggregation then serializes once for each: twice a reference
+-- to the same spilled file
+SET work_mem = '64kB';
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS shared_cont,
+       cx.percentile_disc(x, 0.5) = (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS shared_disc
+FROM sp_par;
+SELECT count(*) AS shared_groups_equal
+FROM (SELECT grp, cx.percentile(x, 0.25) AS a, cx.percentile_disc(x, 0.25) AS b FROM sp_par GROUP BY grp) c
+JOIN (SELECT grp, percentile_cont(0.25) WITHIN GROUP (ORDER BY x) AS a,
+             percentile_disc(0.25) WITHIN GROUP (ORDER BY x) AS b FROM sp GROUP BY grp) r USING (grp)
+WHERE c.a = r.a AND c.b = r.b;
+SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
 -- temp_file_limit applies to the file
@@ -114,10 +132,85 @@ SET work_mem = '1MB';
 RESET parallel_leader_participation;
 SET max_parallel_workers_per_gather = 0;
 SELECT count(*) AS temp_files_after_worker_error FROM pg_ls_tmpdir();
+SELECT pg_temp.temp_entries() AS temp_entries_after_worker_error;
+-- a cancel while the workers aggregate, before the leader (not taking part)
+-- has read a partial state: the workers' files go with them
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+SET work_mem = '64kB';
+SET statement_timeout = '500ms';
+SELECT cx.percentile(a.x + v, 0.5) FROM sp_par a CROSS JOIN generate_series(1, 1000) v;
+RESET statement_timeout;
+SELECT pg_temp.temp_entries() AS temp_entries_after_parallel_cancel;
+-- failing parallel queries in a PL/pgSQL EXCEPTION block, the error raised
+-- by the leader after it read the workers' files: gone at each rollback to
+-- the block, not only at the end of the transaction
+RESET parallel_leader_participation;
+DO $$
+DECLARE
+	n bigint;
+BEGIN
+	FOR i IN 1..3 LOOP
+		BEGIN
+			PERFORM 1 / (cx.percentile(x, 0.5) - cx.percentile(x, 0.5)) FROM sp_par;
+		EXCEPTION WHEN division_by_zero THEN
+			NULL;
+		END;
+	END LOOP;
+	n := pg_temp.temp_entries();
+	RAISE NOTICE 'temporary entries after three failed parallel queries: %', n;
+END $$;
+SET work_mem = '1MB';
+SET max_parallel_workers_per_gather = 0;
+
+-- a cursor whose FETCH failed inside a savepoint after its state spilled,
+-- closed (or dropped at commit) after ROLLBACK TO: the subtransaction's
+-- cleanup closed its file already, the close of the cursor leaves it be
+SET work_mem = '64kB';
+BEGIN;
+DECLARE failed_cur CURSOR FOR
+SELECT grp, cx.percentile(CASE WHEN g = 290000 THEN 1 / (g - g) ELSE x END, 0.5) FROM sp GROUP BY grp;
+SAVEPOINT before_fetch;
+\set VERBOSITY terse
+FETCH 1 FROM failed_cur;
+\set VERBOSITY default
+ROLLBACK TO before_fetch;
+-- other files open meanwhile: they may take the freed file numbers
+SELECT count(*) AS sorted FROM (SELECT x FROM sp ORDER BY x OFFSET 1) q;
+CLOSE failed_cur;
+DECLARE failed_cur2 CURSOR FOR
+SELECT grp, cx.percentile(CASE WHEN g = 290000 THEN 1 / (g - g) ELSE x END, 0.5) FROM sp GROUP BY grp;
+SAVEPOINT before_fetch2;
+\set VERBOSITY terse
+FETCH 1 FROM failed_cur2;
+\set VERBOSITY default
+ROLLBACK TO before_fetch2;
+COMMIT;
+SET work_mem = '1MB';
+SELECT pg_temp.temp_entries() AS temp_entries_after_failed_cursor;
 
 -- and a finished query none either
 SELECT cx.percentile(x, 0.5) IS NOT NULL AS done FROM sp;
 SELECT count(*) AS temp_files_after_query FROM pg_ls_tmpdir();
+SELECT pg_temp.temp_entries() AS temp_entries_after_query;
+
+-- temp_tablespaces changed between two parallel queries of one transaction:
+-- the leader finds the workers' files in the tablespace they used, and
+-- deletes them there (the tablespace then drops: nothing left in it)
+SET allow_in_place_tablespaces = on;
+CREATE TABLESPACE cx_spill_ts LOCATION '';
+SET max_parallel_workers_per_gather = 2;
+SET work_mem = '64kB';
+BEGIN;
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS default_tablespace
+FROM sp_par;
+SET LOCAL temp_tablespaces = cx_spill_ts;
+SELECT cx.percentile(x, 0.5) = (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY x) FROM sp) AS other_tablespace
+FROM sp_par;
+COMMIT;
+SET work_mem = '1MB';
+SET max_parallel_workers_per_gather = 0;
+DROP TABLESPACE cx_spill_ts;
 
 DROP TABLE sp_par;
 RESET ALL;

@@ -25,11 +25,12 @@ StaticAssertDecl(sizeof(CxInterval) == sizeof(Interval) &&
 				 offsetof(CxInterval, month) == offsetof(Interval, month),
 				 "CxInterval does not match Interval");
 
-/* Settings of the extension (cx.*). */
+/* Settings of the extension (cx.*), and the cleanup of the percentiles' file sets. */
 void
 _PG_init(void)
 {
 	pct_shm_define_settings();
+	pct_spill_init();
 	MarkGUCPrefixReserved("cx");
 }
 

@@ -84,6 +84,18 @@
 	ExceptionalCondition((cond), "FailedAssertion", (file), (line))
 #endif
 
+/*
+ * The parameters of an ExecutorRun hook (executor/executor.h), and the
+ * arguments to pass on: PostgreSQL 18 dropped execute_once.
+ */
+#if PG_VERSION_NUM >= 180000
+#define CX_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count
+#define CX_EXECUTOR_RUN_ARGS queryDesc, direction, count
+#else
+#define CX_EXECUTOR_RUN_PARAMS QueryDesc *queryDesc, ScanDirection direction, uint64 count, bool execute_once
+#define CX_EXECUTOR_RUN_ARGS queryDesc, direction, count, execute_once
+#endif
+
 /* PostgreSQL 17 added infinite intervals; before that none exist. */
 #ifdef INTERVAL_NOT_FINITE
 #define CX_INTERVAL_IS_FINITE(iv) (!INTERVAL_NOT_FINITE(iv))

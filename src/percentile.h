@@ -93,6 +93,7 @@ extern void pct_select(PctState *st, const int64 *ranks, int m, void *out);
 extern Size pct_hand_over(PctState *st, CxPctFileRef *ref);
 extern void pct_take_file(PctState *st, const CxPctFileRef *ref);
 extern void pct_set_leader_reads(void);
+extern void pct_spill_init(void);
 
 /* percentile.c: error for a malformed serialized state */
 CX_NORETURN extern void pct_bad_serial(const char *detail);

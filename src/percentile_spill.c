@@ -32,11 +32,14 @@
 
 #include "access/parallel.h"
 #include "access/xact.h"
+#include "executor/executor.h"
 #include "miscadmin.h"
 #include "storage/buffile.h"
 #include "storage/fileset.h"
 #include "storage/proc.h"
+#include "tcop/pquery.h"
 #include "utils/memutils.h"
+#include "utils/portal.h"
 
 #define PCT_CHUNK_MIN_BYTES		512
 #define PCT_CHUNK_MAX_BYTES		(8 * 1024 * 1024)
@@ -73,6 +76,8 @@ struct PctSpill
 	int			end_fileno;		/* its end, while reading */
 	off_t		end_offset;
 	bool		in_set;			/* in the query's file set (name below) */
+	const FileSet *fs;			/* the leader: the set it is in */
+	Portal		portal;			/* the portal running when it was opened, or NULL */
 	bool		handed;			/* a worker's file, handed to the leader: kept */
 	char		name[CXPCT_FILE_NAME_LEN];
 	MemoryContextCallback cb;
@@ -80,9 +85,9 @@ struct PctSpill
 };
 
 static void pct_set_file_gone(PctSpill *s);
-static void pct_set_arm_leader(void);
 static const FileSet *pct_set_of_worker(void);
 static const FileSet *pct_set_of_leader(void);
+static void pct_set_worker_made(const char *name);
 
 static PctPool *pct_pools = NULL;
 
@@ -176,9 +181,14 @@ pct_spill_close(void *arg)
 
 	/*
 	 * On error the resource owner has closed (and removed) the file, or will;
-	 * only a context reset inside a live transaction closes it here.
+	 * only a context reset inside a live transaction closes it here.  A
+	 * cursor that failed inside a subtransaction since rolled back is
+	 * dropped later, in a live transaction, but its resource owner was
+	 * released with the subtransaction: its File numbers are stale (and may
+	 * name other files by now).
 	 */
-	if (!IsTransactionState())
+	if (!IsTransactionState() ||
+		(s->portal != NULL && s->portal->status == PORTAL_FAILED))
 	{
 		s->file = NULL;
 		return;
@@ -244,13 +254,15 @@ pct_spill_start(PctState *st)
 
 		snprintf(s->name, sizeof(s->name), "cxpct.%d.%016llx", MyProcPid, (unsigned long long) token);
 		s->in_set = true;
-		s->file = BufFileCreateFileSet(unconstify(FileSet *, IsParallelWorker() ?
-												  pct_set_of_worker() : pct_set_of_leader()),
-									   s->name);
+		s->fs = IsParallelWorker() ? pct_set_of_worker() : pct_set_of_leader();
+		s->file = BufFileCreateFileSet(unconstify(FileSet *, s->fs), s->name);
+		if (IsParallelWorker())
+			pct_set_worker_made(s->name);
 	}
 	else
 		s->file = BufFileCreateTemp(false);
 	memset(s->lo, 0xff, sizeof(s->lo));	/* empty: lo above hi */
+	s->portal = ActivePortal;
 	s->cb.func = pct_spill_close;
 	s->cb.arg = s;
 	MemoryContextRegisterResetCallback(st->ctx, &s->cb);
@@ -690,21 +702,34 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
  * sends is then a reference to the file (CXPCT_FLAG_FILE); the leader opens
  * it read-only and deletes it when the aggregate's memory is reset.  What
  * nobody deleted is removed with the whole set at the end of the leader's
- * transaction, commit or abort, once the leader has read any partial
- * percentile state; a worker that fails deletes its own files.
+ * transaction, commit or abort, or when a subtransaction aborts; the
+ * leader arms that cleanup when it runs any parallel query (the workers
+ * may fail, or be canceled, before it reads a partial state, and it may
+ * not take part in the partial aggregation).  A worker that fails deletes
+ * every file it made.
  */
 #define PCT_SET_NUMBER	0xC7C70001u	/* FileSetInit numbers stay below INT_MAX */
+#define PCT_LEADER_SETS	8		/* distinct temp_tablespaces lists per transaction */
 
 static FileSet pct_worker_set;	/* a worker: its leader's set */
 static bool pct_worker_set_ready = false;
-static FileSet pct_leader_set;	/* the leader: its own set */
-static bool pct_leader_armed = false;
-static bool pct_callback_registered = false;
+
+/*
+ * The leader: its own set, once per list of temporary tablespaces that a
+ * parallel query of this transaction ran with (temp_tablespaces can change
+ * between statements); the last is the current one.  All are deleted at the
+ * end of the transaction and when a subtransaction aborts.
+ */
+static FileSet pct_leader_sets[PCT_LEADER_SETS];
+static int	pct_leader_nsets = 0;
+static int	pct_leader_cur = -1;
 
 /* Names of the files this worker made in this transaction. */
 static char (*pct_worker_files)[CXPCT_FILE_NAME_LEN] = NULL;
 static int	pct_worker_nfiles = 0;
 static int	pct_worker_filecap = 0;
+
+static ExecutorRun_hook_type pct_prev_executor_run = NULL;
 
 /* A file set of the given leader in the current temporary tablespaces. */
 static void
@@ -713,6 +738,18 @@ pct_set_init(FileSet *fs, pid_t leader)
 	FileSetInit(fs);
 	fs->creator_pid = leader;
 	fs->number = PCT_SET_NUMBER;
+}
+
+/* The leader: delete every set of this transaction, with what is left in it. */
+static void
+pct_set_delete_leader_sets(void)
+{
+	int			i;
+
+	for (i = 0; i < pct_leader_nsets; i++)
+		FileSetDeleteAll(&pct_leader_sets[i]);
+	pct_leader_nsets = 0;
+	pct_leader_cur = -1;
 }
 
 /* Transaction end: delete what this backend's role in a parallel query left. */
@@ -726,11 +763,10 @@ pct_set_xact_end(XactEvent event, void *arg pg_attribute_unused())
 		case XACT_EVENT_COMMIT:
 		case XACT_EVENT_ABORT:
 		case XACT_EVENT_PREPARE:
-			if (pct_leader_armed)
-				FileSetDeleteAll(&pct_leader_set);
-			pct_leader_armed = false;
+			pct_set_delete_leader_sets();
 			break;
 		case XACT_EVENT_PARALLEL_ABORT:
+			/* every file this worker made, handed over or not */
 			for (i = 0; i < pct_worker_nfiles; i++)
 				BufFileDeleteFileSet(&pct_worker_set, pct_worker_files[i], true);
 			pct_worker_nfiles = 0;
@@ -745,23 +781,82 @@ pct_set_xact_end(XactEvent event, void *arg pg_attribute_unused())
 	}
 }
 
+/*
+ * Subtransaction abort: no parallel query runs at any level (none can start
+ * a subtransaction), so the leader's files are all left over from failed
+ * ones; delete them now rather than at the end of the transaction, which a
+ * loop of failing statements in a PL/pgSQL EXCEPTION block may not reach.
+ */
 static void
-pct_set_register(void)
+pct_set_subxact_end(SubXactEvent event, SubTransactionId mySubid pg_attribute_unused(),
+					SubTransactionId parentSubid pg_attribute_unused(),
+					void *arg pg_attribute_unused())
 {
-	if (!pct_callback_registered)
-	{
-		RegisterXactCallback(pct_set_xact_end, NULL);
-		pct_callback_registered = true;
-	}
+	if (event == SUBXACT_EVENT_ABORT_SUB && !IsParallelWorker())
+		pct_set_delete_leader_sets();
 }
 
-/* A worker: its leader's file set, and a record of one more file in it. */
+/* The leader: take the current temporary tablespaces' set as the current one. */
+static void
+pct_set_arm_leader(bool fresh)
+{
+	FileSet		fs;
+	int			i;
+
+	if (!fresh && pct_leader_cur >= 0)
+		return;
+	pct_set_init(&fs, MyProcPid);
+	for (i = 0; i < pct_leader_nsets; i++)
+		if (pct_leader_sets[i].ntablespaces == fs.ntablespaces &&
+			memcmp(pct_leader_sets[i].tablespaces, fs.tablespaces,
+				   sizeof(Oid) * fs.ntablespaces) == 0)
+		{
+			pct_leader_cur = i;
+			return;
+		}
+	if (pct_leader_nsets == PCT_LEADER_SETS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many different temp_tablespaces settings for parallel percentiles in one transaction"),
+				 errhint("Keep temp_tablespaces unchanged within a transaction, or commit in between.")));
+	pct_leader_sets[pct_leader_nsets] = fs;
+	pct_leader_cur = pct_leader_nsets++;
+}
+
+/*
+ * ExecutorRun hook: a parallel query's workers may hand files to this
+ * backend, or leave them behind when they fail, even if the leader never
+ * runs an aggregate function of its own; arm the cleanup of its set before
+ * they start.  (ExecutorRun rather than ExecutorStart: the first query of a
+ * session loads this library while it starts.)
+ */
+static void
+pct_executor_run(CX_EXECUTOR_RUN_PARAMS)
+{
+	if (queryDesc->plannedstmt->parallelModeNeeded && !IsParallelWorker())
+		pct_set_arm_leader(true);
+	if (pct_prev_executor_run)
+		pct_prev_executor_run(CX_EXECUTOR_RUN_ARGS);
+	else
+		standard_ExecutorRun(CX_EXECUTOR_RUN_ARGS);
+}
+
+/* Register the callbacks and the hook that clean up the file sets (from _PG_init). */
+void
+pct_spill_init(void)
+{
+	RegisterXactCallback(pct_set_xact_end, NULL);
+	RegisterSubXactCallback(pct_set_subxact_end, NULL);
+	pct_prev_executor_run = ExecutorRun_hook;
+	ExecutorRun_hook = pct_executor_run;
+}
+
+/* A worker: its leader's file set, with room to record one more file in it. */
 static const FileSet *
 pct_set_of_worker(void)
 {
 	if (MyProc->lockGroupLeader == NULL)
 		elog(ERROR, "parallel worker without a leader");
-	pct_set_register();
 	if (!pct_worker_set_ready)
 	{
 		pct_set_init(&pct_worker_set, MyProc->lockGroupLeader->pid);
@@ -779,23 +874,20 @@ pct_set_of_worker(void)
 	return &pct_worker_set;
 }
 
-/* The leader: its own file set, armed for deletion at transaction end. */
+/* A worker made a file in its leader's set (room was made by pct_set_of_worker). */
+static void
+pct_set_worker_made(const char *name)
+{
+	Assert(pct_worker_nfiles < pct_worker_filecap);
+	memcpy(pct_worker_files[pct_worker_nfiles++], name, CXPCT_FILE_NAME_LEN);
+}
+
+/* The leader: its current set, armed for deletion at transaction end. */
 static const FileSet *
 pct_set_of_leader(void)
 {
-	pct_set_arm_leader();
-	return &pct_leader_set;
-}
-
-static void
-pct_set_arm_leader(void)
-{
-	pct_set_register();
-	if (!pct_leader_armed)
-	{
-		pct_set_init(&pct_leader_set, MyProcPid);
-		pct_leader_armed = true;
-	}
+	pct_set_arm_leader(false);
+	return &pct_leader_sets[pct_leader_cur];
 }
 
 /* The leader reads partial states: files may come, so arm the cleanup. */
@@ -803,7 +895,7 @@ void
 pct_set_leader_reads(void)
 {
 	if (!IsParallelWorker())
-		pct_set_arm_leader();
+		pct_set_arm_leader(false);
 }
 
 /* A file of the set is no longer needed: delete it (at a context reset). */
@@ -815,8 +907,19 @@ pct_set_file_gone(PctSpill *s)
 		if (pct_worker_set_ready)
 			BufFileDeleteFileSet(&pct_worker_set, s->name, true);
 	}
-	else if (pct_leader_armed)
-		BufFileDeleteFileSet(&pct_leader_set, s->name, true);
+	else if (pct_leader_nsets > 0 && s->fs != NULL)
+		BufFileDeleteFileSet(unconstify(FileSet *, s->fs), s->name, true);
+}
+
+/* The reference to a file handed to the leader. */
+static void
+pct_file_ref(const PctSpill *s, CxPctFileRef *ref)
+{
+	memset(ref, 0, sizeof(*ref));
+	ref->n = s->n;
+	memcpy(ref->lo, s->lo, sizeof(ref->lo));
+	memcpy(ref->hi, s->hi, sizeof(ref->hi));
+	strlcpy(ref->name, s->name, sizeof(ref->name));
 }
 
 /*
@@ -833,6 +936,18 @@ pct_hand_over(PctState *st, CxPctFileRef *ref)
 
 	if (s == NULL || !s->in_set || st->more != NULL)
 		return 0;
+	if (s->handed)
+	{
+		/*
+		 * Serialized again: aggregates that share the transition state (say
+		 * cx.percentile and cx.percentile_disc of the same column and
+		 * fraction) each serialize it.  Each reference gets the same file.
+		 */
+		if (st->nrun > 0 || st->n > 0 || st->total != s->n)
+			elog(ERROR, "percentile state changed after it was sent to the leader");
+		pct_file_ref(s, ref);
+		return sizeof(*ref);
+	}
 	for (i = 0; i < st->nrun; i++)
 	{
 		if (st->runs[i].bytes == 0)
@@ -855,13 +970,7 @@ pct_hand_over(PctState *st, CxPctFileRef *ref)
 	BufFileClose(s->file);
 	s->file = NULL;
 	s->handed = true;
-	memset(ref, 0, sizeof(*ref));
-	ref->n = s->n;
-	memcpy(ref->lo, s->lo, sizeof(ref->lo));
-	memcpy(ref->hi, s->hi, sizeof(ref->hi));
-	strlcpy(ref->name, s->name, sizeof(ref->name));
-	if (IsParallelWorker())
-		memcpy(pct_worker_files[pct_worker_nfiles++], s->name, CXPCT_FILE_NAME_LEN);
+	pct_file_ref(s, ref);
 	return sizeof(*ref);
 }
 
@@ -872,13 +981,21 @@ pct_take_file(PctState *st, const CxPctFileRef *ref)
 	MemoryContext old;
 	PctSpill   *s;
 	int64		bytes;
+	int			i;
 
 	if (IsParallelWorker())
 		pct_bad_serial("A temporary-file state can only be read by the leader of a parallel query.");
 	old = MemoryContextSwitchTo(st->ctx);
 	s = palloc0(sizeof(PctSpill));
 	strlcpy(s->name, ref->name, sizeof(s->name));
-	s->file = BufFileOpenFileSet(unconstify(FileSet *, pct_set_of_leader()), s->name, O_RDONLY, true);
+	/* the current set first: the file is in the set of the query's tablespaces */
+	s->fs = pct_set_of_leader();
+	s->file = BufFileOpenFileSet(unconstify(FileSet *, s->fs), s->name, O_RDONLY, true);
+	for (i = 0; s->file == NULL && i < pct_leader_nsets; i++)
+	{
+		s->fs = &pct_leader_sets[i];
+		s->file = BufFileOpenFileSet(unconstify(FileSet *, s->fs), s->name, O_RDONLY, true);
+	}
 	MemoryContextSwitchTo(old);
 	if (s->file == NULL)
 		ereport(ERROR,
@@ -886,6 +1003,7 @@ pct_take_file(PctState *st, const CxPctFileRef *ref)
 				 errmsg("the temporary file of a parallel percentile state is gone"),
 				 errdetail("No file \"%s\" is in this query's temporary file set.", ref->name)));
 	s->in_set = true;
+	s->portal = ActivePortal;
 	s->reading = true;			/* never written */
 	s->cb.func = pct_spill_close;
 	s->cb.arg = s;
