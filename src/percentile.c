@@ -63,17 +63,6 @@ pct_too_many(int32 kind, int32 npct)
 			 errhint("Run the query without partial aggregation, e.g. with SET max_parallel_workers_per_gather = 0.")));
 }
 
-/* Check one fraction, as percentile_cont does, with a hint. */
-static void
-pct_check_fraction(double p)
-{
-	if (isnan(p) || p < 0.0 || p > 1.0)
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("percentile value %g is not between 0 and 1", p),
-				 errhint("Give the percentile as a fraction: 0.9 for the 90th percentile.")));
-}
-
 /* The memory context of the calling aggregate, or an error. */
 static MemoryContext
 pct_agg_context(FunctionCallInfo fcinfo)
@@ -114,7 +103,7 @@ pct_state_from_array(FunctionCallInfo fcinfo, int32 kind, ArrayType *arr)
 			st->pcts[i] = get_float8_nan();
 		else
 		{
-			pct_check_fraction(DatumGetFloat8(elems[i]));
+			cx_check_fraction(DatumGetFloat8(elems[i]));
 			st->pcts[i] = DatumGetFloat8(elems[i]);
 		}
 	}
@@ -144,7 +133,7 @@ pct_trans_scalar(FunctionCallInfo fcinfo, int32 kind)
 		st = pct_state_new(pct_agg_context(fcinfo), kind, false, 1);
 		st->pnull = pnull;
 		if (!pnull)
-			pct_check_fraction(p);
+			cx_check_fraction(p);
 		st->pcts[0] = p;
 	}
 	else if (unlikely(st->pnull != pnull || (!pnull && st->pcts[0] != p)))

@@ -3,6 +3,7 @@
  * (see percentile_core.h).
  */
 #include "percentile_core.h"
+#include "prim_core.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -222,16 +223,6 @@ cxpct_check_state(const char *p, size_t len, CxPctSerialHeader *hdr,
 	return 1;
 }
 
-/* Compare int64 for qsort. */
-static int
-cxpct_int64_cmp(const void *a, const void *b)
-{
-	int64_t		x = *(const int64_t *) a,
-				y = *(const int64_t *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* The ranks each fraction needs, and the sorted unique list of them. */
 int
 cxpct_plan(const double *pcts, int npct, int64_t total, int continuous,
@@ -268,7 +259,7 @@ cxpct_plan(const double *pcts, int npct, int64_t total, int continuous,
 		if (rk[i].second != rk[i].first)
 			ranks[m++] = rk[i].second;
 	}
-	qsort(ranks, m, sizeof(int64_t), cxpct_int64_cmp);
+	qsort(ranks, m, sizeof(int64_t), cxp_cmp_int64);
 	for (i = 0; i < m; i++)
 		if (u == 0 || ranks[i] != ranks[u - 1])
 			ranks[u++] = ranks[i];
@@ -279,19 +270,7 @@ cxpct_plan(const double *pcts, int npct, int64_t total, int continuous,
 int
 cxpct_rank_index(const int64_t *ranks, int m, int64_t r)
 {
-	int			lo = 0,
-				hi = m - 1;
-
-	while (lo < hi)
-	{
-		int			mid = (lo + hi) / 2;
-
-		if (ranks[mid] < r)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return (int) cxp_lower_bound_int64(ranks, (size_t) m, r);
 }
 
 /* Is a file reference well formed: its count, and a name of the form the workers give? */
