@@ -109,8 +109,16 @@ SET work_mem = '1MB';
 SET max_parallel_workers_per_gather = 0;
 
 -- temp_file_limit applies to the file
+-- (a table scan, so that no other node writes a temporary file; the
+-- message quotes the setting's name from PostgreSQL 18 on: the errcode is checked)
 SET temp_file_limit = '1MB';
-SELECT cx.percentile(g::float8, 0.5) FROM generate_series(1, 1000000) g;
+DO $$
+BEGIN
+	PERFORM cx.percentile(y, 0.5) FROM sp, LATERAL (VALUES (x + 1), (x + 2), (x + 3), (x + 4)) v(y);
+	RAISE NOTICE 'temp_file_limit did not apply';
+EXCEPTION WHEN configuration_limit_exceeded THEN
+	RAISE NOTICE 'temp_file_limit applies (SQLSTATE %)', SQLSTATE;
+END $$;
 RESET temp_file_limit;
 
 -- an error and a cancel during a spilled aggregate leave no file behind
