@@ -49,7 +49,7 @@ att_bad_state(const char *detail)
  * checked (the row's own, on the per-row path).
  */
 static int64 *
-att_counters_known(ArrayType *arr, const cxstd_standard *known)
+att_counters_known(ArrayType *arr, const CxstdStandard *known)
 {
 	int64	   *c;
 
@@ -67,7 +67,7 @@ att_counters_known(ArrayType *arr, const cxstd_standard *known)
 	else if (known == NULL || c[ATT_PPM] != known->target_ppm ||
 			 c[ATT_AMOUNT] != known->amount || c[ATT_UNIT] != known->unit)
 	{
-		cxstd_standard std;
+		CxstdStandard std;
 
 		if (c[ATT_PPM] < PG_INT32_MIN || c[ATT_PPM] > PG_INT32_MAX ||
 			c[ATT_AMOUNT] < PG_INT32_MIN || c[ATT_AMOUNT] > PG_INT32_MAX ||
@@ -120,7 +120,7 @@ att_count(int64 *c, bool within)
  * writable in place inside an aggregate.
  */
 static ArrayType *
-att_state(FunctionCallInfo fcinfo, const cxstd_standard *known)
+att_state(FunctionCallInfo fcinfo, const CxstdStandard *known)
 {
 	ArrayType  *arr;
 
@@ -134,7 +134,7 @@ att_state(FunctionCallInfo fcinfo, const cxstd_standard *known)
 
 /* Record the standard (and calendar) of the group, or check it is the same. */
 static void
-att_set_standard(int64 *c, const cxstd_standard *std, int64 calhash)
+att_set_standard(int64 *c, const CxstdStandard *std, int64 calhash)
 {
 	if (c[ATT_UNIT] == 0)
 	{
@@ -161,7 +161,7 @@ att_set_standard(int64 *c, const cxstd_standard *std, int64 calhash)
 Datum
 cx_attain_interval_trans(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(2);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(2);
 	ArrayType  *arr = att_state(fcinfo, std);
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
 	Interval   *dur = PG_GETARG_INTERVAL_P(1);
@@ -186,7 +186,7 @@ cx_attain_span_trans(PG_FUNCTION_ARGS)
 	int64	   *c = (int64 *) ARR_DATA_PTR(arr);
 	TimestampTz started,
 				finished;
-	cxstd_standard *std;
+	CxstdStandard *std;
 	const char *calname = "us_federal";
 	int			callen = 10;
 	bool		within;
@@ -237,7 +237,7 @@ cx_attain_combine(PG_FUNCTION_ARGS)
 		}
 		else
 		{
-			cxstd_standard std;
+			CxstdStandard std;
 
 			std.target_ppm = (int32) cb[ATT_PPM];
 			std.amount = (int32) cb[ATT_AMOUNT];

@@ -59,7 +59,7 @@ typedef struct CalEntry
 	pg_tz	   *tz;
 	int64		cutoff;			/* local time of day in usecs, or -1 */
 	int64	   *user_days;
-	cxcal_calendar cal;
+	CxcalCalendar cal;
 
 	/* UTC offsets of tz between tr_lo and tr_hi (pg_time_t seconds) */
 	int			n_tr;
@@ -489,7 +489,7 @@ cx_calendar_business_days(TimestampTz start, TimestampTz finish, const char *nam
 
 /* Due time of an item (see calendar.h). */
 TimestampTz
-cx_calendar_due_at(TimestampTz started, const cxstd_standard *std, const char *name, int name_len)
+cx_calendar_due_at(TimestampTz started, const CxstdStandard *std, const char *name, int name_len)
 {
 	CalEntry   *e = cal_lookup(name, name_len);
 	int64		usecs;
@@ -654,7 +654,7 @@ cx_us_federal_holidays(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	int32		year = PG_GETARG_INT32(0);
-	cxcal_holiday h[CXCAL_N_FEDERAL];
+	CxcalHoliday h[CXCAL_N_FEDERAL];
 	int			n,
 				i;
 

@@ -14,7 +14,7 @@
  * days.  Same result as the SQL function cx.due_at.  Raises an error for an
  * unknown calendar or an infinite start.
  */
-extern TimestampTz cx_calendar_due_at(TimestampTz started, const cxstd_standard *std,
+extern TimestampTz cx_calendar_due_at(TimestampTz started, const CxstdStandard *std,
 									  const char *name, int name_len);
 
 /* Business days between two timestamps, as cx.business_days. */

@@ -68,7 +68,7 @@ cxcal_federal_name(int which)
 
 /* The US federal holidays whose legal date falls in year (see header). */
 int
-cxcal_us_federal_holidays(int64_t year, cxcal_holiday *out)
+cxcal_us_federal_holidays(int64_t year, CxcalHoliday *out)
 {
 	int64_t		actual[CXCAL_N_FEDERAL];
 	int			n = 0,
@@ -118,14 +118,14 @@ cal_day_max(void)
 
 /* Is the day a weekend day of cal? */
 static int
-cal_is_weekend(const cxcal_calendar *cal, int64_t day)
+cal_is_weekend(const CxcalCalendar *cal, int64_t day)
 {
 	return (cal->weekend_mask >> (cxcal_iso_dow(day) - 1)) & 1u;
 }
 
 /* Index of the first closure >= day, for a day the closure list covers. */
 static size_t
-cal_lower_bound(const cxcal_calendar *cal, int64_t day)
+cal_lower_bound(const CxcalCalendar *cal, int64_t day)
 {
 	CX_ASSERT(cal->covered && day >= cal->cover_lo && day <= cal->cover_hi);
 	return cxp_lower_bound_int64(cal->closed, cal->n_closed, day);
@@ -137,7 +137,7 @@ cal_lower_bound(const cxcal_calendar *cal, int64_t day)
  * user closures in them.
  */
 static cxcal_status
-cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
+cal_collect(CxcalCalendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
 {
 	int64_t		first = cxp_days_from_civil(lo, 1, 1);
 	int64_t		end = cxp_days_from_civil(hi + 1, 1, 1);
@@ -158,7 +158,7 @@ cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *
 		/* the year after hi may be observed on December 31 of hi */
 		for (y = lo; y <= hi + 1; y++)
 		{
-			cxcal_holiday h[CXCAL_N_FEDERAL];
+			CxcalHoliday h[CXCAL_N_FEDERAL];
 			int			j,
 						m = cxcal_us_federal_holidays(y, h);
 
@@ -185,7 +185,7 @@ cal_collect(cxcal_calendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *
  * covers): only the new years are computed, and joined to the list.
  */
 static cxcal_status
-cal_extend(cxcal_calendar *cal, int64_t lo, int64_t hi)
+cal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
 {
 	int64_t    *before = NULL,
 			   *after = NULL,
@@ -252,7 +252,7 @@ cal_extend(cxcal_calendar *cal, int64_t lo, int64_t hi)
  * computed once.
  */
 static cxcal_status
-cal_cover(cxcal_calendar *cal, int64_t day)
+cal_cover(CxcalCalendar *cal, int64_t day)
 {
 	int64_t		y,
 				lo,
@@ -292,7 +292,7 @@ cal_cover(cxcal_calendar *cal, int64_t day)
 
 /* Release the closure list built by the calendar functions. */
 void
-cxcal_free(cxcal_calendar *cal)
+cxcal_free(CxcalCalendar *cal)
 {
 	if (cal->closed && cal->release)
 		cal->release(cal->alloc_ctx, cal->closed);
@@ -303,7 +303,7 @@ cxcal_free(cxcal_calendar *cal)
 
 /* Workdays (ignoring closures) before day, counted from a fixed Monday. */
 static int64_t
-cal_workdays_before(const cxcal_calendar *cal, int64_t day)
+cal_workdays_before(const CxcalCalendar *cal, int64_t day)
 {
 	/* day 2 (2000-01-03) was a Monday */
 	int64_t		m = day - 2;
@@ -326,7 +326,7 @@ cal_workdays_before(const cxcal_calendar *cal, int64_t day)
 
 /* Is day a business day of cal? */
 cxcal_status
-cxcal_is_business_day(cxcal_calendar *cal, int64_t day, int *result)
+cxcal_is_business_day(CxcalCalendar *cal, int64_t day, int *result)
 {
 	cxcal_status st = cal_cover(cal, day);
 	size_t		i;
@@ -345,7 +345,7 @@ cxcal_is_business_day(cxcal_calendar *cal, int64_t day, int *result)
 
 /* First business day on or after day. */
 cxcal_status
-cxcal_next_business_day(cxcal_calendar *cal, int64_t day, int64_t *result)
+cxcal_next_business_day(CxcalCalendar *cal, int64_t day, int64_t *result)
 {
 	for (;;)
 	{
@@ -365,7 +365,7 @@ cxcal_next_business_day(cxcal_calendar *cal, int64_t day, int64_t *result)
 
 /* Number of business days d with from <= d < to (negative if to < from). */
 cxcal_status
-cxcal_count(cxcal_calendar *cal, int64_t from, int64_t to, int64_t *result)
+cxcal_count(CxcalCalendar *cal, int64_t from, int64_t to, int64_t *result)
 {
 	cxcal_status st;
 
@@ -381,7 +381,7 @@ cxcal_count(cxcal_calendar *cal, int64_t from, int64_t to, int64_t *result)
 
 /* Does day lie past the n-th business day counted from start (see cxcal_add)? */
 static cxcal_status
-cal_past(cxcal_calendar *cal, int64_t start, int64_t day, int64_t n, int *result)
+cal_past(CxcalCalendar *cal, int64_t start, int64_t day, int64_t n, int *result)
 {
 	int64_t		c;
 	cxcal_status st = cxcal_count(cal, start, day + 1, &c);
@@ -392,7 +392,7 @@ cal_past(cxcal_calendar *cal, int64_t start, int64_t day, int64_t n, int *result
 
 /* The workday (ignoring closures) whose cal_workdays_before is c. */
 static int64_t
-cal_workday_at(const cxcal_calendar *cal, int64_t c)
+cal_workday_at(const CxcalCalendar *cal, int64_t c)
 {
 	int			offs[7];
 	int			per_week = 0,
@@ -414,7 +414,7 @@ cal_workday_at(const cxcal_calendar *cal, int64_t c)
  * met (the least fixed point is a business day).
  */
 static cxcal_status
-cal_add_fast(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
+cal_add_fast(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 {
 	int64_t		h = 0,
 				d,
@@ -448,7 +448,7 @@ cal_add_fast(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
 
 /* The business day n business days after (n < 0: before) business day start. */
 cxcal_status
-cxcal_add(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result)
+cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 {
 	int64_t		lo,
 				hi,

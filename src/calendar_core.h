@@ -39,12 +39,12 @@ typedef enum cxcal_federal
 } cxcal_federal;
 
 /* One federal holiday: the day it is observed, and its legal (actual) date. */
-typedef struct cxcal_holiday
+typedef struct CxcalHoliday
 {
 	int64_t		day;			/* observed */
 	int64_t		actual;			/* date named by the statute */
 	int			which;			/* cxcal_federal */
-} cxcal_holiday;
+} CxcalHoliday;
 
 /* Outcome of a calendar computation. */
 typedef enum cxcal_status
@@ -61,7 +61,7 @@ typedef enum cxcal_status
  * working days (closed) is built and extended on demand by the functions
  * below, for the years they touch.
  */
-typedef struct cxcal_calendar
+typedef struct CxcalCalendar
 {
 	unsigned	weekend_mask;	/* bit (iso_dow - 1) set: weekend day */
 	int			federal;		/* close on US federal holidays (observed) */
@@ -80,7 +80,7 @@ typedef struct cxcal_calendar
 	int64_t		year_hi;
 	int64_t		cover_lo;		/* first day of year_lo */
 	int64_t		cover_hi;		/* first day of year_hi + 1 */
-} cxcal_calendar;
+} CxcalCalendar;
 
 /* ISO day of week of a day number: 1 = Monday .. 7 = Sunday. */
 extern int	cxcal_iso_dow(int64_t day);
@@ -95,27 +95,27 @@ extern int64_t cxcal_nth_weekday(int64_t year, int month, int iso_dow, int n);
  * (New Year's Day on a Saturday is observed on December 31 of the year
  * before), on a Sunday the Monday after.
  */
-extern int	cxcal_us_federal_holidays(int64_t year, cxcal_holiday *out);
+extern int	cxcal_us_federal_holidays(int64_t year, CxcalHoliday *out);
 
 /* Name of a federal holiday as in 5 U.S.C. 6103(a). */
 extern const char *cxcal_federal_name(int which);
 
 /* Release the closure list built by the calendar functions. */
-extern void cxcal_free(cxcal_calendar *cal);
+extern void cxcal_free(CxcalCalendar *cal);
 
 /* Is day a business day of cal? */
-extern cxcal_status cxcal_is_business_day(cxcal_calendar *cal, int64_t day, int *result);
+extern cxcal_status cxcal_is_business_day(CxcalCalendar *cal, int64_t day, int *result);
 
 /* First business day on or after day. */
-extern cxcal_status cxcal_next_business_day(cxcal_calendar *cal, int64_t day, int64_t *result);
+extern cxcal_status cxcal_next_business_day(CxcalCalendar *cal, int64_t day, int64_t *result);
 
 /* Number of business days d with from <= d < to (negative of [to, from) if to < from). */
-extern cxcal_status cxcal_count(cxcal_calendar *cal, int64_t from, int64_t to, int64_t *result);
+extern cxcal_status cxcal_count(CxcalCalendar *cal, int64_t from, int64_t to, int64_t *result);
 
 /*
  * The business day n business days after business day start (before it when
  * n < 0; start itself when n = 0).
  */
-extern cxcal_status cxcal_add(cxcal_calendar *cal, int64_t start, int64_t n, int64_t *result);
+extern cxcal_status cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result);
 
 #endif

@@ -3,6 +3,9 @@
  * declared scale), its aggregates, accessors and inference functions.
  *
  * The arithmetic lives in ratings_core.c; this file is the fmgr glue.
+ * Names: the SQL-callable entry points are cxr_* (the symbols the install
+ * scripts name, kept as released), this file's own helpers rat_*, and the
+ * core's functions and types cxr_* / Cxr* (ratings_core.h).
  */
 #include "cx_metrics.h"
 
@@ -57,7 +60,7 @@ PG_FUNCTION_INFO_V1(cxr_compare_mean);
 
 /* Reject a stored value whose shape is impossible (corruption). */
 static void
-cxr_check_shape(const CxrTally *t)
+rat_check_shape(const CxrTally *t)
 {
 	Size		sz = VARSIZE(t);
 	int			n;
@@ -79,7 +82,7 @@ cxr_check_shape(const CxrTally *t)
 
 /* Raise the error for counts whose total no longer fits in a bigint. */
 static pg_noinline void
-cxr_overflow(void)
+rat_overflow(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -89,17 +92,17 @@ cxr_overflow(void)
 
 /* Detoast argument n as a tally and describe it in *v (then check its counts too). */
 static CxrTally *
-cxr_arg(FunctionCallInfo fcinfo, int n, CxrView *v)
+rat_arg(FunctionCallInfo fcinfo, int n, CxrView *v)
 {
 	CxrTally   *t = (CxrTally *) PG_DETOAST_DATUM(PG_GETARG_DATUM(n));
 
-	cxr_check_shape(t);
+	rat_check_shape(t);
 	if (v)
 	{
 		int64		total;
 
 		if (cxr_total(t->counts, CXR_NPOINTS(t), &total) != 0)
-			cxr_overflow();
+			rat_overflow();
 		v->low = t->low;
 		v->npoints = CXR_NPOINTS(t);
 		v->skipped = t->skipped;
@@ -110,7 +113,7 @@ cxr_arg(FunctionCallInfo fcinfo, int n, CxrView *v)
 
 /* Allocate an empty tally for the scale low..high in cxt. */
 static CxrTally *
-cxr_new(MemoryContext cxt, int low, int npoints)
+rat_new(MemoryContext cxt, int low, int npoints)
 {
 	Size		sz = CXR_HDRSZ + (Size) npoints * sizeof(int64);
 	CxrTally   *t;
@@ -130,7 +133,7 @@ cxr_new(MemoryContext cxt, int low, int npoints)
 
 /* Validate a declared scale and return its number of points. */
 static int
-cxr_scale_points(int64 low, int64 high)
+rat_scale_points(int64 low, int64 high)
 {
 	const char *why = NULL;
 
@@ -145,7 +148,7 @@ cxr_scale_points(int64 low, int64 high)
 
 /* Raise the error for an answer outside its scale. */
 static pg_noinline void
-cxr_out_of_scale(int32 answer, int low, int high)
+rat_out_of_scale(int32 answer, int low, int high)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -156,7 +159,7 @@ cxr_out_of_scale(int32 answer, int low, int high)
 
 /* Add one answer (argument 1, NULL = skipped) to the tally. */
 static inline void
-cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
+rat_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 {
 	int32		answer;
 	uint32		idx;
@@ -164,7 +167,7 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 	if (PG_ARGISNULL(1))
 	{
 		if (unlikely(st->skipped == PG_INT64_MAX))
-			cxr_overflow();
+			rat_overflow();
 		st->skipped++;
 		return;
 	}
@@ -173,9 +176,9 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 	answer = PG_GETARG_INT32(1);
 	idx = (uint32) answer - (uint32) (int32) st->low;
 	if (unlikely(idx >= (uint32) npoints))
-		cxr_out_of_scale(answer, st->low, st->low + npoints - 1);
+		rat_out_of_scale(answer, st->low, st->low + npoints - 1);
 	if (unlikely(st->counts[idx] == PG_INT64_MAX))
-		cxr_overflow();
+		rat_overflow();
 	st->counts[idx]++;
 }
 
@@ -189,27 +192,27 @@ cxr_add_answer(FunctionCallInfo fcinfo, CxrTally *st, int npoints)
 
 /* First row of a group: check the context and scale, allocate the tally in the aggregate context. */
 static pg_noinline CxrTally *
-cxr_first_state(FunctionCallInfo fcinfo, int32 low, int32 high)
+rat_first_state(FunctionCallInfo fcinfo, int32 low, int32 high)
 {
 	MemoryContext aggctx;
 	int			npoints;
 
 	if (!AggCheckCallContext(fcinfo, &aggctx))
 		cx_not_in_aggregate(fcinfo, "cx.ratings, cx.csat, cx.nps or cx.mean_score");
-	npoints = cxr_scale_points(low, high);
-	return cxr_new(aggctx, low, npoints);
+	npoints = rat_scale_points(low, high);
+	return rat_new(aggctx, low, npoints);
 }
 
 /* Raise the error for a transition function called outside an aggregate. */
 static pg_noinline void
-cxr_not_in_agg(FunctionCallInfo fcinfo)
+rat_not_in_agg(FunctionCallInfo fcinfo)
 {
 	cx_not_in_aggregate(fcinfo, "cx.ratings, cx.csat, cx.nps or cx.mean_score");
 }
 
 /* Raise the error for a scale that differs from the group's first row. */
 static pg_noinline void
-cxr_scale_changed(const CxrTally *st, int32 low, int32 high)
+rat_scale_changed(const CxrTally *st, int32 low, int32 high)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -224,7 +227,7 @@ cxr_scale_changed(const CxrTally *st, int32 low, int32 high)
  * initial value): its shape, and its scale against low..high.
  */
 static pg_noinline void
-cxr_check_state(const CxrTally *st, int32 low, int32 high)
+rat_check_state(const CxrTally *st, int32 low, int32 high)
 {
 	int64		total;
 
@@ -233,11 +236,11 @@ cxr_check_state(const CxrTally *st, int32 low, int32 high)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid cx.ratings transition state"),
 				 errdetail("The state is not a plain in-memory tally.")));
-	cxr_check_shape(st);
+	rat_check_shape(st);
 	if (low != st->low || high != CXR_HIGH(st))
-		cxr_scale_changed(st, low, high);
+		rat_scale_changed(st, low, high);
 	if (cxr_total(st->counts, CXR_NPOINTS(st), &total) != 0)
-		cxr_overflow();
+		rat_overflow();
 }
 
 /*
@@ -247,24 +250,24 @@ cxr_check_state(const CxrTally *st, int32 low, int32 high)
  * in by an aggregate's initial value may be on any scale).
  */
 static inline CxrTally *
-cxr_state(FunctionCallInfo fcinfo, int32 low, int32 high)
+rat_state(FunctionCallInfo fcinfo, int32 low, int32 high)
 {
 	CxrTally   *st;
 
 	if (unlikely(PG_ARGISNULL(0)))
-		return cxr_first_state(fcinfo, low, high);
+		return rat_first_state(fcinfo, low, high);
 	if (unlikely(!CXR_IN_AGG(fcinfo)))
-		cxr_not_in_agg(fcinfo);
+		rat_not_in_agg(fcinfo);
 	st = (CxrTally *) PG_GETARG_POINTER(0);
 	if (unlikely(VARATT_IS_EXTENDED(st) || st->low != low ||
 				 VARSIZE(st) != CXR_HDRSZ + (int64) ((int64) high - low + 1) * (int64) sizeof(int64)))
-		cxr_check_state(st, low, high);
+		rat_check_state(st, low, high);
 	return st;
 }
 
 /* Raise the error for a NULL scale bound. */
 static pg_noinline void
-cxr_null_scale(void)
+rat_null_scale(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -282,14 +285,14 @@ cxr_accum(PG_FUNCTION_ARGS)
 	int			npoints;
 
 	if (unlikely(PG_ARGISNULL(2) || PG_ARGISNULL(3)))
-		cxr_null_scale();
+		rat_null_scale();
 	low = PG_GETARG_INT32(2);
 	high = PG_GETARG_INT32(3);
-	st = cxr_state(fcinfo, low, high);
+	st = rat_state(fcinfo, low, high);
 	npoints = CXR_NPOINTS(st);
 	if (unlikely(low != st->low || high != st->low + npoints - 1))
-		cxr_scale_changed(st, low, high);
-	cxr_add_answer(fcinfo, st, npoints);
+		rat_scale_changed(st, low, high);
+	rat_add_answer(fcinfo, st, npoints);
 	PG_RETURN_POINTER(st);
 }
 
@@ -297,9 +300,9 @@ cxr_accum(PG_FUNCTION_ARGS)
 Datum
 cxr_accum_1_5(PG_FUNCTION_ARGS)
 {
-	CxrTally   *st = cxr_state(fcinfo, 1, 5);
+	CxrTally   *st = rat_state(fcinfo, 1, 5);
 
-	cxr_add_answer(fcinfo, st, 5);
+	rat_add_answer(fcinfo, st, 5);
 	PG_RETURN_POINTER(st);
 }
 
@@ -307,9 +310,9 @@ cxr_accum_1_5(PG_FUNCTION_ARGS)
 Datum
 cxr_accum_0_10(PG_FUNCTION_ARGS)
 {
-	CxrTally   *st = cxr_state(fcinfo, 0, 10);
+	CxrTally   *st = rat_state(fcinfo, 0, 10);
 
-	cxr_add_answer(fcinfo, st, 11);
+	rat_add_answer(fcinfo, st, 11);
 	PG_RETURN_POINTER(st);
 }
 
@@ -331,7 +334,7 @@ cxr_merge(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	v = cxr_arg(fcinfo, 1, NULL);
+	v = rat_arg(fcinfo, 1, NULL);
 	if (PG_ARGISNULL(0))
 	{
 		if (!inagg)
@@ -340,7 +343,7 @@ cxr_merge(PG_FUNCTION_ARGS)
 		memcpy(st, v, VARSIZE(v));
 		PG_RETURN_POINTER(st);
 	}
-	st = cxr_arg(fcinfo, 0, NULL);
+	st = rat_arg(fcinfo, 0, NULL);
 	n = CXR_NPOINTS(st);
 	if (st->low != v->low || n != CXR_NPOINTS(v))
 		ereport(ERROR,
@@ -394,7 +397,7 @@ cxr_in(PG_FUNCTION_ARGS)
 				 errmsg("invalid input syntax for type cx.ratings: \"%s\"", s),
 				 errdetail("%s", why),
 				 errhint("Write the scale, then one count per point, as in '1..5: 3 0 10 25 40'.")));
-	t = cxr_new(CurrentMemoryContext, low, n);
+	t = rat_new(CurrentMemoryContext, low, n);
 	t->skipped = skipped;
 	memcpy(t->counts, counts, n * sizeof(int64));
 	PG_RETURN_POINTER(t);
@@ -408,7 +411,7 @@ cxr_out(PG_FUNCTION_ARGS)
 	size_t		need;
 	char	   *buf;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	need = cxr_format(&v, NULL, 0);
 	buf = palloc(need);
 	cxr_format(&v, buf, need);
@@ -417,7 +420,7 @@ cxr_out(PG_FUNCTION_ARGS)
 
 /* Raise the error for a malformed binary value. */
 static void
-cxr_bad_binary(const char *detail)
+rat_bad_binary(const char *detail)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
@@ -440,9 +443,9 @@ cxr_recv(PG_FUNCTION_ARGS)
 	if (cxr_decode_binary((const uint8_t *) buf->data + buf->cursor,
 						  (size_t) (buf->len - buf->cursor), &low, &n, &skipped,
 						  (int64_t *) counts, &why) != CXR_OK)
-		cxr_bad_binary(why);
+		rat_bad_binary(why);
 	buf->cursor = buf->len;
-	t = cxr_new(CurrentMemoryContext, low, n);
+	t = rat_new(CurrentMemoryContext, low, n);
 	t->skipped = skipped;
 	memcpy(t->counts, counts, n * sizeof(int64));
 	PG_RETURN_POINTER(t);
@@ -456,7 +459,7 @@ cxr_send(PG_FUNCTION_ARGS)
 	size_t		n;
 	bytea	   *out;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	n = cxr_binary_size(v.npoints);
 	out = (bytea *) palloc(VARHDRSZ + n);
 	cxr_encode_binary(&v, (uint8_t *) VARDATA(out));
@@ -472,7 +475,7 @@ cxr_make(PG_FUNCTION_ARGS)
 				high = PG_GETARG_INT32(1);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(2);
 	int64		skipped = PG_GETARG_INT64(3);
-	int			n = cxr_scale_points(low, high),
+	int			n = rat_scale_points(low, high),
 				nelems,
 				i;
 	Datum	   *elems;
@@ -490,7 +493,7 @@ cxr_make(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%d counts given for the %d points of the scale %d..%d", nelems, n, low, high),
 				 errhint("Give one count per point, zeros included.")));
-	t = cxr_new(CurrentMemoryContext, low, n);
+	t = rat_new(CurrentMemoryContext, low, n);
 	for (i = 0; i < n; i++)
 	{
 		if (nulls[i])
@@ -514,7 +517,7 @@ cxr_count(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	PG_RETURN_INT64(cxr_n(&v));
 }
 
@@ -524,7 +527,7 @@ cxr_skipped(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	PG_RETURN_INT64(v.skipped);
 }
 
@@ -534,7 +537,7 @@ cxr_scale_low(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	PG_RETURN_INT32(v.low);
 }
 
@@ -544,7 +547,7 @@ cxr_scale_high(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	PG_RETURN_INT32(v.low + v.npoints - 1);
 }
 
@@ -556,7 +559,7 @@ cxr_counts(PG_FUNCTION_ARGS)
 	Datum	   *d;
 	int			i;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	d = palloc(v.npoints * sizeof(Datum));
 	for (i = 0; i < v.npoints; i++)
 		d[i] = Int64GetDatum(v.counts[i]);
@@ -573,7 +576,7 @@ cxr_mean_fn(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	CXR_RETURN_DOUBLE_OR_NULL(cxr_mean(&v));
 }
 
@@ -583,13 +586,13 @@ cxr_stddev_fn(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	CXR_RETURN_DOUBLE_OR_NULL(sqrt(cxr_variance(&v)));
 }
 
 /* Validate a box size k against a scale. */
 static void
-cxr_check_k(int32 k, const CxrView *v)
+rat_check_k(int32 k, const CxrView *v)
 {
 	if (k < 1 || k > v->npoints)
 		ereport(ERROR,
@@ -601,7 +604,7 @@ cxr_check_k(int32 k, const CxrView *v)
 
 /* Percent of answers in the top k points (k < 0: bottom -k); NaN when n = 0. */
 static double
-cxr_box_percent(const CxrView *v, int k)
+rat_box_percent(const CxrView *v, int k)
 {
 	int64		n = cxr_n(v);
 	int64		x = k > 0 ? cxr_top_count(v, k) : cxr_bottom_count(v, -k);
@@ -618,8 +621,8 @@ cxr_csat(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
-	CXR_RETURN_DOUBLE_OR_NULL(cxr_box_percent(&v, cxr_positive_points(v.npoints)));
+	rat_arg(fcinfo, 0, &v);
+	CXR_RETURN_DOUBLE_OR_NULL(rat_box_percent(&v, cxr_positive_points(v.npoints)));
 }
 
 /* Percent of answers in the top k points. */
@@ -629,9 +632,9 @@ cxr_top_box(PG_FUNCTION_ARGS)
 	CxrView		v;
 	int32		k = PG_GETARG_INT32(1);
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_k(k, &v);
-	CXR_RETURN_DOUBLE_OR_NULL(cxr_box_percent(&v, k));
+	rat_arg(fcinfo, 0, &v);
+	rat_check_k(k, &v);
+	CXR_RETURN_DOUBLE_OR_NULL(rat_box_percent(&v, k));
 }
 
 /* Percent of answers in the bottom k points. */
@@ -641,14 +644,14 @@ cxr_bottom_box(PG_FUNCTION_ARGS)
 	CxrView		v;
 	int32		k = PG_GETARG_INT32(1);
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_k(k, &v);
-	CXR_RETURN_DOUBLE_OR_NULL(cxr_box_percent(&v, -k));
+	rat_arg(fcinfo, 0, &v);
+	rat_check_k(k, &v);
+	CXR_RETURN_DOUBLE_OR_NULL(rat_box_percent(&v, -k));
 }
 
 /* Require the 0..10 scale of the Net Promoter question. */
 static void
-cxr_check_nps_scale(const CxrView *v)
+rat_check_nps_scale(const CxrView *v)
 {
 	if (v->low != 0 || v->npoints != 11)
 		ereport(ERROR,
@@ -664,8 +667,8 @@ cxr_nps_fn(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_nps_scale(&v);
+	rat_arg(fcinfo, 0, &v);
+	rat_check_nps_scale(&v);
 	CXR_RETURN_DOUBLE_OR_NULL(cxr_nps(&v));
 }
 
@@ -676,14 +679,14 @@ cxr_index100(PG_FUNCTION_ARGS)
 	CxrView		v;
 	double		m;
 
-	cxr_arg(fcinfo, 0, &v);
+	rat_arg(fcinfo, 0, &v);
 	m = cxr_mean(&v);
 	CXR_RETURN_DOUBLE_OR_NULL((m - v.low) / (v.npoints - 1) * 100.0);
 }
 
 /* Two-sided critical z of a confidence level argument, validated. */
 static double
-cxr_conf_z(double confidence)
+rat_conf_z(double confidence)
 {
 	if (!(confidence > 0 && confidence < 1))
 		ereport(ERROR,
@@ -695,7 +698,7 @@ cxr_conf_z(double confidence)
 
 /* Build the composite result of fcinfo from doubles (NaN becomes NULL). */
 static Datum
-cxr_tuple(FunctionCallInfo fcinfo, int n, const double *vals)
+rat_tuple(FunctionCallInfo fcinfo, int n, const double *vals)
 {
 	TupleDesc	td;
 	Datum		d[4];
@@ -715,9 +718,9 @@ cxr_tuple(FunctionCallInfo fcinfo, int n, const double *vals)
 
 /* Wilson interval (percent) of the top k (k < 0: bottom -k) points. */
 static Datum
-cxr_box_ci(FunctionCallInfo fcinfo, const CxrView *v, int k, double confidence)
+rat_box_ci(FunctionCallInfo fcinfo, const CxrView *v, int k, double confidence)
 {
-	double		z = cxr_conf_z(confidence);
+	double		z = rat_conf_z(confidence);
 	int64		n = cxr_n(v);
 	int64		x = k > 0 ? cxr_top_count(v, k) : cxr_bottom_count(v, -k);
 	double		r[2] = {NAN, NAN};
@@ -728,7 +731,7 @@ cxr_box_ci(FunctionCallInfo fcinfo, const CxrView *v, int k, double confidence)
 		r[0] *= 100.0;
 		r[1] *= 100.0;
 	}
-	return cxr_tuple(fcinfo, 2, r);
+	return rat_tuple(fcinfo, 2, r);
 }
 
 /* Wilson interval of csat, in percent. */
@@ -737,8 +740,8 @@ cxr_csat_ci(PG_FUNCTION_ARGS)
 {
 	CxrView		v;
 
-	cxr_arg(fcinfo, 0, &v);
-	return cxr_box_ci(fcinfo, &v, cxr_positive_points(v.npoints), PG_GETARG_FLOAT8(1));
+	rat_arg(fcinfo, 0, &v);
+	return rat_box_ci(fcinfo, &v, cxr_positive_points(v.npoints), PG_GETARG_FLOAT8(1));
 }
 
 /* Wilson interval of top_box(k), in percent. */
@@ -748,9 +751,9 @@ cxr_top_box_ci(PG_FUNCTION_ARGS)
 	CxrView		v;
 	int32		k = PG_GETARG_INT32(1);
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_k(k, &v);
-	return cxr_box_ci(fcinfo, &v, k, PG_GETARG_FLOAT8(2));
+	rat_arg(fcinfo, 0, &v);
+	rat_check_k(k, &v);
+	return rat_box_ci(fcinfo, &v, k, PG_GETARG_FLOAT8(2));
 }
 
 /* Wilson interval of bottom_box(k), in percent. */
@@ -760,14 +763,14 @@ cxr_bottom_box_ci(PG_FUNCTION_ARGS)
 	CxrView		v;
 	int32		k = PG_GETARG_INT32(1);
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_k(k, &v);
-	return cxr_box_ci(fcinfo, &v, -k, PG_GETARG_FLOAT8(2));
+	rat_arg(fcinfo, 0, &v);
+	rat_check_k(k, &v);
+	return rat_box_ci(fcinfo, &v, -k, PG_GETARG_FLOAT8(2));
 }
 
 /* NPS margin of error z * sqrt(Var / n); NaN below two answers. */
 static double
-cxr_nps_margin(const CxrView *v, double z)
+rat_nps_margin(const CxrView *v, double z)
 {
 	int64		n = cxr_n(v);
 
@@ -783,10 +786,10 @@ cxr_nps_moe(PG_FUNCTION_ARGS)
 	CxrView		v;
 	double		z;
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_nps_scale(&v);
-	z = cxr_conf_z(PG_GETARG_FLOAT8(1));
-	CXR_RETURN_DOUBLE_OR_NULL(cxr_nps_margin(&v, z));
+	rat_arg(fcinfo, 0, &v);
+	rat_check_nps_scale(&v);
+	z = rat_conf_z(PG_GETARG_FLOAT8(1));
+	CXR_RETURN_DOUBLE_OR_NULL(rat_nps_margin(&v, z));
 }
 
 /* NPS interval: nps -/+ margin of error, clipped to -100..100. */
@@ -798,16 +801,16 @@ cxr_nps_ci(PG_FUNCTION_ARGS)
 				m,
 				r[2] = {NAN, NAN};
 
-	cxr_arg(fcinfo, 0, &v);
-	cxr_check_nps_scale(&v);
-	z = cxr_conf_z(PG_GETARG_FLOAT8(1));
-	m = cxr_nps_margin(&v, z);
+	rat_arg(fcinfo, 0, &v);
+	rat_check_nps_scale(&v);
+	z = rat_conf_z(PG_GETARG_FLOAT8(1));
+	m = rat_nps_margin(&v, z);
 	if (!isnan(m))
 	{
 		r[0] = fmax(-100.0, cxr_nps(&v) - m);
 		r[1] = fmin(100.0, cxr_nps(&v) + m);
 	}
-	return cxr_tuple(fcinfo, 2, r);
+	return rat_tuple(fcinfo, 2, r);
 }
 
 /* t interval of the mean: mean -/+ t(n-1) * s / sqrt(n); NULL below two answers. */
@@ -819,8 +822,8 @@ cxr_mean_ci(PG_FUNCTION_ARGS)
 				r[2] = {NAN, NAN};
 	int64		n;
 
-	cxr_arg(fcinfo, 0, &v);
-	(void) cxr_conf_z(conf);
+	rat_arg(fcinfo, 0, &v);
+	(void) rat_conf_z(conf);
 	n = cxr_n(&v);
 	if (n >= 2)
 	{
@@ -831,12 +834,12 @@ cxr_mean_ci(PG_FUNCTION_ARGS)
 		r[0] = m - h;
 		r[1] = m + h;
 	}
-	return cxr_tuple(fcinfo, 2, r);
+	return rat_tuple(fcinfo, 2, r);
 }
 
 /* Require two tallies on the same scale for a comparison. */
 static void
-cxr_check_same_scale(const CxrView *a, const CxrView *b)
+rat_check_same_scale(const CxrView *a, const CxrView *b)
 {
 	if (a->low != b->low || a->npoints != b->npoints)
 		ereport(ERROR,
@@ -848,7 +851,7 @@ cxr_check_same_scale(const CxrView *a, const CxrView *b)
 
 /* Two-proportion z test of the top k (k < 0: bottom -k) points, b minus a. */
 static Datum
-cxr_compare_box(FunctionCallInfo fcinfo, const CxrView *a, const CxrView *b, int k)
+rat_compare_box(FunctionCallInfo fcinfo, const CxrView *a, const CxrView *b, int k)
 {
 	int64		na = cxr_n(a),
 				nb = cxr_n(b);
@@ -863,7 +866,7 @@ cxr_compare_box(FunctionCallInfo fcinfo, const CxrView *a, const CxrView *b, int
 		if (cxr_two_prop_z(xa, na, xb, nb, &r[1], &r[2]) != 0)
 			r[1] = r[2] = NAN;
 	}
-	return cxr_tuple(fcinfo, 3, r);
+	return rat_tuple(fcinfo, 3, r);
 }
 
 /* Compare the csat of two periods: difference (points), z, p-value. */
@@ -873,10 +876,10 @@ cxr_compare_csat(PG_FUNCTION_ARGS)
 	CxrView		a,
 				b;
 
-	cxr_arg(fcinfo, 0, &a);
-	cxr_arg(fcinfo, 1, &b);
-	cxr_check_same_scale(&a, &b);
-	return cxr_compare_box(fcinfo, &a, &b, cxr_positive_points(a.npoints));
+	rat_arg(fcinfo, 0, &a);
+	rat_arg(fcinfo, 1, &b);
+	rat_check_same_scale(&a, &b);
+	return rat_compare_box(fcinfo, &a, &b, cxr_positive_points(a.npoints));
 }
 
 /* Compare the top-k box of two periods: difference (points), z, p-value. */
@@ -887,11 +890,11 @@ cxr_compare_top_box(PG_FUNCTION_ARGS)
 				b;
 	int32		k = PG_GETARG_INT32(2);
 
-	cxr_arg(fcinfo, 0, &a);
-	cxr_arg(fcinfo, 1, &b);
-	cxr_check_same_scale(&a, &b);
-	cxr_check_k(k, &a);
-	return cxr_compare_box(fcinfo, &a, &b, k);
+	rat_arg(fcinfo, 0, &a);
+	rat_arg(fcinfo, 1, &b);
+	rat_check_same_scale(&a, &b);
+	rat_check_k(k, &a);
+	return rat_compare_box(fcinfo, &a, &b, k);
 }
 
 /* Compare the NPS of two periods: difference, standard error, z, p-value. */
@@ -904,10 +907,10 @@ cxr_compare_nps(PG_FUNCTION_ARGS)
 				nb;
 	double		r[4] = {NAN, NAN, NAN, NAN};
 
-	cxr_arg(fcinfo, 0, &a);
-	cxr_arg(fcinfo, 1, &b);
-	cxr_check_nps_scale(&a);
-	cxr_check_nps_scale(&b);
+	rat_arg(fcinfo, 0, &a);
+	rat_arg(fcinfo, 1, &b);
+	rat_check_nps_scale(&a);
+	rat_check_nps_scale(&b);
 	na = cxr_n(&a);
 	nb = cxr_n(&b);
 	if (na > 0 && nb > 0)
@@ -923,7 +926,7 @@ cxr_compare_nps(PG_FUNCTION_ARGS)
 			r[3] = erfc(fabs(r[2]) / sqrt(2.0));
 		}
 	}
-	return cxr_tuple(fcinfo, 4, r);
+	return rat_tuple(fcinfo, 4, r);
 }
 
 /* Compare the means of two periods (Welch): difference, t, df, p-value. */
@@ -936,9 +939,9 @@ cxr_compare_mean(PG_FUNCTION_ARGS)
 				nb;
 	double		r[4] = {NAN, NAN, NAN, NAN};
 
-	cxr_arg(fcinfo, 0, &a);
-	cxr_arg(fcinfo, 1, &b);
-	cxr_check_same_scale(&a, &b);
+	rat_arg(fcinfo, 0, &a);
+	rat_arg(fcinfo, 1, &b);
+	rat_check_same_scale(&a, &b);
 	na = cxr_n(&a);
 	nb = cxr_n(&b);
 	if (na > 0 && nb > 0)
@@ -948,5 +951,5 @@ cxr_compare_mean(PG_FUNCTION_ARGS)
 				  cxr_mean(&b), cxr_variance(&b), (double) nb,
 				  &r[1], &r[2], &r[3]) != 0)
 		r[1] = r[2] = r[3] = NAN;
-	return cxr_tuple(fcinfo, 4, r);
+	return rat_tuple(fcinfo, 4, r);
 }

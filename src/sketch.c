@@ -203,7 +203,7 @@ check_alpha(double alpha)
 
 /* A core message as an errdetail sentence (capitalized). */
 static const char *
-sentence(char *err)
+error_sentence(char *err)
 {
 	err[0] = (char) pg_toupper((unsigned char) err[0]);
 	return err;
@@ -221,7 +221,7 @@ sketch_in(const char *str, bool isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type %s", kind_name(isint)),
-				 errdetail("%s.", sentence(err))));
+				 errdetail("%s.", error_sentence(err))));
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
@@ -273,7 +273,7 @@ sketch_recv(StringInfo buf, bool isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid binary data for type %s", kind_name(isint)),
-				 errdetail("%s.", sentence(err))));
+				 errdetail("%s.", error_sentence(err))));
 	buf->cursor = buf->len;
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,

@@ -313,9 +313,9 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 	return 1;
 }
 
-/* Widen [*base, *base + *span) to include key, with slack; 1 if it already did. */
+/* Make [*base, *base + *span) cover key, with slack; 1 if it already did. */
 static int
-widen(int32_t limit, int32_t key, int32_t *base, int32_t *span, int slack)
+span_cover(int32_t limit, int32_t key, int32_t *base, int32_t *span, int slack)
 {
 	int64_t		lo = *base,
 				hi = (int64_t) *base + *span - 1;
@@ -357,8 +357,8 @@ cxsk_grow_for_key(const CxskHeader *h, int side, int32_t key,
 	*posbase = h->pos.base;
 	*posspan = h->pos.span;
 	if (side)
-		return widen(limit, key, posbase, posspan, 1);
-	return widen(limit, key, negbase, negspan, 1);
+		return span_cover(limit, key, posbase, posspan, 1);
+	return span_cover(limit, key, negbase, negspan, 1);
 }
 
 /* Ranges a dense sketch needs to also hold other's buckets; 1 if enough. */
@@ -375,13 +375,13 @@ cxsk_grow_for_merge(const CxskHeader *h, const CxskHeader *other,
 	*posspan = h->pos.span;
 	if (other->neg.span > 0)
 	{
-		ok &= widen(limit, other->neg.base, negbase, negspan, 0);
-		ok &= widen(limit, other->neg.base + other->neg.span - 1, negbase, negspan, 0);
+		ok &= span_cover(limit, other->neg.base, negbase, negspan, 0);
+		ok &= span_cover(limit, other->neg.base + other->neg.span - 1, negbase, negspan, 0);
 	}
 	if (other->pos.span > 0)
 	{
-		ok &= widen(limit, other->pos.base, posbase, posspan, 0);
-		ok &= widen(limit, other->pos.base + other->pos.span - 1, posbase, posspan, 0);
+		ok &= span_cover(limit, other->pos.base, posbase, posspan, 0);
+		ok &= span_cover(limit, other->pos.base + other->pos.span - 1, posbase, posspan, 0);
 	}
 	return ok;
 }
@@ -1012,7 +1012,7 @@ cxsk_rank_of(double q, int64_t n)
 
 /* Reported value of a bucket: representative clamped to [min, max], rounded for intervals. */
 static double
-reported(const CxskHeader *h, int sign, int32_t key, int64_t *us)
+bucket_value(const CxskHeader *h, int sign, int32_t key, int64_t *us)
 {
 	double		v = bucket_rep(h, sign, key);
 
@@ -1065,7 +1065,7 @@ cxsk_value_at_rank(const CxskHeader *h, int64_t k, int64_t *us)
 	{
 		cum += c;
 		if (cum >= k)
-			return reported(h, sign, key, us);
+			return bucket_value(h, sign, key, us);
 	}
 	/* unreachable for a valid sketch */
 	if (us)
@@ -1093,7 +1093,7 @@ cxsk_count_le(const CxskHeader *h, double limit)
 	cxsk_iter_init(&it, h);
 	while (cxsk_iter_next(&it, &sign, &key, &c))
 	{
-		if (reported(h, sign, key, NULL) > limit)
+		if (bucket_value(h, sign, key, NULL) > limit)
 			break;
 		n += c;
 	}
@@ -1136,19 +1136,19 @@ cxsk_mean(const CxskHeader *h, double *d, int64_t *us)
 
 /* ---- text form ---- */
 
-typedef struct Out
+typedef struct TextOut
 {
 	char	   *buf;
 	size_t		cap;
 	size_t		len;
-} Out;
+} TextOut;
 
 /* Append formatted text (measuring when it does not fit). */
 static void
-out_printf(Out *o, const char *fmt,...) __attribute__((format(printf, 2, 3)));
+out_printf(TextOut *o, const char *fmt,...) __attribute__((format(printf, 2, 3)));
 
 static void
-out_printf(Out *o, const char *fmt,...)
+out_printf(TextOut *o, const char *fmt,...)
 {
 	va_list		ap;
 	int			n;
@@ -1201,7 +1201,7 @@ fmt_i128(char *buf, cxsk_i128 v)
 size_t
 cxsk_format(const CxskHeader *h, char *buf, size_t cap)
 {
-	Out			o = {buf, cap, 0};
+	TextOut		o = {buf, cap, 0};
 	char		a[40],
 				b[40],
 				c[48];
@@ -1257,21 +1257,21 @@ cxsk_format(const CxskHeader *h, char *buf, size_t cap)
 	return o.len;
 }
 
-typedef struct In
+typedef struct TextIn
 {
 	const char *s;
-} In;
+} TextIn;
 
 /* Skip blanks. */
 static void
-in_space(In *in)
+in_space(TextIn *in)
 {
 	in->s = cxp_skip_blanks(in->s);
 }
 
 /* Consume a literal word (after spaces); 1 if present. */
 static int
-in_lit(In *in, const char *lit)
+in_lit(TextIn *in, const char *lit)
 {
 	size_t		n = strlen(lit);
 
@@ -1284,7 +1284,7 @@ in_lit(In *in, const char *lit)
 
 /* Read a signed 64-bit decimal integer. */
 static int
-in_i64(In *in, int64_t *v)
+in_i64(TextIn *in, int64_t *v)
 {
 	char	   *end;
 	long long	x;
@@ -1302,7 +1302,7 @@ in_i64(In *in, int64_t *v)
 
 /* Read a signed 128-bit decimal integer. */
 static int
-in_i128(In *in, cxsk_i128 *v)
+in_i128(TextIn *in, cxsk_i128 *v)
 {
 	int			neg = 0,
 				digits = 0;
@@ -1330,7 +1330,7 @@ in_i128(In *in, cxsk_i128 *v)
 
 /* Read a finite double. */
 static int
-in_double(In *in, double *v)
+in_double(TextIn *in, double *v)
 {
 	char	   *end;
 	double		x;
@@ -1348,7 +1348,7 @@ in_double(In *in, double *v)
 
 /* Parse "{i:c,...}" for one side, appending its token stream at out. */
 static int
-in_side(In *in, int sign, int32_t limit, uint8_t *out, CxskSide *side, char *err)
+in_side(TextIn *in, int sign, int32_t limit, uint8_t *out, CxskSide *side, char *err)
 {
 	size_t		n = 0;
 	int64_t		prev = 0;
@@ -1422,7 +1422,7 @@ in_side(In *in, int sign, int32_t limit, uint8_t *out, CxskSide *side, char *err
 CxskHeader *
 cxsk_parse(const char *text, void *(*alloc) (size_t), size_t *len, char *err)
 {
-	In			in = {text};
+	TextIn		in = {text};
 	CxskHeader	f;
 	CxskHeader *h;
 	uint8_t    *p;

@@ -31,7 +31,7 @@ PG_FUNCTION_INFO_V1(cx_standard_sketch_allowance);
 
 /* Raise the error that matches a parse or validation failure. */
 void
-cx_standard_error(cxstd_error err, const char *input, const cxstd_parse_info *info)
+cx_standard_error(cxstd_error err, const char *input, const CxstdParseInfo *info)
 {
 	const char *in = input ? input : "";
 
@@ -118,8 +118,8 @@ Datum
 cx_standard_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	cxstd_standard *std = palloc(sizeof(cxstd_standard));
-	cxstd_parse_info info;
+	CxstdStandard *std = palloc(sizeof(CxstdStandard));
+	CxstdParseInfo info;
 	cxstd_error err;
 
 	err = cxstd_parse(str, strlen(str), std, &info);
@@ -132,7 +132,7 @@ cx_standard_in(PG_FUNCTION_ARGS)
 Datum
 cx_standard_out(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 	char		buf[64];
 
 	cxstd_format(std, buf, sizeof(buf));
@@ -144,7 +144,7 @@ Datum
 cx_standard_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	cxstd_standard *std = palloc(sizeof(cxstd_standard));
+	CxstdStandard *std = palloc(sizeof(CxstdStandard));
 	int			version = 0;
 
 	switch (cxstd_decode_binary((const uint8_t *) buf->data + buf->cursor,
@@ -180,7 +180,7 @@ cx_standard_recv(PG_FUNCTION_ARGS)
 Datum
 cx_standard_send(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 	bytea	   *out = (bytea *) palloc(VARHDRSZ + CXSTD_BINARY_SIZE);
 
 	cxstd_encode_binary(std, (uint8_t *) VARDATA(out));
@@ -248,7 +248,7 @@ cx_standard_cmp(PG_FUNCTION_ARGS)
 Datum
 cx_standard_hash(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 	int32		v[3];
 
 	v[0] = std->target_ppm;
@@ -261,7 +261,7 @@ cx_standard_hash(PG_FUNCTION_ARGS)
 Datum
 cx_standard_target(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 
 	PG_RETURN_FLOAT8((double) std->target_ppm / CXSTD_PPM_MAX);
 }
@@ -270,7 +270,7 @@ cx_standard_target(PG_FUNCTION_ARGS)
 Datum
 cx_standard_allowance(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 	Interval   *iv;
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
@@ -289,7 +289,7 @@ cx_standard_allowance(PG_FUNCTION_ARGS)
 Datum
 cx_standard_business_allowance(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 
 	if (std->unit != CXSTD_BUSINESS_DAYS)
 		PG_RETURN_NULL();
@@ -300,7 +300,7 @@ cx_standard_business_allowance(PG_FUNCTION_ARGS)
 Datum
 cx_standard_unit(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 
 	PG_RETURN_TEXT_P(cstring_to_text(cxstd_unit_name(std->unit)));
 }
@@ -309,7 +309,7 @@ cx_standard_unit(PG_FUNCTION_ARGS)
 Datum
 cx_standard_amount(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 
 	PG_RETURN_INT32(std->amount);
 }
@@ -318,7 +318,7 @@ cx_standard_amount(PG_FUNCTION_ARGS)
 Datum
 cx_standard_sketch_allowance(PG_FUNCTION_ARGS)
 {
-	cxstd_standard *std = PG_GETARG_STANDARD_P(0);
+	CxstdStandard *std = PG_GETARG_STANDARD_P(0);
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 		ereport(ERROR,

@@ -22,7 +22,7 @@ typedef struct StdScan
 	const char *s;
 	size_t		len;
 	size_t		p;				/* the next byte to read */
-	cxstd_parse_info *info;		/* details of a failure (may be NULL) */
+	CxstdParseInfo *info;		/* details of a failure (may be NULL) */
 } StdScan;
 
 /* Skip blanks; returns how many were skipped. */
@@ -59,7 +59,7 @@ std_token_end(const StdScan *sc, size_t q)
 
 /* Copy an offending word into info->token, printable ASCII only. */
 static void
-std_set_token(cxstd_parse_info *info, const char *w, size_t wlen)
+std_set_token(CxstdParseInfo *info, const char *w, size_t wlen)
 {
 	size_t		i,
 				n = 0;
@@ -73,7 +73,7 @@ std_set_token(cxstd_parse_info *info, const char *w, size_t wlen)
 
 /* Record a failure and return its code. */
 static cxstd_error
-std_fail(cxstd_parse_info *info, cxstd_error err, size_t pos)
+std_fail(CxstdParseInfo *info, cxstd_error err, size_t pos)
 {
 	if (info)
 		info->pos = pos;
@@ -317,7 +317,7 @@ std_read_unit(StdScan *sc, int32_t *unit)
 
 /* Is the amount within the range of its unit (at most about 50 years)? */
 static cxstd_error
-std_check_amount_range(int64_t amount, int big, int32_t unit, cxstd_parse_info *info)
+std_check_amount_range(int64_t amount, int big, int32_t unit, CxstdParseInfo *info)
 {
 	if (big)
 		return std_fail(info, CXSTD_ERR_AMOUNT_RANGE, 0);
@@ -333,7 +333,7 @@ std_check_amount_range(int64_t amount, int big, int32_t unit, cxstd_parse_info *
 
 /* Parse len bytes of text; on failure fills info (may be NULL). */
 cxstd_error
-cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *info)
+cxstd_parse(const char *s, size_t len, CxstdStandard *out, CxstdParseInfo *info)
 {
 	StdScan		sc = {s, len, 0, info};
 	int64_t		ppm,
@@ -368,7 +368,7 @@ cxstd_parse(const char *s, size_t len, cxstd_standard *out, cxstd_parse_info *in
 
 /* Check every field of a standard (for binary input). */
 cxstd_error
-cxstd_validate(const cxstd_standard *std)
+cxstd_validate(const CxstdStandard *std)
 {
 	if (std->target_ppm <= 0 || std->target_ppm > CXSTD_PPM_MAX)
 		return CXSTD_ERR_PERCENT_RANGE;
@@ -406,7 +406,7 @@ cxstd_unit_name(int32_t unit)
 
 /* Canonical text form into buf; returns the length (buf of 64 bytes is enough). */
 size_t
-cxstd_format(const cxstd_standard *std, char *buf, size_t buflen)
+cxstd_format(const CxstdStandard *std, char *buf, size_t buflen)
 {
 	char		pct[16];
 	char		unitw[24];
@@ -438,7 +438,7 @@ cxstd_format(const cxstd_standard *std, char *buf, size_t buflen)
 
 /* Allowance in microseconds for elapsed units; -1 for business days. */
 int64_t
-cxstd_allowance_usecs(const cxstd_standard *std)
+cxstd_allowance_usecs(const CxstdStandard *std)
 {
 	int64_t		secs = cxstd_unit_seconds(std->unit);
 
@@ -449,7 +449,7 @@ cxstd_allowance_usecs(const cxstd_standard *std)
 
 /* Total order: elapsed allowances by length, then business days; ties by target. */
 int
-cxstd_compare(const cxstd_standard *a, const cxstd_standard *b)
+cxstd_compare(const CxstdStandard *a, const CxstdStandard *b)
 {
 	int			abiz = (a->unit == CXSTD_BUSINESS_DAYS);
 	int			bbiz = (b->unit == CXSTD_BUSINESS_DAYS);
@@ -471,7 +471,7 @@ cxstd_compare(const cxstd_standard *a, const cxstd_standard *b)
 
 /* Write the binary form of std into out (CXSTD_BINARY_SIZE bytes). */
 void
-cxstd_encode_binary(const cxstd_standard *std, uint8_t *out)
+cxstd_encode_binary(const CxstdStandard *std, uint8_t *out)
 {
 	out = cxw_put_uint(out, CXSTD_BINARY_VERSION, 1);
 	out = cxw_put_uint(out, (uint32_t) std->target_ppm, 4);
@@ -481,7 +481,7 @@ cxstd_encode_binary(const cxstd_standard *std, uint8_t *out)
 
 /* Decode the binary form of len bytes into out (see standard_core.h). */
 cxstd_bin_status
-cxstd_decode_binary(const uint8_t *buf, size_t len, cxstd_standard *out, int *version)
+cxstd_decode_binary(const uint8_t *buf, size_t len, CxstdStandard *out, int *version)
 {
 	CxWire		w;
 

@@ -27,12 +27,12 @@ typedef enum cxstd_unit
 #define CXSTD_MAX_BUSINESS_DAYS 13000	/* about 50 years of business days */
 
 /* The stored form (12 bytes, int4 aligned). */
-typedef struct cxstd_standard
+typedef struct CxstdStandard
 {
 	int32_t		target_ppm;		/* 1 .. 1000000 */
 	int32_t		amount;			/* >= 1 */
 	int32_t		unit;			/* cxstd_unit */
-} cxstd_standard;
+} CxstdStandard;
 
 /* Outcome of parsing or validating a standard. */
 typedef enum cxstd_error
@@ -50,30 +50,30 @@ typedef enum cxstd_error
 } cxstd_error;
 
 /* Details of a parse failure, for the error message. */
-typedef struct cxstd_parse_info
+typedef struct CxstdParseInfo
 {
 	size_t		pos;			/* byte offset where the problem starts */
 	char		token[48];		/* the offending word (unit), NUL-terminated */
-} cxstd_parse_info;
+} CxstdParseInfo;
 
 /* Parse len bytes of text; on failure fills info (may be NULL). */
-extern cxstd_error cxstd_parse(const char *s, size_t len, cxstd_standard *out,
-							   cxstd_parse_info *info);
+extern cxstd_error cxstd_parse(const char *s, size_t len, CxstdStandard *out,
+							   CxstdParseInfo *info);
 
 /* Check every field of a standard (for binary input). */
-extern cxstd_error cxstd_validate(const cxstd_standard *std);
+extern cxstd_error cxstd_validate(const CxstdStandard *std);
 
 /* Canonical text form into buf; returns the length (buf of 64 bytes is enough). */
-extern size_t cxstd_format(const cxstd_standard *std, char *buf, size_t buflen);
+extern size_t cxstd_format(const CxstdStandard *std, char *buf, size_t buflen);
 
 /* Seconds per unit for elapsed-time units; 0 for business days. */
 extern int64_t cxstd_unit_seconds(int32_t unit);
 
 /* Allowance in microseconds for elapsed units; -1 for business days. */
-extern int64_t cxstd_allowance_usecs(const cxstd_standard *std);
+extern int64_t cxstd_allowance_usecs(const CxstdStandard *std);
 
 /* Total order: elapsed allowances by length, then business days; ties by target. */
-extern int	cxstd_compare(const cxstd_standard *a, const cxstd_standard *b);
+extern int	cxstd_compare(const CxstdStandard *a, const CxstdStandard *b);
 
 /* Canonical unit word (plural) for a unit. */
 extern const char *cxstd_unit_name(int32_t unit);
@@ -92,10 +92,10 @@ typedef enum cxstd_bin_status
 } cxstd_bin_status;
 
 /* Write the binary form of std into out (CXSTD_BINARY_SIZE bytes). */
-extern void cxstd_encode_binary(const cxstd_standard *std, uint8_t *out);
+extern void cxstd_encode_binary(const CxstdStandard *std, uint8_t *out);
 
 /* Decode and validate the binary form of len bytes into out. */
 extern cxstd_bin_status cxstd_decode_binary(const uint8_t *buf, size_t len,
-											cxstd_standard *out, int *version);
+											CxstdStandard *out, int *version);
 
 #endif

@@ -27,7 +27,7 @@ typedef struct TrackLookupEntry
 {
 	char	   *key;			/* the value as text */
 	int			keylen;
-	cxstd_standard std;
+	CxstdStandard std;
 	bool		std_null;
 	char	   *calendar;		/* NULL: the clock's calendar */
 	int			calendar_len;
@@ -51,7 +51,7 @@ typedef struct TrackClock
 	bool		status_enum;
 	Datum		status_datum[CXTR_NSTATUS]; /* text or enum OID per status */
 	bool		has_standard;	/* the clock's own (default) standard */
-	cxstd_standard standard;
+	CxstdStandard standard;
 	char	   *calendar;
 	int			calendar_len;
 	double		at_risk;
@@ -139,7 +139,7 @@ typedef struct LogEntry
 	const char *clock;			/* NULL for a low score */
 	char	   *key;
 	bool		std_null;
-	cxstd_standard std;			/* the standard that judged the row */
+	CxstdStandard std;			/* the standard that judged the row */
 	TimestampTz started;
 	TimestampTz due;
 	TimestampTz finished;

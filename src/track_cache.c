@@ -401,7 +401,7 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 		d = SPI_getbinval(tup, td, 2, &e->std_null);
 		if (!e->std_null)
 		{
-			memcpy(&e->std, DatumGetPointer(d), sizeof(cxstd_standard));
+			memcpy(&e->std, DatumGetPointer(d), sizeof(CxstdStandard));
 			if (cxstd_validate(&e->std) != CXSTD_OK)
 				ereport(ERROR,
 						(errcode(ERRCODE_DATA_CORRUPTED),
@@ -496,7 +496,7 @@ track_load_clock(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, T
 	d = SPI_getbinval(tup, td, 2, &isnull);
 	c->has_standard = !isnull;
 	if (!isnull)
-		memcpy(&c->standard, DatumGetPointer(d), sizeof(cxstd_standard));
+		memcpy(&c->standard, DatumGetPointer(d), sizeof(CxstdStandard));
 	c->c_started = track_col(cfg, rel, SPI_getvalue(tup, td, 3), TIMESTAMPTZOID);
 	c->c_finished = track_col(cfg, rel, SPI_getvalue(tup, td, 4), TIMESTAMPTZOID);
 	status_col = SPI_getvalue(tup, td, 5);

@@ -174,7 +174,7 @@ typedef struct TrackVerdict
 	bool		resumed;		/* the clock started again with this write */
 	TimestampTz started;
 	TimestampTz due;
-	const cxstd_standard *std;
+	const CxstdStandard *std;
 } TrackVerdict;
 
 /*
@@ -265,7 +265,7 @@ track_write(TrackWrite *w, int *nw, const TrackCol *cols, int col, Datum d, bool
 
 /* The business days (business-day standards) or microseconds a stretch lasted. */
 static int64
-track_pause_length(const cxstd_standard *std, TimestampTz from, TimestampTz to,
+track_pause_length(const CxstdStandard *std, TimestampTz from, TimestampTz to,
 				   const char *cal, int cal_len)
 {
 	if (std->unit == CXSTD_BUSINESS_DAYS)
@@ -279,7 +279,7 @@ track_pause_length(const cxstd_standard *std, TimestampTz from, TimestampTz to,
  * business days (the interval's days), else the interval's length.
  */
 static TimestampTz
-track_due(TimestampTz started, const cxstd_standard *std, const Interval *paused,
+track_due(TimestampTz started, const CxstdStandard *std, const Interval *paused,
 		  const char *cal, int cal_len)
 {
 	TimestampTz due;
@@ -287,7 +287,7 @@ track_due(TimestampTz started, const cxstd_standard *std, const Interval *paused
 
 	if (std->unit == CXSTD_BUSINESS_DAYS)
 	{
-		cxstd_standard s = *std;
+		CxstdStandard s = *std;
 
 		extra = paused ? paused->day + (int64) paused->month * DAYS_PER_MONTH : 0;
 		if (extra > 0)
@@ -327,7 +327,7 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 			   *fc = &cols[c->c_finished];
 	const char *cal = c->calendar;
 	int			cal_len = c->calendar_len;
-	const cxstd_standard *std = c->has_standard ? &c->standard : NULL;
+	const CxstdStandard *std = c->has_standard ? &c->standard : NULL;
 	Interval   *paused_for = NULL;
 	bool		paused = false,
 				was_paused = false,
@@ -380,10 +380,10 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
 			if (ent != NULL && !ent->std_null)
 				std = &ent->std;
 			track_write(w, nw, cols, c->c_std, PointerGetDatum(std), std == NULL,
-						sizeof(cxstd_standard), false);
+						sizeof(CxstdStandard), false);
 		}
 		else if (!stc->isnull)
-			std = (const cxstd_standard *) DatumGetPointer(stc->d);
+			std = (const CxstdStandard *) DatumGetPointer(stc->d);
 	}
 	v->std = std;
 
@@ -862,7 +862,7 @@ cx_track_cohort_verdict(PG_FUNCTION_ARGS)
 				met = PG_GETARG_INT64(1),
 				open = PG_GETARG_INT64(2),
 				breached = PG_GETARG_INT64(3);
-	cxstd_standard *std = DatumGetStandardP(PG_GETARG_DATUM(4));
+	CxstdStandard *std = DatumGetStandardP(PG_GETARG_DATUM(4));
 
 	if (rows < 1 || met < 0 || open < 0 || breached < 0 || breached > open || met > rows - open)
 		ereport(ERROR,

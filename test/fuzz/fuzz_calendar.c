@@ -61,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				c3,
 				next,
 				fresh_r;
-	cxcal_calendar cal,
+	CxcalCalendar cal,
 				fresh;
 	cxcal_status st;
 	int			nuser,

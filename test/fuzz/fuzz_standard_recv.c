@@ -11,7 +11,7 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	cxstd_standard std,
+	CxstdStandard std,
 				back;
 	uint8_t		bin[CXSTD_BINARY_SIZE];
 	char		buf[64];

@@ -11,9 +11,9 @@
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	cxstd_standard std,
+	CxstdStandard std,
 				back;
-	cxstd_parse_info info;
+	CxstdParseInfo info;
 	char		buf[64];
 	uint8_t		bin[CXSTD_BINARY_SIZE];
 	size_t		n;

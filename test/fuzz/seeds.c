@@ -102,7 +102,7 @@ ratings_seeds(const char *text)
 static void
 standard_seeds(const char *text)
 {
-	cxstd_standard std;
+	CxstdStandard std;
 	uint8_t		bin[CXSTD_BINARY_SIZE];
 
 	seed("standard_text", text, strlen(text));

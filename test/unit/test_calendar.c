@@ -71,7 +71,7 @@ rnd(void)
 
 /* Reference: is day closed (weekend, federal, user) by direct rules? */
 static int
-ref_closed(const cxcal_calendar *cal, int64_t day)
+ref_closed(const CxcalCalendar *cal, int64_t day)
 {
 	size_t		i;
 
@@ -87,7 +87,7 @@ ref_closed(const cxcal_calendar *cal, int64_t day)
 					d,
 					k,
 					n;
-		cxcal_holiday h[CXCAL_N_FEDERAL];
+		CxcalHoliday h[CXCAL_N_FEDERAL];
 
 		cxp_civil_from_days(day, &y, &m, &d);
 		/* the legal date is in y, or in y + 1 (New Year's Day observed Dec 31) */
@@ -105,7 +105,7 @@ ref_closed(const cxcal_calendar *cal, int64_t day)
 
 /* Reference count of business days in [from, to), negative if to < from. */
 static int64_t
-ref_count(const cxcal_calendar *cal, int64_t from, int64_t to)
+ref_count(const CxcalCalendar *cal, int64_t from, int64_t to)
 {
 	int64_t		n = 0,
 				d;
@@ -119,7 +119,7 @@ ref_count(const cxcal_calendar *cal, int64_t from, int64_t to)
 
 /* Reference: n business days after (before) business day start, day by day. */
 static int64_t
-ref_add(const cxcal_calendar *cal, int64_t start, int64_t n)
+ref_add(const CxcalCalendar *cal, int64_t start, int64_t n)
 {
 	int64_t		d = start;
 
@@ -174,7 +174,7 @@ test_federal_list(void)
 
 	for (i = 0; i < sizeof(expected_holidays) / sizeof(expected_holidays[0]); i++)
 	{
-		cxcal_holiday h[CXCAL_N_FEDERAL];
+		CxcalHoliday h[CXCAL_N_FEDERAL];
 		char		got[CXCAL_N_FEDERAL * 11 + 8];
 		char		buf[16];
 		int			year = atoi(expected_holidays[i]);
@@ -191,7 +191,7 @@ test_federal_list(void)
 		CHECK(strcmp(got, expected_holidays[i]) == 0, "federal holidays %d (got %s)", year, got);
 	}
 	{
-		cxcal_holiday h[CXCAL_N_FEDERAL];
+		CxcalHoliday h[CXCAL_N_FEDERAL];
 
 		CHECK(cxcal_us_federal_holidays(2020, h) == 10, "no Juneteenth before 2021");
 		CHECK(cxcal_us_federal_holidays(2021, h) == 11, "Juneteenth from 2021");
@@ -208,7 +208,7 @@ test_federal_rules(void)
 
 	for (y = 1; y <= 3000; y++)
 	{
-		cxcal_holiday h[CXCAL_N_FEDERAL];
+		CxcalHoliday h[CXCAL_N_FEDERAL];
 		int			n = cxcal_us_federal_holidays(y, h),
 					k;
 
@@ -244,7 +244,7 @@ test_random_calendars(void)
 	for (round = 0; round < 60; round++)
 	{
 		int64_t		user[40];
-		cxcal_calendar cal;
+		CxcalCalendar cal;
 		int			nuser = (int) (rnd() % 40),
 					i,
 					q;
@@ -310,7 +310,7 @@ test_random_calendars(void)
 static void
 test_known_cases(void)
 {
-	cxcal_calendar cal;
+	CxcalCalendar cal;
 	int64_t		got;
 	int			ok;
 
@@ -375,7 +375,7 @@ test_known_cases(void)
 static void
 test_cache_growth(void)
 {
-	cxcal_calendar warm,
+	CxcalCalendar warm,
 				cold;
 	int64_t		user[6];
 	int			i,

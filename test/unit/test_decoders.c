@@ -246,7 +246,7 @@ test_ratings(void)
 static void
 test_standard(void)
 {
-	cxstd_standard s = {900000, 30, CXSTD_BUSINESS_DAYS},
+	CxstdStandard s = {900000, 30, CXSTD_BUSINESS_DAYS},
 				o;
 	uint8_t		b[CXSTD_BINARY_SIZE + 1];
 	int			version;

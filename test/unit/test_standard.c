@@ -12,7 +12,7 @@
 static const char *
 canon(const char *s, char *buf, size_t len)
 {
-	cxstd_standard std;
+	CxstdStandard std;
 	cxstd_error err = cxstd_parse(s, strlen(s), &std, NULL);
 
 	if (err != CXSTD_OK)
@@ -84,8 +84,8 @@ static void
 test_invalid(void)
 {
 	char		want[16];
-	cxstd_parse_info info;
-	cxstd_standard std;
+	CxstdParseInfo info;
+	CxstdStandard std;
 
 #define EXPECT_ERR(s, e) do { snprintf(want, sizeof(want), "ERR%d", (int) (e)); expect(s, want); } while (0)
 	EXPECT_ERR("150% within 3 days", CXSTD_ERR_PERCENT_RANGE);
@@ -132,11 +132,11 @@ test_invalid(void)
 static void
 test_values(void)
 {
-	cxstd_standard a = {900000, 30, CXSTD_BUSINESS_DAYS};
-	cxstd_standard b = {900000, 2, CXSTD_WEEKS};
-	cxstd_standard c = {900000, 14, CXSTD_DAYS};
-	cxstd_standard d = {800000, 14, CXSTD_DAYS};
-	cxstd_standard bad;
+	CxstdStandard a = {900000, 30, CXSTD_BUSINESS_DAYS};
+	CxstdStandard b = {900000, 2, CXSTD_WEEKS};
+	CxstdStandard c = {900000, 14, CXSTD_DAYS};
+	CxstdStandard d = {800000, 14, CXSTD_DAYS};
+	CxstdStandard bad;
 
 	CHECK(cxstd_validate(&a) == CXSTD_OK, "valid standard");
 	CHECK(cxstd_allowance_usecs(&a) == -1, "business days have no elapsed allowance");
@@ -179,8 +179,8 @@ test_random(void)
 		char		in[64];
 		size_t		len,
 					k;
-		cxstd_standard std;
-		cxstd_parse_info info;
+		CxstdStandard std;
+		CxstdParseInfo info;
 
 		if (i % 2)
 		{
@@ -234,7 +234,7 @@ test_random(void)
 			if (err == CXSTD_OK)
 			{
 				char		out[80];
-				cxstd_standard again;
+				CxstdStandard again;
 
 				accepted++;
 				if (cxstd_validate(&std) != CXSTD_OK)
