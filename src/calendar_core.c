@@ -9,7 +9,7 @@
 #include <string.h>
 
 #define CXCAL_ALL_DAYS	0x7Fu
-/* cal_add_fast met closures for too many rounds: bisect instead */
+/* cxcal_add_fast met closures for too many rounds: bisect instead */
 #define CAL_GAVE_UP		((cxcal_status) -1)
 
 /* ISO day of week of a day number: 1 = Monday .. 7 = Sunday. */
@@ -104,28 +104,28 @@ cxcal_us_federal_holidays(int64_t year, CxcalHoliday *out)
 
 /* First and last day numbers of the supported years. */
 static int64_t
-cal_day_min(void)
+cxcal_day_min(void)
 {
 	return cxp_days_from_civil(CXCAL_YEAR_MIN, 1, 1);
 }
 
 /* Last supported day number. */
 static int64_t
-cal_day_max(void)
+cxcal_day_max(void)
 {
 	return cxp_days_from_civil(CXCAL_YEAR_MAX + 1, 1, 1) - 1;
 }
 
 /* Is the day a weekend day of cal? */
 static int
-cal_is_weekend(const CxcalCalendar *cal, int64_t day)
+cxcal_is_weekend(const CxcalCalendar *cal, int64_t day)
 {
 	return (cal->weekend_mask >> (cxcal_iso_dow(day) - 1)) & 1u;
 }
 
 /* Index of the first closure >= day, for a day the closure list covers. */
 static size_t
-cal_lower_bound(const CxcalCalendar *cal, int64_t day)
+cxcal_lower_bound(const CxcalCalendar *cal, int64_t day)
 {
 	CX_ASSERT(cal->covered && day >= cal->cover_lo && day <= cal->cover_hi);
 	return cxp_lower_bound_int64(cal->closed, cal->n_closed, day);
@@ -137,7 +137,7 @@ cal_lower_bound(const CxcalCalendar *cal, int64_t day)
  * user closures in them.
  */
 static cxcal_status
-cal_collect(CxcalCalendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
+cxcal_collect(CxcalCalendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n)
 {
 	int64_t		first = cxp_days_from_civil(lo, 1, 1);
 	int64_t		end = cxp_days_from_civil(hi + 1, 1, 1);
@@ -163,12 +163,12 @@ cal_collect(CxcalCalendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n
 						m = cxcal_us_federal_holidays(y, h);
 
 			for (j = 0; j < m; j++)
-				if (h[j].day >= first && h[j].day < end && !cal_is_weekend(cal, h[j].day))
+				if (h[j].day >= first && h[j].day < end && !cxcal_is_weekend(cal, h[j].day))
 					days[k++] = h[j].day;
 		}
 	}
 	for (i = ufirst; i < uend; i++)
-		if (!cal_is_weekend(cal, cal->user_days[i]))
+		if (!cxcal_is_weekend(cal, cal->user_days[i]))
 			days[k++] = cal->user_days[i];
 	CX_ASSERT(k <= cap);
 	qsort(days, k, sizeof(int64_t), cxp_cmp_int64);
@@ -185,7 +185,7 @@ cal_collect(CxcalCalendar *cal, int64_t lo, int64_t hi, int64_t **out, size_t *n
  * covers): only the new years are computed, and joined to the list.
  */
 static cxcal_status
-cal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
+cxcal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
 {
 	int64_t    *before = NULL,
 			   *after = NULL,
@@ -196,7 +196,7 @@ cal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
 
 	if (!cal->covered)
 	{
-		st = cal_collect(cal, lo, hi, &days, &nb);
+		st = cxcal_collect(cal, lo, hi, &days, &nb);
 		if (st != CXCAL_OK)
 			return st;
 		cal->closed = days;
@@ -205,10 +205,10 @@ cal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
 	else
 	{
 		if (lo < cal->year_lo &&
-			(st = cal_collect(cal, lo, cal->year_lo - 1, &before, &nb)) != CXCAL_OK)
+			(st = cxcal_collect(cal, lo, cal->year_lo - 1, &before, &nb)) != CXCAL_OK)
 			return st;
 		if (hi > cal->year_hi &&
-			(st = cal_collect(cal, cal->year_hi + 1, hi, &after, &na)) != CXCAL_OK)
+			(st = cxcal_collect(cal, cal->year_hi + 1, hi, &after, &na)) != CXCAL_OK)
 		{
 			if (before && cal->release)
 				cal->release(cal->alloc_ctx, before);
@@ -252,7 +252,7 @@ cal_extend(CxcalCalendar *cal, int64_t lo, int64_t hi)
  * computed once.
  */
 static cxcal_status
-cal_cover(CxcalCalendar *cal, int64_t day)
+cxcal_cover(CxcalCalendar *cal, int64_t day)
 {
 	int64_t		y,
 				lo,
@@ -265,7 +265,7 @@ cal_cover(CxcalCalendar *cal, int64_t day)
 		return CXCAL_NO_WORKDAYS;
 	if (cal->covered && day >= cal->cover_lo && day < cal->cover_hi)
 		return CXCAL_OK;
-	if (day < cal_day_min() || day > cal_day_max())
+	if (day < cxcal_day_min() || day > cxcal_day_max())
 		return CXCAL_OUT_OF_RANGE;
 	cxp_civil_from_days(day, &y, &m, &d);
 	if (cal->covered)
@@ -287,7 +287,7 @@ cal_cover(CxcalCalendar *cal, int64_t day)
 		lo = CXCAL_YEAR_MIN;
 	if (hi > CXCAL_YEAR_MAX)
 		hi = CXCAL_YEAR_MAX;
-	return cal_extend(cal, lo, hi);
+	return cxcal_extend(cal, lo, hi);
 }
 
 /* Release the closure list built by the calendar functions. */
@@ -303,7 +303,7 @@ cxcal_free(CxcalCalendar *cal)
 
 /* Workdays (ignoring closures) before day, counted from a fixed Monday. */
 static int64_t
-cal_workdays_before(const CxcalCalendar *cal, int64_t day)
+cxcal_workdays_before(const CxcalCalendar *cal, int64_t day)
 {
 	/* day 2 (2000-01-03) was a Monday */
 	int64_t		m = day - 2;
@@ -328,17 +328,17 @@ cal_workdays_before(const CxcalCalendar *cal, int64_t day)
 cxcal_status
 cxcal_is_business_day(CxcalCalendar *cal, int64_t day, int *result)
 {
-	cxcal_status st = cal_cover(cal, day);
+	cxcal_status st = cxcal_cover(cal, day);
 	size_t		i;
 
 	if (st != CXCAL_OK)
 		return st;
-	if (cal_is_weekend(cal, day))
+	if (cxcal_is_weekend(cal, day))
 	{
 		*result = 0;
 		return CXCAL_OK;
 	}
-	i = cal_lower_bound(cal, day);
+	i = cxcal_lower_bound(cal, day);
 	*result = !(i < cal->n_closed && cal->closed[i] == day);
 	return CXCAL_OK;
 }
@@ -369,19 +369,19 @@ cxcal_count(CxcalCalendar *cal, int64_t from, int64_t to, int64_t *result)
 {
 	cxcal_status st;
 
-	if ((st = cal_cover(cal, from)) != CXCAL_OK)
+	if ((st = cxcal_cover(cal, from)) != CXCAL_OK)
 		return st;
-	if ((st = cal_cover(cal, to)) != CXCAL_OK)
+	if ((st = cxcal_cover(cal, to)) != CXCAL_OK)
 		return st;
 	/* both ends are covered now (covering to never uncovers from) */
-	*result = (cal_workdays_before(cal, to) - (int64_t) cal_lower_bound(cal, to))
-		- (cal_workdays_before(cal, from) - (int64_t) cal_lower_bound(cal, from));
+	*result = (cxcal_workdays_before(cal, to) - (int64_t) cxcal_lower_bound(cal, to))
+		- (cxcal_workdays_before(cal, from) - (int64_t) cxcal_lower_bound(cal, from));
 	return CXCAL_OK;
 }
 
 /* Does day lie past the n-th business day counted from start (see cxcal_add)? */
 static cxcal_status
-cal_past(CxcalCalendar *cal, int64_t start, int64_t day, int64_t n, int *result)
+cxcal_past(CxcalCalendar *cal, int64_t start, int64_t day, int64_t n, int *result)
 {
 	int64_t		c;
 	cxcal_status st = cxcal_count(cal, start, day + 1, &c);
@@ -390,9 +390,9 @@ cal_past(CxcalCalendar *cal, int64_t start, int64_t day, int64_t n, int *result)
 	return st;
 }
 
-/* The workday (ignoring closures) whose cal_workdays_before is c. */
+/* The workday (ignoring closures) whose cxcal_workdays_before is c. */
 static int64_t
-cal_workday_at(const CxcalCalendar *cal, int64_t c)
+cxcal_workday_at(const CxcalCalendar *cal, int64_t c)
 {
 	int			offs[7];
 	int			per_week = 0,
@@ -414,11 +414,11 @@ cal_workday_at(const CxcalCalendar *cal, int64_t c)
  * met (the least fixed point is a business day).
  */
 static cxcal_status
-cal_add_fast(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
+cxcal_add_fast(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 {
 	int64_t		h = 0,
 				d,
-				wstart = cal_workdays_before(cal, start);
+				wstart = cxcal_workdays_before(cal, start);
 	cxcal_status st;
 	int			iter;
 
@@ -426,16 +426,16 @@ cal_add_fast(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 	{
 		int64_t		h2;
 
-		d = cal_workday_at(cal, wstart + (n >= 0 ? n + h : n - h));
-		if (d < cal_day_min() || d > cal_day_max())
+		d = cxcal_workday_at(cal, wstart + (n >= 0 ? n + h : n - h));
+		if (d < cxcal_day_min() || d > cxcal_day_max())
 			return CXCAL_OUT_OF_RANGE;
-		if ((st = cal_cover(cal, start)) != CXCAL_OK || (st = cal_cover(cal, d)) != CXCAL_OK)
+		if ((st = cxcal_cover(cal, start)) != CXCAL_OK || (st = cxcal_cover(cal, d)) != CXCAL_OK)
 			return st;
 		/* closures strictly between start and d, on d's side */
 		if (n >= 0)
-			h2 = (int64_t) cal_lower_bound(cal, d + 1) - (int64_t) cal_lower_bound(cal, start + 1);
+			h2 = (int64_t) cxcal_lower_bound(cal, d + 1) - (int64_t) cxcal_lower_bound(cal, start + 1);
 		else
-			h2 = (int64_t) cal_lower_bound(cal, start) - (int64_t) cal_lower_bound(cal, d);
+			h2 = (int64_t) cxcal_lower_bound(cal, start) - (int64_t) cxcal_lower_bound(cal, d);
 		if (h2 == h)
 		{
 			*result = d;
@@ -456,16 +456,16 @@ cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 	int			past;
 	cxcal_status st;
 
-	if (start < cal_day_min() || start > cal_day_max())
+	if (start < cxcal_day_min() || start > cxcal_day_max())
 		return CXCAL_OUT_OF_RANGE;
-	if (n > cal_day_max() - cal_day_min() || -n > cal_day_max() - cal_day_min())
+	if (n > cxcal_day_max() - cxcal_day_min() || -n > cxcal_day_max() - cxcal_day_min())
 		return CXCAL_OUT_OF_RANGE;
 	if ((st = cxcal_is_business_day(cal, start, &past)) != CXCAL_OK)
 		return st;
 	if (past)
 	{
 		/* the usual case; fall back to bisection if closures keep coming */
-		st = cal_add_fast(cal, start, n, result);
+		st = cxcal_add_fast(cal, start, n, result);
 		if (st != CAL_GAVE_UP)
 			return st;
 	}
@@ -478,9 +478,9 @@ cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 		for (;;)
 		{
 			hi = start - 1 + step;
-			if (hi > cal_day_max())
+			if (hi > cxcal_day_max())
 				return CXCAL_OUT_OF_RANGE;
-			if ((st = cal_past(cal, start, hi, n, &past)) != CXCAL_OK)
+			if ((st = cxcal_past(cal, start, hi, n, &past)) != CXCAL_OK)
 				return st;
 			if (past)
 				break;
@@ -495,9 +495,9 @@ cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 		for (;;)
 		{
 			lo = start - 1 - step;
-			if (lo < cal_day_min())
+			if (lo < cxcal_day_min())
 				return CXCAL_OUT_OF_RANGE;
-			if ((st = cal_past(cal, start, lo, n, &past)) != CXCAL_OK)
+			if ((st = cxcal_past(cal, start, lo, n, &past)) != CXCAL_OK)
 				return st;
 			if (!past)
 				break;
@@ -509,7 +509,7 @@ cxcal_add(CxcalCalendar *cal, int64_t start, int64_t n, int64_t *result)
 	{
 		int64_t		mid = lo + (hi - lo) / 2;
 
-		if ((st = cal_past(cal, start, mid, n, &past)) != CXCAL_OK)
+		if ((st = cxcal_past(cal, start, mid, n, &past)) != CXCAL_OK)
 			return st;
 		if (past)
 			hi = mid;

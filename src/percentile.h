@@ -11,7 +11,7 @@
  *                       (cx.shared_transfer).
  *
  * The pure parts are percentile_core.c (wire format, rank planning),
- * select_core.c (selection in memory) and percentile_spill_core.c
+ * percentile_select_core.c (selection in memory) and percentile_spill_core.c
  * (selection in passes over a spilled state).
  */
 #ifndef CX_PERCENTILE_H

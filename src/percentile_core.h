@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "select_core.h"
+#include "percentile_select_core.h"
 
 #define CXPCT_KIND_FLOAT8		1
 #define CXPCT_KIND_INTERVAL		2

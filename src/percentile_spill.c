@@ -21,7 +21,7 @@
  * one such chunk and the file's buffer (BLCKSZ); hash aggregation limits
  * the number of groups in memory by what it sees.
  *
- * Selection.  A state without a file selects in memory (select_core.c).
+ * Selection.  A state without a file selects in memory (percentile_select_core.c).
  * A spilled state is read in passes (percentile_spill_core.c) with a
  * budget of work_mem: typically two, one counting key buckets and one
  * collecting the buckets that hold the wanted ranks.

@@ -9,7 +9,7 @@
  * (cxspill_key).  Selection works on key ranges:
  *
  *  - a range whose values fit in the memory budget is collected in one pass
- *    and the ranks are selected inside it (select_core.c);
+ *    and the ranks are selected inside it (percentile_select_core.c);
  *  - a larger range is counted in one pass into up to 65,536 equal-width
  *    buckets of its keys; the buckets that hold a wanted rank become the
  *    ranges of the next pass, each at most 1/65,536 of the key width;
@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "select_core.h"
+#include "percentile_select_core.h"
 
 typedef unsigned __int128 cxspill_key;
 

@@ -143,7 +143,7 @@ pct_seed(int32_t kind, int multi, const double *pcts, int npct, const void *valu
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), pcts, (size_t) npct * sizeof(double));
 	cxpct_encode(kind, layout, values, n, buf + head);
-	seed("pct_state", buf, len);
+	seed("percentile_state", buf, len);
 	free(buf);
 }
 
@@ -171,7 +171,7 @@ pct_file_seed(int32_t kind, int64_t n)
 	memcpy(buf, &hdr, sizeof(hdr));
 	memcpy(buf + sizeof(hdr), &half, sizeof(half));
 	memcpy(buf + head, &ref, sizeof(ref));
-	seed("pct_state", buf, head + sizeof(ref));
+	seed("percentile_state", buf, head + sizeof(ref));
 	free(buf);
 }
 
@@ -223,7 +223,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(standards) / sizeof(standards[0]); i++)
 		standard_seeds(standards[i]);
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		seed("unit_word", words[i], strlen(words[i]));
+		seed("prim_unit_word", words[i], strlen(words[i]));
 	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		seed("sketch_ops", ops[i], strlen(ops[i]) + 1);
 	seed("sketch_ops", nums, sizeof(nums));
@@ -243,12 +243,12 @@ main(int argc, char **argv)
 		sel[1] = 100;
 		sel[2] = 3;
 		memcpy(sel + 3, fv, sizeof(fv));
-		seed("select", sel, sizeof(sel));
+		seed("percentile_select", sel, sizeof(sel));
 		seli[0] = (5 << 1) | 1;
 		seli[1] = 40;
 		seli[2] = 0x47;
 		memcpy(seli + 3, iv, sizeof(iv));
-		seed("select", seli, sizeof(seli));
+		seed("percentile_select", seli, sizeof(seli));
 	}
 	pct_seed(CXPCT_KIND_FLOAT8, 0, fr, 1, fv, 6);
 	pct_seed(CXPCT_KIND_FLOAT8, 1, fr, 6, fv, 3);

@@ -8,51 +8,7 @@
 
 #include "percentile_spill_core.h"
 #include "unit.h"
-
-static size_t allocated = 0;	/* bytes held by the code under test */
-static size_t peak = 0;
-
-/*
- * malloc-based allocator that tracks the bytes held, and like PostgreSQL's
- * gives blocks aligned to 8 bytes but not to 16.
- */
-static void *
-t_alloc(size_t size, void *arg)
-{
-	size_t	   *p = malloc(size + 24);
-
-	(void) arg;
-	if (p == NULL)
-		return NULL;
-	p[0] = size;
-	allocated += size;
-	if (allocated > peak)
-		peak = allocated;
-	return (char *) p + 24;
-}
-
-static void
-t_release(void *ptr, void *arg)
-{
-	size_t	   *p = (size_t *) ((char *) ptr - 24);
-
-	(void) arg;
-	allocated -= p[0];
-	free(p);
-}
-
-static const CxSelAlloc mem = {t_alloc, t_release, NULL};
-
-static uint64_t rng = 88172645463325252ULL;
-
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "unit_select.h"
 
 /* The test's data set: values read in runs of pseudo-random length. */
 typedef struct Data
@@ -88,24 +44,6 @@ t_scan(void *arg, cxspill_visit visit, void *varg)
 		i += run;
 	}
 	return 0;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-icmp(const void *a, const void *b)
-{
-	__int128	x = cxsel_interval_key(a),
-				y = cxsel_interval_key(b);
-
-	return (x > y) - (x < y);
 }
 
 /* Ranks for a set of n: ends, quartiles, neighbours. */

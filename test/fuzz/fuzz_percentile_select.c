@@ -1,5 +1,5 @@
 /*
- * fuzz_select.c — exact selection of order statistics (select_core.c, as
+ * fuzz_percentile_select.c — exact selection of order statistics (percentile_select_core.c, as
  * the exact percentile aggregates run it), on doubles and intervals.
  *
  * Input: a kind and size byte, a rank count byte, then a pool of values;
@@ -9,7 +9,7 @@
  * rank in the sorted data set (intervals: equal comparison keys).
  */
 #include "fuzz.h"
-#include "select_core.h"
+#include "percentile_select_core.h"
 
 /* Memory callbacks. */
 static void *

@@ -1,8 +1,9 @@
 /*
- * select_core.c — exact order statistics without a full sort.
- * See select_core.h.  Two instances of select_template.h: double, interval.
+ * percentile_select_core.c — exact order statistics without a full sort.
+ * See percentile_select_core.h.  Two instances of
+ * percentile_select_template.h: double and interval.
  */
-#include "select_core.h"
+#include "percentile_select_core.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@
 #define SEL_KMIN (-HUGE_VAL)
 #define SEL_KMAX HUGE_VAL
 #define SEL_NAME(x) cxsel_d_##x
-#include "select_template.h"
+#include "percentile_select_template.h"
 
 #define SEL_T CxInterval
 #define SEL_K __int128
@@ -22,7 +23,7 @@
 #define SEL_KMAX ((__int128) (((unsigned __int128) 1 << 127) - 1))
 #define SEL_KMIN (-SEL_KMAX - 1)
 #define SEL_NAME(x) cxsel_i_##x
-#include "select_template.h"
+#include "percentile_select_template.h"
 
 /* Values at ascending ranks of runs of doubles (no NaN). */
 int

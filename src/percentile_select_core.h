@@ -1,5 +1,6 @@
 /*
- * select_core.h — exact order statistics (selection) without a full sort.
+ * percentile_select_core.h — exact order statistics (selection) without a
+ * full sort.
  *
  * Pure C, no PostgreSQL headers: unit tested on its own (test/unit).
  *
@@ -11,8 +12,8 @@
  * the expected cost O(n)).  The input array keeps its contents as a multiset
  * but may be permuted.
  */
-#ifndef CX_SELECT_CORE_H
-#define CX_SELECT_CORE_H
+#ifndef CX_PERCENTILE_SELECT_CORE_H
+#define CX_PERCENTILE_SELECT_CORE_H
 
 #include <stddef.h>
 #include <stdint.h>

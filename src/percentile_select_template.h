@@ -1,6 +1,6 @@
 /*
- * select_template.h — one instance of the selection algorithms for one
- * element type.  Included by select_core.c with:
+ * percentile_select_template.h — one instance of the selection algorithms
+ * for one element type.  Included by percentile_select_core.c with:
  *   SEL_T       element type
  *   SEL_K       key type (totally ordered with < and ==)
  *   SEL_KEY(p)  key of *p

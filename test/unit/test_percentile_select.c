@@ -1,59 +1,14 @@
 /*
- * test_select.c — unit tests of select_core.c against a full sort.
+ * test_percentile_select.c — unit tests of percentile_select_core.c (exact
+ * order statistics without a full sort) against a full sort.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
 
-#include "select_core.h"
+#include "percentile_select_core.h"
 #include "unit.h"
-
-/* malloc-based allocator for the tests. */
-static void *
-t_alloc(size_t size, void *arg)
-{
-	(void) arg;
-	return malloc(size);
-}
-
-static void
-t_release(void *p, void *arg)
-{
-	(void) arg;
-	free(p);
-}
-
-static const CxSelAlloc mem = {t_alloc, t_release, NULL};
-
-static uint64_t rng = 88172645463325252ULL;
-
-/* xorshift64 */
-static uint64_t
-next(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double		x = *(const double *) a,
-				y = *(const double *) b;
-
-	return (x > y) - (x < y);
-}
-
-static int
-icmp(const void *a, const void *b)
-{
-	__int128	x = cxsel_interval_key(a),
-				y = cxsel_interval_key(b);
-
-	return (x > y) - (x < y);
-}
+#include "unit_select.h"
 
 /* Fill v with one of several distributions. */
 static void

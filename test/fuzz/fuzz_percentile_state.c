@@ -1,5 +1,5 @@
 /*
- * fuzz_pct_state.c — the deserialize function of the exact percentile
+ * fuzz_percentile_state.c — the deserialize function of the exact percentile
  * aggregates' partial state (cxpct_check_state, cxpct_fractions and
  * cxpct_decode, as cx_pct_deserialize runs them on the bytes after the
  * varlena word).

@@ -1,5 +1,5 @@
 /*
- * fuzz_unit_word.c — the time-unit vocabulary (cxp_time_unit_of, as the
+ * fuzz_prim_unit_word.c — the time-unit vocabulary (cxp_time_unit_of, as the
  * unit arguments of the sketch accessors and the text input of cx.standard
  * run it), here on every byte of the input, NULs included.  An accepted
  * word is one of the listed units in some mix of cases: its lower-case and
