@@ -1,6 +1,7 @@
 /*
- * fuzz_percentile_select.c — exact selection of order statistics (percentile_select_core.c, as
- * the exact percentile aggregates run it), on doubles and intervals.
+ * fuzz_percentile_select.c — exact selection of order statistics
+ * (percentile_select_core.c, as the exact percentile aggregates run it), on
+ * doubles and intervals.
  *
  * Input: a kind and size byte, a rank count byte, then a pool of values;
  * the data set repeats pool values in a scrambled order (ties, runs and

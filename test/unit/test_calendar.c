@@ -59,14 +59,11 @@ t_release(void *ctx, void *p)
 /* Simple deterministic random numbers. */
 static uint64_t rng_state = 88172645463325252ULL;
 
-/* Next random number (xorshift64). */
+/* Next random number. */
 static uint64_t
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return unit_xorshift(&rng_state);
 }
 
 /* Reference: is day closed (weekend, federal, user) by direct rules? */

@@ -34,14 +34,11 @@ expect(const char *s, const char *want)
 /* Simple deterministic random numbers. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
 
-/* Next random number (xorshift64). */
+/* Next random number. */
 static uint64_t
 rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return unit_xorshift(&rng_state);
 }
 
 /* Valid forms and their canonical output. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 
 #include "percentile_select_core.h"
+#include "unit.h"
 
 static size_t allocated = 0;	/* bytes held by the code under test */
 static size_t peak = 0;			/* the most held at once */
@@ -50,14 +51,11 @@ static const CxSelAlloc mem = {t_alloc, t_release, NULL};
 
 static uint64_t rng = 88172645463325252ULL;
 
-/* Next pseudo-random number (xorshift64). */
+/* Next pseudo-random number. */
 static uint64_t
 next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return unit_xorshift(&rng);
 }
 
 /* qsort() order of doubles (the tests use no NaN). */
