@@ -52,8 +52,8 @@ SELECT cx._attain_trans('{5,0,0,0,0,0}', interval '1 day', 'within 1 day');
 SELECT cx._attain_trans('{9223372036854775807,0,1000000,1,4,0}', interval '1 day', 'within 1 day');
 SELECT cx._attain_combine('{1,1,1000000,1,4,0}', '{1,0,900000,1,4,0}');
 SELECT cx._attain_combine('{1,1,1000000,1,4,0}', '{1,0,1000000,1,4,0}') AS combined;
-SELECT cx._attain_final('{4,3,900000,1,4,0}') AS share, cx._meets_final('{4,3,900000,1,4,0}') AS meets;
-SELECT cx._meets_final('{1,0,1000000,1,0,0}');
+SELECT cx._attain_final('{4,3,900000,1,4,0}') AS share, cx._attain_meets_final('{4,3,900000,1,4,0}') AS meets;
+SELECT cx._attain_meets_final('{1,0,1000000,1,0,0}');
 CREATE AGGREGATE pg_temp.att(interval, cx.standard) (
 	SFUNC = cx._attain_trans, STYPE = bigint[], INITCOND = '{2,2,0,0,0,0}', FINALFUNC = cx._attain_final);
 SELECT pg_temp.att(x * interval '1 day', 'within 2 days') FROM generate_series(1, 3) x;

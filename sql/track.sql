@@ -547,7 +547,7 @@ SELECT * FROM cx.cohorts('trk_coh', 'fortnight');
 SELECT * FROM cx.cohorts('trk_coh', by => 'nope');
 SELECT * FROM cx.cohorts('trk_coh', as_of => 'infinity');
 SELECT * FROM cx.cohorts('trk_parted');
-SELECT cx._cohort_verdict(10, 9, 2, 0, '90% within 1 day');
+SELECT cx._track_cohort_verdict(10, 9, 2, 0, '90% within 1 day');
 CREATE ROLE trk_coh_reader;
 SET ROLE trk_coh_reader;
 SELECT * FROM cx.cohorts('trk_coh');

@@ -204,7 +204,7 @@ cx_attain_span_trans(PG_FUNCTION_ARGS)
 	att_set_standard(c, std, std->unit == CXSTD_BUSINESS_DAYS ?
 					 (int64) hash_bytes_extended((const unsigned char *) calname, callen, 0) : 0);
 	if (std->unit == CXSTD_BUSINESS_DAYS)
-		within = cx_calendar_business_days(started, finished, calname, callen) <= std->amount;
+		within = cal_business_days(started, finished, calname, callen) <= std->amount;
 	else
 	{
 		if (TIMESTAMP_NOT_FINITE(started) || TIMESTAMP_NOT_FINITE(finished))

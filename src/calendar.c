@@ -440,7 +440,7 @@ cal_receipt_day(const CalEntry *e, TimestampTz ts)
  * from finish to start, negated.
  */
 static int32
-cal_business_days(CalEntry *e, TimestampTz start, TimestampTz finish)
+cal_entry_business_days(CalEntry *e, TimestampTz start, TimestampTz finish)
 {
 	int64		from,
 				to,
@@ -482,14 +482,14 @@ cal_due_day(CalEntry *e, TimestampTz ts, int64 n)
 
 /* Business days between two timestamps, as cx.business_days. */
 int32
-cx_calendar_business_days(TimestampTz start, TimestampTz finish, const char *name, int name_len)
+cal_business_days(TimestampTz start, TimestampTz finish, const char *name, int name_len)
 {
-	return cal_business_days(cal_lookup(name, name_len), start, finish);
+	return cal_entry_business_days(cal_lookup(name, name_len), start, finish);
 }
 
 /* Due time of an item (see calendar.h). */
 TimestampTz
-cx_calendar_due_at(TimestampTz started, const CxstdStandard *std, const char *name, int name_len)
+cal_due_at(TimestampTz started, const CxstdStandard *std, const char *name, int name_len)
 {
 	CalEntry   *e = cal_lookup(name, name_len);
 	int64		usecs;
@@ -565,7 +565,7 @@ cx_business_days(PG_FUNCTION_ARGS)
 {
 	text	   *name = PG_GETARG_TEXT_PP(2);
 
-	PG_RETURN_INT32(cx_calendar_business_days(PG_GETARG_TIMESTAMPTZ(0), PG_GETARG_TIMESTAMPTZ(1),
+	PG_RETURN_INT32(cal_business_days(PG_GETARG_TIMESTAMPTZ(0), PG_GETARG_TIMESTAMPTZ(1),
 											  VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)));
 }
 
@@ -632,7 +632,7 @@ cx_due_at(PG_FUNCTION_ARGS)
 {
 	text	   *name = PG_GETARG_TEXT_PP(2);
 
-	PG_RETURN_TIMESTAMPTZ(cx_calendar_due_at(PG_GETARG_TIMESTAMPTZ(0), PG_GETARG_STANDARD_P(1),
+	PG_RETURN_TIMESTAMPTZ(cal_due_at(PG_GETARG_TIMESTAMPTZ(0), PG_GETARG_STANDARD_P(1),
 											 VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)));
 }
 

@@ -14,11 +14,11 @@
  * days.  Same result as the SQL function cx.due_at.  Raises an error for an
  * unknown calendar or an infinite start.
  */
-extern TimestampTz cx_calendar_due_at(TimestampTz started, const CxstdStandard *std,
+extern TimestampTz cal_due_at(TimestampTz started, const CxstdStandard *std,
 									  const char *name, int name_len);
 
 /* Business days between two timestamps, as cx.business_days. */
-extern int32 cx_calendar_business_days(TimestampTz start, TimestampTz finish,
+extern int32 cal_business_days(TimestampTz start, TimestampTz finish,
 									   const char *name, int name_len);
 
 #endif

@@ -70,8 +70,8 @@ struct PctSpill
 {
 	BufFile    *file;
 	int64		n;				/* values in the file */
-	char		lo[sizeof(cxspill_key)];	/* smallest and largest key written */
-	char		hi[sizeof(cxspill_key)];	/* (bytes: palloc aligns to 8, keys want 16) */
+	char		lo[sizeof(CxSpillKey)];	/* smallest and largest key written */
+	char		hi[sizeof(CxSpillKey)];	/* (bytes: palloc aligns to 8, keys want 16) */
 	bool		reading;		/* the file position is not at its end */
 	int			end_fileno;		/* its end, while reading */
 	off_t		end_offset;
@@ -205,7 +205,7 @@ static void
 pct_spill_write(PctState *st, const char *data, int64 n)
 {
 	PctSpill   *s = st->spill;
-	cxspill_key lo,
+	CxSpillKey lo,
 				hi;
 
 	if (n <= 0)
@@ -591,7 +591,7 @@ pct_check_runs(const PctState *st)
 typedef struct PctScan
 {
 	PctState   *st;
-	cxspill_visit visit;
+	CxSpillVisit visit;
 	void	   *varg;
 } PctScan;
 
@@ -604,7 +604,7 @@ pct_scan_block(void *arg, const char *values, int64 k)
 }
 
 static int
-pct_scan(void *arg, cxspill_visit visit, void *varg)
+pct_scan(void *arg, CxSpillVisit visit, void *varg)
 {
 	PctScan    *sc = (PctScan *) arg;
 	PctState   *st = sc->st;
@@ -654,7 +654,7 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 	{
 		PctScan		sc = {st, NULL, NULL};
 		CxSpillScan scan = {pct_scan, &sc};
-		cxspill_key lo,
+		CxSpillKey lo,
 					hi;
 		int			passes,
 					i;
@@ -662,12 +662,12 @@ pct_select(PctState *st, const int64 *ranks, int m, void *out)
 		PctSpill   *s;
 		int64		infiles = 0;
 
-		lo = ~(cxspill_key) 0;
+		lo = ~(CxSpillKey) 0;
 		hi = 0;
 		for (s = st->spill != NULL ? st->spill : st->more; s != NULL;
 			 s = s == st->spill ? st->more : s->next)
 		{
-			cxspill_key l,
+			CxSpillKey l,
 						h;
 
 			memcpy(&l, s->lo, sizeof(l));

@@ -9,7 +9,7 @@
 
 #define SPILL_BUCKET_BITS	16
 /* room for one counting range: 65,536 counts and key bounds */
-#define SPILL_MIN_BUDGET	((size_t) (1 << SPILL_BUCKET_BITS) * (sizeof(uint64_t) + 2 * sizeof(cxspill_key)) + 16)
+#define SPILL_MIN_BUDGET	((size_t) (1 << SPILL_BUCKET_BITS) * (sizeof(uint64_t) + 2 * sizeof(CxSpillKey)) + 16)
 
 /* What a pass does with the values whose keys fall in a range. */
 typedef enum SpillMode
@@ -22,14 +22,14 @@ typedef enum SpillMode
 /* A key range [lo, hi] of the data, and the wanted ranks that lie in it. */
 typedef struct SpillRange
 {
-	cxspill_key lo;
-	cxspill_key hi;
+	CxSpillKey lo;
+	CxSpillKey hi;
 	SpillMode	mode;
 	int			shift;			/* COUNT: bucket of key k is (k - lo) >> shift */
 	uint32_t	nbuckets;
 	uint64_t   *counts;
-	cxspill_key *kmin;			/* COUNT: smallest and largest key per bucket */
-	cxspill_key *kmax;
+	CxSpillKey *kmin;			/* COUNT: smallest and largest key per bucket */
+	CxSpillKey *kmax;
 	char	   *vals;			/* COLLECT, ONE: the values kept */
 	size_t		nvals;			/* values seen in the range this pass */
 	int64_t		below;			/* values of the data set with a smaller key */
@@ -76,7 +76,7 @@ spill_free(const CxSelAlloc *mem, void *p)
 
 /* Number of significant bits of a key (0 for zero). */
 static int
-spill_bit_length(cxspill_key k)
+spill_bit_length(CxSpillKey k)
 {
 	uint64_t	high = (uint64_t) (k >> 64),
 				low = (uint64_t) k;
@@ -88,7 +88,7 @@ spill_bit_length(cxspill_key k)
 
 /* The double of a key (the inverse of cxspill_key_double). */
 static double
-spill_key_to_double(cxspill_key k)
+spill_key_to_double(CxSpillKey k)
 {
 	uint64_t	u = (uint64_t) k;
 	double		x;
@@ -99,7 +99,7 @@ spill_key_to_double(cxspill_key k)
 }
 
 /* The key of value i of a run of a kind. */
-static inline cxspill_key
+static inline CxSpillKey
 spill_key_at(int kind, const void *values, size_t i)
 {
 	if (kind == CXSPILL_DOUBLE)
@@ -108,13 +108,13 @@ spill_key_at(int kind, const void *values, size_t i)
 }
 
 void
-cxspill_key_range(int kind, const void *values, size_t n, cxspill_key *lo, cxspill_key *hi)
+cxspill_key_range(int kind, const void *values, size_t n, CxSpillKey *lo, CxSpillKey *hi)
 {
 	size_t		i;
 
 	for (i = 0; i < n; i++)
 	{
-		cxspill_key k = spill_key_at(kind, values, i);
+		CxSpillKey k = spill_key_at(kind, values, i);
 
 		if (k < *lo)
 			*lo = k;
@@ -125,7 +125,7 @@ cxspill_key_range(int kind, const void *values, size_t n, cxspill_key *lo, cxspi
 
 /* The range holding key k, or NULL (ranges are disjoint and ascending). */
 static inline SpillRange *
-spill_find(const SpillPass *p, cxspill_key k)
+spill_find(const SpillPass *p, CxSpillKey k)
 {
 	int			lo = 0,
 				hi = p->nranges - 1;
@@ -146,7 +146,7 @@ spill_find(const SpillPass *p, cxspill_key k)
 
 /* Account one value to its range. */
 static inline void
-spill_take(SpillPass *p, SpillRange *r, cxspill_key k, const char *value)
+spill_take(SpillPass *p, SpillRange *r, CxSpillKey k, const char *value)
 {
 	switch (r->mode)
 	{
@@ -189,7 +189,7 @@ spill_visit(void *varg, const void *values, size_t n)
 			/* the first pass over a large set: the hot loop */
 			for (i = 0; i < n; i++)
 			{
-				cxspill_key k = cxspill_key_double(((const double *) values)[i]);
+				CxSpillKey k = cxspill_key_double(((const double *) values)[i]);
 
 				if (k >= r->lo && k <= r->hi)
 				{
@@ -204,7 +204,7 @@ spill_visit(void *varg, const void *values, size_t n)
 		}
 		for (i = 0; i < n; i++)
 		{
-			cxspill_key k = spill_key_at(p->kind, values, i);
+			CxSpillKey k = spill_key_at(p->kind, values, i);
 
 			if (k >= r->lo && k <= r->hi)
 				spill_take(p, r, k, v + i * p->elem);
@@ -213,7 +213,7 @@ spill_visit(void *varg, const void *values, size_t n)
 	}
 	for (i = 0; i < n; i++)
 	{
-		cxspill_key k = spill_key_at(p->kind, values, i);
+		CxSpillKey k = spill_key_at(p->kind, values, i);
 		SpillRange *r = spill_find(p, k);
 
 		if (r != NULL)
@@ -229,7 +229,7 @@ spill_cost(const SpillRange *r, size_t elem)
 	switch (r->mode)
 	{
 		case SPILL_COUNT:
-			return (size_t) r->nbuckets * (sizeof(uint64_t) + 2 * sizeof(cxspill_key)) + 16;
+			return (size_t) r->nbuckets * (sizeof(uint64_t) + 2 * sizeof(CxSpillKey)) + 16;
 		case SPILL_COLLECT:
 			return (size_t) r->count * elem;
 		case SPILL_ONE:
@@ -242,7 +242,7 @@ spill_cost(const SpillRange *r, size_t elem)
 static void
 spill_plan_range(SpillRange *r, size_t elem, size_t budget)
 {
-	cxspill_key width = r->hi - r->lo;
+	CxSpillKey width = r->hi - r->lo;
 	int			bits = spill_bit_length(width);
 
 	if (width == 0)
@@ -273,7 +273,7 @@ spill_range_alloc(SpillRange *r, size_t elem, const CxSelAlloc *mem)
 			return -1;
 		memset(r->counts, 0, sizeof(uint64_t) * r->nbuckets);
 		/* the keys want 16-byte alignment; allocators may give 8 */
-		r->kmin = (cxspill_key *) (((uintptr_t) (r->counts + r->nbuckets) + 15) & ~(uintptr_t) 15);
+		r->kmin = (CxSpillKey *) (((uintptr_t) (r->counts + r->nbuckets) + 15) & ~(uintptr_t) 15);
 		r->kmax = r->kmin + r->nbuckets;
 		for (b = 0; b < r->nbuckets; b++)
 		{
@@ -296,12 +296,12 @@ spill_child(const SpillRange *r, uint32_t b, int64_t below, int64_t count,
 			const CxSelAlloc *mem)
 {
 	SpillRange *c = spill_alloc(mem, sizeof(SpillRange));
-	cxspill_key mask = (((cxspill_key) 1) << r->shift) - 1;
+	CxSpillKey mask = (((CxSpillKey) 1) << r->shift) - 1;
 
 	if (c == NULL)
 		return NULL;
 	memset(c, 0, sizeof(*c));
-	c->lo = r->lo + (((cxspill_key) b) << r->shift);
+	c->lo = r->lo + (((CxSpillKey) b) << r->shift);
 	c->hi = c->lo + (r->hi - c->lo < mask ? r->hi - c->lo : mask);
 	/* only the keys the bucket really holds */
 	if (r->kmin[b] > c->lo)
@@ -451,7 +451,7 @@ spill_range_free(SpillRange *r, const CxSelAlloc *mem)
 }
 
 int
-cxspill_select(int kind, int64_t total, cxspill_key lo, cxspill_key hi,
+cxspill_select(int kind, int64_t total, CxSpillKey lo, CxSpillKey hi,
 			   const int64_t *ranks, int nranks, void *out, size_t budget,
 			   const CxSpillScan *scan, const CxSelAlloc *mem, int *passes)
 {

@@ -6,7 +6,7 @@
  * The data set is only ever read, run by run, through a scan callback (the
  * server reads its temporary file and the values still in memory).  Values
  * are ordered by a 128-bit unsigned key that preserves PostgreSQL's order
- * (cxspill_key).  Selection works on key ranges:
+ * (CxSpillKey).  Selection works on key ranges:
  *
  *  - a range whose values fit in the memory budget is collected in one pass
  *    and the ranks are selected inside it (percentile_select_core.c);
@@ -31,14 +31,14 @@
 
 #include "percentile_select_core.h"
 
-typedef unsigned __int128 cxspill_key;
+typedef unsigned __int128 CxSpillKey;
 
 /* Kinds of values, as in percentile_core.h. */
 #define CXSPILL_DOUBLE		1
 #define CXSPILL_INTERVAL	2
 
 /* The order-preserving key of a double (minus zero and zero share a key). */
-static inline cxspill_key
+static inline CxSpillKey
 cxspill_key_double(double x)
 {
 	uint64_t	u;
@@ -47,29 +47,29 @@ cxspill_key_double(double x)
 		x = 0.0;
 	__builtin_memcpy(&u, &x, sizeof(u));
 	u = (u >> 63) ? ~u : (u | ((uint64_t) 1 << 63));
-	return (cxspill_key) u;
+	return (CxSpillKey) u;
 }
 
 /* The order-preserving key of an interval (cxsel_interval_key, made unsigned). */
-static inline cxspill_key
+static inline CxSpillKey
 cxspill_key_interval(const CxInterval *iv)
 {
-	return (cxspill_key) cxsel_interval_key(iv) ^ ((cxspill_key) 1 << 127);
+	return (CxSpillKey) cxsel_interval_key(iv) ^ ((CxSpillKey) 1 << 127);
 }
 
 /* Smallest and largest key of n values of a kind; *lo and *hi are widened. */
 extern void cxspill_key_range(int kind, const void *values, size_t n,
-							  cxspill_key *lo, cxspill_key *hi);
+							  CxSpillKey *lo, CxSpillKey *hi);
 
 /*
  * The caller's data set: scan(arg, visit, varg) calls visit(varg, values, n)
  * for every run of values, in any order but the same values on every call,
  * and returns 0 (or -1 to stop: a failed read).
  */
-typedef int (*cxspill_visit) (void *varg, const void *values, size_t n);
+typedef int (*CxSpillVisit) (void *varg, const void *values, size_t n);
 typedef struct CxSpillScan
 {
-	int			(*scan) (void *arg, cxspill_visit visit, void *varg);
+	int			(*scan) (void *arg, CxSpillVisit visit, void *varg);
 	void	   *arg;
 } CxSpillScan;
 
@@ -81,7 +81,7 @@ typedef struct CxSpillScan
  * the number of scans made.  Returns 0; -1 if memory ran out or a scan
  * failed; -2 if the scans did not see the same data every time.
  */
-extern int	cxspill_select(int kind, int64_t total, cxspill_key lo, cxspill_key hi,
+extern int	cxspill_select(int kind, int64_t total, CxSpillKey lo, CxSpillKey hi,
 						   const int64_t *ranks, int nranks, void *out, size_t budget,
 						   const CxSpillScan *scan, const CxSelAlloc *mem, int *passes);
 

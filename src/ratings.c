@@ -385,7 +385,7 @@ cxr_in(PG_FUNCTION_ARGS)
 				n;
 	int64		skipped;
 	const char *why = NULL;
-	CxrStatus	rc;
+	cxr_status	rc;
 	CxrTally   *t;
 
 	rc = cxr_parse(s, &low, &n, &skipped, (int64_t *) counts, &why);

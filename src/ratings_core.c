@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Check a declared scale; returns CXR_OK or CXR_ESCALE with a reason. */
-CxrStatus
+cxr_status
 cxr_check_scale(int64_t low, int64_t high, const char **why)
 {
 	if (low < CXR_SCALE_MIN || low > CXR_SCALE_MAX ||
@@ -96,12 +96,12 @@ ends_token(char c)
 }
 
 /* The scale "low..high" and the ":" after it, at *pp (moved past them). */
-static CxrStatus
+static cxr_status
 parse_scale(const char **pp, int64_t *lo, int64_t *hi, const char **why)
 {
 	const char *p = *pp;
 	int			ovf;
-	CxrStatus	st;
+	cxr_status	st;
 
 	p = parse_int(p, lo, &ovf);
 	if (p == NULL || !ends_token(*p))
@@ -146,7 +146,7 @@ parse_scale(const char **pp, int64_t *lo, int64_t *hi, const char **why)
 }
 
 /* n counts at *pp (moved past them): whole numbers >= 0 separated by blanks. */
-static CxrStatus
+static cxr_status
 parse_counts(const char **pp, int n, int64_t *counts, const char **why)
 {
 	const char *p = *pp;
@@ -186,7 +186,7 @@ parse_counts(const char **pp, int n, int64_t *counts, const char **why)
 }
 
 /* The optional "; N skipped" at *pp (moved past it); *skipped is 0 without it. */
-static CxrStatus
+static cxr_status
 parse_skipped(const char **pp, int64_t *skipped, const char **why)
 {
 	const char *p = cxp_skip_blanks(*pp);
@@ -227,7 +227,7 @@ parse_skipped(const char **pp, int64_t *skipped, const char **why)
  * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
  * have room for CXR_MAX_POINTS values.  On failure *why explains.
  */
-CxrStatus
+cxr_status
 cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 		  int64_t *counts, const char **why)
 {
@@ -236,7 +236,7 @@ cxr_parse(const char *s, int *low, int *npoints, int64_t *skipped,
 				hi,
 				total;
 	int			n;
-	CxrStatus	st;
+	cxr_status	st;
 
 	if ((st = parse_scale(&p, &lo, &hi, why)) != CXR_OK)
 		return st;
@@ -675,7 +675,7 @@ cxr_encode_binary(const CxrView *v, uint8_t *out)
 }
 
 /* Decode and validate the binary form of len bytes (see ratings_core.h). */
-CxrStatus
+cxr_status
 cxr_decode_binary(const uint8_t *buf, size_t len, int *low, int *npoints,
 				  int64_t *skipped, int64_t *counts, const char **why)
 {

@@ -46,16 +46,16 @@ typedef struct CxrView
 } CxrView;
 
 /* Result codes of the parser and validators. */
-typedef enum CxrStatus
+typedef enum cxr_status
 {
 	CXR_OK = 0,
 	CXR_ESYNTAX,				/* malformed text */
 	CXR_ESCALE,					/* scale bounds invalid */
 	CXR_ERANGE					/* a count is negative or the total overflows */
-} CxrStatus;
+} cxr_status;
 
 /* Check a declared scale; returns CXR_OK or CXR_ESCALE with a reason. */
-extern CxrStatus cxr_check_scale(int64_t low, int64_t high, const char **why);
+extern cxr_status cxr_check_scale(int64_t low, int64_t high, const char **why);
 
 /* Sum of the counts; returns 0 and sets *total, or -1 on overflow or a negative count. */
 extern int	cxr_total(const int64_t *counts, int npoints, int64_t *total);
@@ -64,7 +64,7 @@ extern int	cxr_total(const int64_t *counts, int npoints, int64_t *total);
  * Parse the text form "low..high: c1 c2 ... cn[; k skipped]".  counts must
  * have room for CXR_MAX_POINTS values.  On failure *why explains.
  */
-extern CxrStatus cxr_parse(const char *s, int *low, int *npoints,
+extern cxr_status cxr_parse(const char *s, int *low, int *npoints,
 						   int64_t *skipped, int64_t *counts, const char **why);
 
 /* Format a tally; writes at most len bytes (NUL included), returns the length needed. */
@@ -146,7 +146,7 @@ extern void cxr_encode_binary(const CxrView *v, uint8_t *out);
  * Decode the binary form (all len bytes of it); counts must have room for
  * CXR_MAX_POINTS values.  On failure *why explains.
  */
-extern CxrStatus cxr_decode_binary(const uint8_t *buf, size_t len, int *low, int *npoints,
+extern cxr_status cxr_decode_binary(const uint8_t *buf, size_t len, int *low, int *npoints,
 								   int64_t *skipped, int64_t *counts, const char **why);
 
 #endif

@@ -62,7 +62,7 @@ sketch_palloc(size_t n)
 
 /* Name of the SQL type of a sketch of this kind. */
 static const char *
-kind_name(bool isint)
+sketch_kind_name(bool isint)
 {
 	return isint ? "cx.cycle_sketch" : "cx.number_sketch";
 }
@@ -99,7 +99,7 @@ sketch_state(FunctionCallInfo fcinfo, bool isint)
 	if (unlikely(IS_INTERVAL(h) != isint || h->count < 0 || h->zeros < 0 || h->zeros > h->count))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid %s transition state", kind_name(isint)),
+				 errmsg("invalid %s transition state", sketch_kind_name(isint)),
 				 errdetail("The state holds a sketch of %s or impossible counts.",
 						   IS_INTERVAL(h) ? "intervals" : "numbers")));
 	return h;
@@ -137,7 +137,7 @@ sketch_check_fields(const CxskHeader *h, bool isint, bool binary)
 		ereport(ERROR,
 				(errcode(binary ? ERRCODE_INVALID_BINARY_REPRESENTATION : ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg(binary ? "invalid binary data for type %s" : "invalid input syntax for type %s",
-						kind_name(isint)),
+						sketch_kind_name(isint)),
 				 errdetail("The minimum, maximum and sum contradict the count: one value is its own minimum, maximum and sum, and two values add up to the sum.")));
 }
 
@@ -160,7 +160,7 @@ sketch_compacted(CxskHeader *h)
 
 /* Microseconds of an interval on the scale interval comparison uses (30-day months). */
 static int64
-interval_us(const Interval *iv, const char *what)
+sketch_interval_us(const Interval *iv, const char *what)
 {
 	int128		span;
 
@@ -177,7 +177,7 @@ interval_us(const Interval *iv, const char *what)
 
 /* Interval of us microseconds, as days and time (no months). */
 static Datum
-us_interval(int64 us)
+sketch_us_interval(int64 us)
 {
 	Interval   *iv = palloc(sizeof(Interval));
 	CxInterval	c = cxp_usecs_interval(us);
@@ -190,7 +190,7 @@ us_interval(int64 us)
 
 /* Check the relative accuracy argument. */
 static void
-check_alpha(double alpha)
+sketch_check_alpha(double alpha)
 {
 	if (!cxsk_alpha_ok(alpha))
 		ereport(ERROR,
@@ -203,7 +203,7 @@ check_alpha(double alpha)
 
 /* A core message as an errdetail sentence (capitalized). */
 static const char *
-error_sentence(char *err)
+sketch_error_sentence(char *err)
 {
 	err[0] = (char) pg_toupper((unsigned char) err[0]);
 	return err;
@@ -220,14 +220,14 @@ sketch_in(const char *str, bool isint)
 	if (h == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s", kind_name(isint)),
-				 errdetail("%s.", error_sentence(err))));
+				 errmsg("invalid input syntax for type %s", sketch_kind_name(isint)),
+				 errdetail("%s.", sketch_error_sentence(err))));
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type %s", kind_name(isint)),
+				 errmsg("invalid input syntax for type %s", sketch_kind_name(isint)),
 				 errdetail("The text describes a sketch of %s.", isint ? "numbers" : "intervals"),
-				 errhint("Use type %s for it.", kind_name(!isint))));
+				 errhint("Use type %s for it.", sketch_kind_name(!isint))));
 	sketch_check_fields(h, isint, false);
 	SET_VARSIZE(h, len);
 	PG_RETURN_POINTER(h);
@@ -272,13 +272,13 @@ sketch_recv(StringInfo buf, bool isint)
 	if (h == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type %s", kind_name(isint)),
-				 errdetail("%s.", error_sentence(err))));
+				 errmsg("invalid binary data for type %s", sketch_kind_name(isint)),
+				 errdetail("%s.", sketch_error_sentence(err))));
 	buf->cursor = buf->len;
 	if (IS_INTERVAL(h) != isint)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary data for type %s", kind_name(isint)),
+				 errmsg("invalid binary data for type %s", sketch_kind_name(isint)),
 				 errdetail("The data describes a sketch of %s.", isint ? "numbers" : "intervals")));
 	sketch_check_fields(h, isint, true);
 	SET_VARSIZE(h, len);
@@ -314,7 +314,7 @@ cx_sketch_send(PG_FUNCTION_ARGS)
 
 /* A new dense sketch with room for the given range sizes (in the current memory context). */
 static CxskHeader *
-dense_alloc(int32 ns, int32 ps)
+sketch_dense_alloc(int32 ns, int32 ps)
 {
 	size_t		sz = cxsk_dense_size(ns, ps);
 	CxskHeader *h = palloc(sz);
@@ -325,9 +325,9 @@ dense_alloc(int32 ns, int32 ps)
 
 /* Dense copy of src with the given ranges. */
 static CxskHeader *
-dense_copy(const CxskHeader *src, int32 nb, int32 ns, int32 pb, int32 ps)
+sketch_dense_copy(const CxskHeader *src, int32 nb, int32 ns, int32 pb, int32 ps)
 {
-	CxskHeader *h = dense_alloc(ns, ps);
+	CxskHeader *h = sketch_dense_alloc(ns, ps);
 
 	cxsk_to_dense(src, h, nb, ns, pb, ps);
 	SET_VARSIZE(h, cxsk_dense_size(ns, ps));
@@ -336,7 +336,7 @@ dense_copy(const CxskHeader *src, int32 nb, int32 ns, int32 pb, int32 ps)
 
 /* Raise the error for a sum or count that left its range. */
 static void
-overflow_error(void)
+sketch_overflow_error(void)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -372,9 +372,9 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 					pb,
 					ps;
 
-		check_alpha(alpha);
+		sketch_check_alpha(alpha);
 		cxsk_dense_first_range(cxsk_mult(alpha), x, &nb, &ns, &pb, &ps);
-		h = dense_alloc(ns, ps);
+		h = sketch_dense_alloc(ns, ps);
 		cxsk_dense_init(h, alpha, isint, nb, ns, pb, ps);
 	}
 	else
@@ -386,7 +386,7 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 					 errmsg("relative accuracy must be the same for every row of a sketch"),
 					 errdetail("The sketch was started with %g, this row asks for %g.", h->alpha, alpha)));
 		if (!(h->flags & CXSK_F_DENSE))
-			h = dense_copy(h, h->neg.base, h->neg.span, h->pos.base, h->pos.span);
+			h = sketch_dense_copy(h, h->neg.base, h->neg.span, h->pos.base, h->pos.span);
 	}
 	while ((r = cxsk_dense_add(h, x, us)) == 0)
 	{
@@ -398,10 +398,10 @@ sketch_add(FunctionCallInfo fcinfo, bool isint, double x, int64 us)
 
 		cxsk_grow_for_key(h, x > 0, key, &nb, &ns, &pb, &ps);
 		/* the old state stays valid: the executor frees it */
-		h = dense_copy(h, nb, ns, pb, ps);
+		h = sketch_dense_copy(h, nb, ns, pb, ps);
 	}
 	if (r < 0)
-		overflow_error();
+		sketch_overflow_error();
 	Assert((h->flags & CXSK_F_DENSE) &&
 		   VARSIZE(h) == cxsk_dense_size(h->neg.span, h->pos.span));
 	PG_RETURN_POINTER(h);
@@ -419,7 +419,7 @@ cx_sketch_add_interval(PG_FUNCTION_ARGS)
 			PG_RETURN_NULL();
 		PG_RETURN_DATUM(PG_GETARG_DATUM(0));
 	}
-	us = interval_us(PG_GETARG_INTERVAL_P(1), "duration");
+	us = sketch_interval_us(PG_GETARG_INTERVAL_P(1), "duration");
 	return sketch_add(fcinfo, true, (double) us, us);
 }
 
@@ -465,7 +465,7 @@ cx_sketch_combine(PG_FUNCTION_ARGS)
 	}
 	o = sketch_arg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(dense_copy(o, o->neg.base, o->neg.span, o->pos.base, o->pos.span));
+		PG_RETURN_POINTER(sketch_dense_copy(o, o->neg.base, o->neg.span, o->pos.base, o->pos.span));
 	h = sketch_state(fcinfo, IS_INTERVAL(o));
 	if (!cxsk_mergeable(h, o, err))
 		ereport(ERROR,
@@ -474,9 +474,9 @@ cx_sketch_combine(PG_FUNCTION_ARGS)
 				 errdetail("Buckets of different widths cannot be added without losing the accuracy guarantee."),
 				 errhint("Build every sketch you merge with the same relative accuracy.")));
 	if (!cxsk_grow_for_merge(h, o, &nb, &ns, &pb, &ps) || !(h->flags & CXSK_F_DENSE))
-		h = dense_copy(h, nb, ns, pb, ps);
+		h = sketch_dense_copy(h, nb, ns, pb, ps);
 	if (!cxsk_merge_into(h, o, err))
-		overflow_error();
+		sketch_overflow_error();
 	PG_RETURN_POINTER(h);
 }
 
@@ -507,7 +507,7 @@ cx_sketch_final(PG_FUNCTION_ARGS)
 
 /* Microseconds per unit named by text. */
 static double
-unit_us(text *unit)
+sketch_unit_us(text *unit)
 {
 	char	   *u = text_to_cstring(unit);
 	cxp_time_unit tu = cxp_time_unit_of(u, strlen(u));
@@ -522,7 +522,7 @@ unit_us(text *unit)
 
 /* Sketch argument that must be a sketch of intervals (for unit accessors). */
 static CxskHeader *
-interval_sketch_arg(FunctionCallInfo fcinfo, int n)
+sketch_interval_arg(FunctionCallInfo fcinfo, int n)
 {
 	CxskHeader *h = sketch_arg(fcinfo, n);
 
@@ -536,14 +536,14 @@ interval_sketch_arg(FunctionCallInfo fcinfo, int n)
 
 /* Value at fraction p as a Datum of the sketch's kind (interval or float8). */
 static Datum
-value_datum(CxskHeader *h, double p)
+sketch_value_datum(CxskHeader *h, double p)
 {
 	int64		us;
 	double		v;
 
 	cx_check_fraction(p);
 	v = cxsk_value_at_rank(h, cxsk_rank_of(p, h->count), &us);
-	return IS_INTERVAL(h) ? us_interval(us) : Float8GetDatum(v);
+	return IS_INTERVAL(h) ? sketch_us_interval(us) : Float8GetDatum(v);
 }
 
 /* cx.percentile(sketch, p): interval for cycle sketches, float8 for number sketches. */
@@ -552,12 +552,12 @@ cx_sketch_percentile(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = sketch_arg(fcinfo, 0);
 
-	return value_datum(h, PG_GETARG_FLOAT8(1));
+	return sketch_value_datum(h, PG_GETARG_FLOAT8(1));
 }
 
 /* Percentiles for an array of fractions; NULL elements give NULL. */
 static Datum
-percentiles_array(CxskHeader *h, ArrayType *ps, double unit)
+sketch_percentiles_array(CxskHeader *h, ArrayType *ps, double unit)
 {
 	Datum	   *elems;
 	bool	   *nulls;
@@ -582,7 +582,7 @@ percentiles_array(CxskHeader *h, ArrayType *ps, double unit)
 			elems[i] = Float8GetDatum((double) us / unit);
 		}
 		else
-			elems[i] = value_datum(h, DatumGetFloat8(elems[i]));
+			elems[i] = sketch_value_datum(h, DatumGetFloat8(elems[i]));
 	}
 	if (ndims == 0)
 		return PointerGetDatum(construct_empty_array(isint ? INTERVALOID : FLOAT8OID));
@@ -601,16 +601,16 @@ cx_sketch_percentiles(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = sketch_arg(fcinfo, 0);
 
-	return percentiles_array(h, PG_GETARG_ARRAYTYPE_P(1), 0);
+	return sketch_percentiles_array(h, PG_GETARG_ARRAYTYPE_P(1), 0);
 }
 
 /* cx.percentile(cycle_sketch, p, unit): a number of the given time unit. */
 Datum
 cx_sketch_percentile_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
 	double		p = PG_GETARG_FLOAT8(1);
-	double		u = unit_us(PG_GETARG_TEXT_PP(2));
+	double		u = sketch_unit_us(PG_GETARG_TEXT_PP(2));
 	int64		us;
 
 	cx_check_fraction(p);
@@ -622,15 +622,15 @@ cx_sketch_percentile_unit(PG_FUNCTION_ARGS)
 Datum
 cx_sketch_percentiles_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
-	double		u = unit_us(PG_GETARG_TEXT_PP(2));
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
+	double		u = sketch_unit_us(PG_GETARG_TEXT_PP(2));
 
-	return percentiles_array(h, PG_GETARG_ARRAYTYPE_P(1), u);
+	return sketch_percentiles_array(h, PG_GETARG_ARRAYTYPE_P(1), u);
 }
 
 /* The limit argument on the sketch's scale (us for cycle sketches). */
 static double
-limit_arg(FunctionCallInfo fcinfo, CxskHeader *h, int n)
+sketch_limit_arg(FunctionCallInfo fcinfo, CxskHeader *h, int n)
 {
 	if (IS_INTERVAL(h))
 	{
@@ -653,7 +653,7 @@ Datum
 cx_sketch_share_within(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = sketch_arg(fcinfo, 0);
-	double		lim = limit_arg(fcinfo, h, 1);
+	double		lim = sketch_limit_arg(fcinfo, h, 1);
 
 	PG_RETURN_FLOAT8((double) cxsk_count_le(h, lim) / (double) h->count);
 }
@@ -663,7 +663,7 @@ Datum
 cx_sketch_rank(PG_FUNCTION_ARGS)
 {
 	CxskHeader *h = sketch_arg(fcinfo, 0);
-	double		lim = limit_arg(fcinfo, h, 1);
+	double		lim = sketch_limit_arg(fcinfo, h, 1);
 
 	PG_RETURN_INT64(cxsk_count_le(h, lim));
 }
@@ -692,7 +692,7 @@ cx_sketch_mean(PG_FUNCTION_ARGS)
 
 	cxsk_mean(h, &d, &us);
 	if (IS_INTERVAL(h))
-		return us_interval(us);
+		return sketch_us_interval(us);
 	PG_RETURN_FLOAT8(d);
 }
 
@@ -703,7 +703,7 @@ cx_sketch_min(PG_FUNCTION_ARGS)
 	CxskHeader *h = sketch_arg(fcinfo, 0);
 
 	if (IS_INTERVAL(h))
-		return us_interval(h->min.i);
+		return sketch_us_interval(h->min.i);
 	PG_RETURN_FLOAT8(h->min.d);
 }
 
@@ -714,7 +714,7 @@ cx_sketch_max(PG_FUNCTION_ARGS)
 	CxskHeader *h = sketch_arg(fcinfo, 0);
 
 	if (IS_INTERVAL(h))
-		return us_interval(h->max.i);
+		return sketch_us_interval(h->max.i);
 	PG_RETURN_FLOAT8(h->max.d);
 }
 
@@ -722,8 +722,8 @@ cx_sketch_max(PG_FUNCTION_ARGS)
 Datum
 cx_sketch_mean_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
-	double		u = unit_us(PG_GETARG_TEXT_PP(1));
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
+	double		u = sketch_unit_us(PG_GETARG_TEXT_PP(1));
 	int128		s = cxsk_sum_us(h);
 
 	/* full precision: sum / count / unit, not the rounded microseconds */
@@ -734,23 +734,23 @@ cx_sketch_mean_unit(PG_FUNCTION_ARGS)
 Datum
 cx_sketch_min_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
 
-	PG_RETURN_FLOAT8((double) h->min.i / unit_us(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_FLOAT8((double) h->min.i / sketch_unit_us(PG_GETARG_TEXT_PP(1)));
 }
 
 /* cx.max(cycle_sketch, unit): exact maximum in a time unit. */
 Datum
 cx_sketch_max_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
 
-	PG_RETURN_FLOAT8((double) h->max.i / unit_us(PG_GETARG_TEXT_PP(1)));
+	PG_RETURN_FLOAT8((double) h->max.i / sketch_unit_us(PG_GETARG_TEXT_PP(1)));
 }
 
 /* Histogram rows (lower, upper, count), bounds clamped to [min, max]. */
 static Datum
-histogram(FunctionCallInfo fcinfo, CxskHeader *h, double unit)
+sketch_histogram(FunctionCallInfo fcinfo, CxskHeader *h, double unit)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	CxskIter	it;
@@ -782,8 +782,8 @@ histogram(FunctionCallInfo fcinfo, CxskHeader *h, double unit)
 
 			if (unit == 0)
 			{
-				values[0] = us_interval(l);
-				values[1] = us_interval(u);
+				values[0] = sketch_us_interval(l);
+				values[1] = sketch_us_interval(u);
 			}
 			else
 			{
@@ -802,18 +802,18 @@ histogram(FunctionCallInfo fcinfo, CxskHeader *h, double unit)
 	return (Datum) 0;
 }
 
-/* cx.histogram(sketch): one row per non-empty bucket, in value order. */
+/* cx.sketch_histogram(sketch): one row per non-empty bucket, in value order. */
 Datum
 cx_sketch_histogram(PG_FUNCTION_ARGS)
 {
-	return histogram(fcinfo, sketch_arg(fcinfo, 0), 0);
+	return sketch_histogram(fcinfo, sketch_arg(fcinfo, 0), 0);
 }
 
-/* cx.histogram(cycle_sketch, unit): bounds as numbers of a time unit. */
+/* cx.sketch_histogram(cycle_sketch, unit): bounds as numbers of a time unit. */
 Datum
 cx_sketch_histogram_unit(PG_FUNCTION_ARGS)
 {
-	CxskHeader *h = interval_sketch_arg(fcinfo, 0);
+	CxskHeader *h = sketch_interval_arg(fcinfo, 0);
 
-	return histogram(fcinfo, h, unit_us(PG_GETARG_TEXT_PP(1)));
+	return sketch_histogram(fcinfo, h, sketch_unit_us(PG_GETARG_TEXT_PP(1)));
 }

@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 
-typedef __int128 cxsk_i128;
+typedef __int128 CxskI128;
 
 /* The header is the stored form's first bytes: its size is part of the format. */
 _Static_assert(sizeof(CxskHeader) == 104, "CxskHeader is not 104 bytes");
@@ -278,7 +278,7 @@ cxsk_dense_add(CxskHeader *h, double x, int64_t us)
 	h->count++;
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = cxsk_sum_us(h);
+		CxskI128	s = cxsk_sum_us(h);
 
 		s += us;
 		cxsk_set_sum_us(h, s);
@@ -451,9 +451,9 @@ cxsk_merge_into(CxskHeader *h, const CxskHeader *other, char *err)
 	}
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	a = cxsk_sum_us(h);
-		cxsk_i128	b = cxsk_sum_us(other);
-		cxsk_i128	s;
+		CxskI128	a = cxsk_sum_us(h);
+		CxskI128	b = cxsk_sum_us(other);
+		CxskI128	s;
 
 		if (__builtin_add_overflow(a, b, &s))
 		{
@@ -841,9 +841,9 @@ cxsk_validate(const CxskHeader *h, size_t len, char *err)
 	/* the sum must lie between count * min and count * max */
 	if (isint)
 	{
-		cxsk_i128	s = cxsk_sum_us(h);
+		CxskI128	s = cxsk_sum_us(h);
 
-		if (s < (cxsk_i128) h->min.i * h->count || s > (cxsk_i128) h->max.i * h->count)
+		if (s < (CxskI128) h->min.i * h->count || s > (CxskI128) h->max.i * h->count)
 		{
 			seterr(err, "sum out of range for the values");
 			return 0;
@@ -1106,9 +1106,9 @@ cxsk_mean(const CxskHeader *h, double *d, int64_t *us)
 {
 	if (h->flags & CXSK_F_INTERVAL)
 	{
-		cxsk_i128	s = cxsk_sum_us(h);
-		cxsk_i128	q = s / h->count;
-		cxsk_i128	r = s % h->count;
+		CxskI128	s = cxsk_sum_us(h);
+		CxskI128	q = s / h->count;
+		CxskI128	r = s % h->count;
 
 		/* round half away from zero */
 		if (r < 0)
@@ -1178,7 +1178,7 @@ fmt_double(char *buf, size_t cap, double d)
 
 /* Decimal text of a signed 128-bit integer. */
 static void
-fmt_i128(char *buf, cxsk_i128 v)
+fmt_i128(char *buf, CxskI128 v)
 {
 	char		tmp[48];
 	int			n = 0,
@@ -1302,7 +1302,7 @@ in_i64(TextIn *in, int64_t *v)
 
 /* Read a signed 128-bit decimal integer. */
 static int
-in_i128(TextIn *in, cxsk_i128 *v)
+in_i128(TextIn *in, CxskI128 *v)
 {
 	int			neg = 0,
 				digits = 0;
@@ -1324,7 +1324,7 @@ in_i128(TextIn *in, cxsk_i128 *v)
 	}
 	if (!digits || (!neg && u >= lim))
 		return 0;
-	*v = neg ? (cxsk_i128) (0 - u) : (cxsk_i128) u;
+	*v = neg ? (CxskI128) (0 - u) : (CxskI128) u;
 	return 1;
 }
 
@@ -1468,7 +1468,7 @@ cxsk_parse(const char *text, void *(*alloc) (size_t), size_t *len, char *err)
 	}
 	if (isint)
 	{
-		cxsk_i128	s;
+		CxskI128	s;
 
 		if (!in_lit(&in, "min_us=") || !in_i64(&in, &f.min.i) ||
 			!in_lit(&in, "max_us=") || !in_i64(&in, &f.max.i) ||

@@ -30,8 +30,8 @@ PG_FUNCTION_INFO_V1(cx_standard_amount);
 PG_FUNCTION_INFO_V1(cx_standard_sketch_allowance);
 
 /* Raise the error that matches a parse or validation failure. */
-void
-cx_standard_error(cxstd_error err, const char *input, const CxstdParseInfo *info)
+static void
+standard_error(cxstd_error err, const char *input, const CxstdParseInfo *info)
 {
 	const char *in = input ? input : "";
 
@@ -124,7 +124,7 @@ cx_standard_in(PG_FUNCTION_ARGS)
 
 	err = cxstd_parse(str, strlen(str), std, &info);
 	if (err != CXSTD_OK)
-		cx_standard_error(err, str, &info);
+		standard_error(err, str, &info);
 	PG_RETURN_STANDARD_P(std);
 }
 

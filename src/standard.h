@@ -10,8 +10,4 @@
 #define PG_GETARG_STANDARD_P(n) DatumGetStandardP(PG_GETARG_DATUM(n))
 #define PG_RETURN_STANDARD_P(x) PG_RETURN_POINTER(x)
 
-/* Raise the error that matches a parse or validation failure. */
-extern void cx_standard_error(cxstd_error err, const char *input,
-							  const CxstdParseInfo *info);
-
 #endif

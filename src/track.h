@@ -37,7 +37,7 @@ typedef struct TrackLookupEntry
 typedef struct TrackClock
 {
 	char	   *name;
-	/* the columns read, as indexes into TrackCols (-1: none) */
+	/* the columns read, as indexes into the row trigger's TrackCol array (-1: none) */
 	int			c_started;
 	int			c_finished;
 	int			c_status;
@@ -119,18 +119,18 @@ typedef struct TrackEntry
  * ran for it); or a row discarded.  Only entries of stored rows are
  * written to the log.
  */
-typedef enum LogRowState
+typedef enum TrackLogRowState
 {
 	CX_LOG_PENDING,
 	CX_LOG_STORED,
 	CX_LOG_DISCARDED
-} LogRowState;
+} TrackLogRowState;
 
 /* One buffered breach-log row. */
-typedef struct LogEntry
+typedef struct TrackLogEntry
 {
 	SubTransactionId subid;
-	LogRowState state;
+	TrackLogRowState state;
 	uint32		row;			/* the row it comes from (a number per backend) */
 	CommandId	level;			/* the statement of that row (track_log_level) */
 	Oid			relid;
@@ -151,7 +151,7 @@ typedef struct LogEntry
 	bool		score_null;
 	double		score;
 	TimestampTz logged_at;
-} LogEntry;
+} TrackLogEntry;
 
 /* track_cache.c */
 extern void track_init(void);
@@ -165,7 +165,7 @@ extern void track_log_init(void);
 extern void track_log_clear(void);
 extern int	track_log_pending(void);
 extern void track_log_discard_subxact(SubTransactionId subid);
-extern LogEntry *track_log_append(Oid relid, bool insert);
+extern TrackLogEntry *track_log_append(Oid relid, bool insert);
 extern char *track_log_strdup(const char *s);
 extern void track_log_flush(void);
 extern void track_log_flush_if_full(void);

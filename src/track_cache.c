@@ -218,7 +218,7 @@ track_col(TrackConfig *cfg, Relation rel, const char *col, Oid want_type)
 
 /* A text column of an SPI result row, copied into the current context (or NULL). */
 static char *
-spi_text(HeapTuple tup, TupleDesc td, int col)
+track_spi_text(HeapTuple tup, TupleDesc td, int col)
 {
 	char	   *s = SPI_getvalue(tup, td, col);
 
@@ -407,7 +407,7 @@ track_load_lookup(Relation rel, TrackClock *c, const char *by, AttrNumber att_by
 						(errcode(ERRCODE_DATA_CORRUPTED),
 						 errmsg("lookup table \"%s\" holds an invalid standard for %s \"%s\"", lname, by, e->key)));
 		}
-		e->calendar = spi_text(tup, td, 3);
+		e->calendar = track_spi_text(tup, td, 3);
 		e->calendar_len = e->calendar ? strlen(e->calendar) : 0;
 		c->has_calendars |= e->calendar != NULL;
 	}
@@ -492,7 +492,7 @@ track_load_clock(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, T
 	char	   *status_col,
 			   *by;
 
-	c->name = spi_text(tup, td, 1);
+	c->name = track_spi_text(tup, td, 1);
 	d = SPI_getbinval(tup, td, 2, &isnull);
 	c->has_standard = !isnull;
 	if (!isnull)
@@ -523,7 +523,7 @@ track_load_clock(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, T
 	c->c_paused = track_col(cfg, rel, SPI_getvalue(tup, td, 13), TIMESTAMPTZOID);
 	c->c_paused_for = track_col(cfg, rel, SPI_getvalue(tup, td, 14), INTERVALOID);
 	if (cfg->relname == NULL)
-		cfg->relname = spi_text(tup, td, 15);
+		cfg->relname = track_spi_text(tup, td, 15);
 	track_status_values(rel, c, cfg->col_att[c->c_status], status_col);
 	track_output(rel, c->att_key, &c->key_out, cfg->cxt);
 	if (by != NULL)
@@ -638,7 +638,7 @@ track_load(Relation rel)
 		cfg->att_at = at ? track_attnum(rel, at, TIMESTAMPTZOID) : InvalidAttrNumber;
 		track_output(rel, cfg->att_skey, &cfg->skey_out, cxt);
 		if (cfg->relname == NULL)
-			cfg->relname = spi_text(tup, td, 7);
+			cfg->relname = track_spi_text(tup, td, 7);
 		MemoryContextSwitchTo(old);
 	}
 	cx_unpin_search_path(level);

@@ -36,7 +36,7 @@
 #include "utils/syscache.h"
 
 static MemoryContext log_cxt = NULL;
-static LogEntry *log_buf = NULL;
+static TrackLogEntry *log_buf = NULL;
 static int	log_len = 0;
 static int	log_cap = 0;
 static int	log_npending = 0;	/* entries in state CX_LOG_PENDING */
@@ -128,7 +128,7 @@ track_log_row_find(Oid relid, CommandId level)
 
 /* Give the pending entries of a row in progress a state (stored or discarded). */
 static void
-track_log_row_settle(const LogRow *r, LogRowState state)
+track_log_row_settle(const LogRow *r, TrackLogRowState state)
 {
 	int			i;
 
@@ -319,10 +319,10 @@ track_check_flush_trigger(Relation rel)
  * Append one entry of a table's row to the log buffer: pending while a row
  * to insert is in progress (track_log_row_begin), else stored.
  */
-LogEntry *
+TrackLogEntry *
 track_log_append(Oid relid, bool insert)
 {
-	LogEntry   *le;
+	TrackLogEntry *le;
 	CommandId	level = track_log_level();
 	LogRow	   *r = insert ? track_log_row_find(relid, level) : NULL;
 
@@ -333,17 +333,17 @@ track_log_append(Oid relid, bool insert)
 		if (log_buf == NULL)
 		{
 			log_cap = 256;
-			log_buf = palloc(log_cap * sizeof(LogEntry));
+			log_buf = palloc(log_cap * sizeof(TrackLogEntry));
 		}
 		else
 		{
 			log_cap *= 2;
-			log_buf = repalloc(log_buf, log_cap * sizeof(LogEntry));
+			log_buf = repalloc(log_buf, log_cap * sizeof(TrackLogEntry));
 		}
 		MemoryContextSwitchTo(old);
 	}
 	le = &log_buf[log_len++];
-	memset(le, 0, sizeof(LogEntry));
+	memset(le, 0, sizeof(TrackLogEntry));
 	le->subid = GetCurrentSubTransactionId();
 	le->relid = relid;
 	le->level = level;
@@ -445,7 +445,7 @@ track_log_flush_spi(int n, bool v020)
 	}
 	for (i = 0; i < n; i++)
 	{
-		LogEntry   *le = &log_buf[i];
+		TrackLogEntry *le = &log_buf[i];
 		const char *os = cxtr_status_name((cxtr_status) le->old_status);
 
 		vals[0][i] = Int64GetDatum(le->id);
@@ -625,7 +625,7 @@ track_log_check_not_null(Relation rel, const bool *nulls)
  * that may read the table.
  */
 static void
-track_notify(const LogEntry *le)
+track_notify(const TrackLogEntry *le)
 {
 	TrackEntry *e = track_entry_find(le->relid);
 	StringInfoData buf;
@@ -661,14 +661,14 @@ track_notify(const LogEntry *le)
 static int
 track_log_partition(void)
 {
-	LogEntry   *keep = NULL;
+	TrackLogEntry *keep = NULL;
 	int			nw = 0,
 				nk = 0,
 				i,
 				k;
 
 	if (log_npending > 0)
-		keep = palloc(log_npending * sizeof(LogEntry));
+		keep = palloc(log_npending * sizeof(TrackLogEntry));
 	for (i = 0; i < log_len; i++)
 	{
 		if (log_buf[i].state == CX_LOG_STORED)
@@ -678,7 +678,7 @@ track_log_partition(void)
 	}
 	Assert(nk == log_npending);
 	if (nk > 0)
-		memcpy(&log_buf[nw], keep, nk * sizeof(LogEntry));
+		memcpy(&log_buf[nw], keep, nk * sizeof(TrackLogEntry));
 	log_len = nw + nk;
 	if (keep)
 		pfree(keep);
@@ -763,7 +763,7 @@ track_log_flush(void)
 			n = Min(CX_LOG_BATCH, nw - i);
 			for (j = 0; j < n; j++)
 			{
-				LogEntry   *le = &log_buf[i + j];
+				TrackLogEntry *le = &log_buf[i + j];
 				TupleTableSlot *slot = slots[j];
 				Datum	   *v = slot->tts_values;
 				bool	   *nl = slot->tts_isnull;
@@ -825,7 +825,7 @@ track_log_flush(void)
 		if (cxtr_is_announced((cxtr_status) log_buf[i].new_status))
 			track_notify(&log_buf[i]);
 	/* what stays: the entries of rows in progress (and any buffered meanwhile) */
-	memmove(log_buf, &log_buf[nw], (log_len - nw) * sizeof(LogEntry));
+	memmove(log_buf, &log_buf[nw], (log_len - nw) * sizeof(TrackLogEntry));
 	log_len -= nw;
 	for (i = 0; i < log_nrows; i++)
 		log_rows[i].first = Max(log_rows[i].first - nw, 0);

@@ -617,7 +617,7 @@ track_registry_insert(HeapTupleHeader row, const char *registry, const char *sql
 	(void) track_query(&q, sql);
 }
 
-/* cx._registry_add(r cx.tracked): register a table the caller owns. */
+/* cx._track_registry_add(r cx.tracked): register a table the caller owns. */
 Datum
 cx_registry_add(PG_FUNCTION_ARGS)
 {
@@ -637,7 +637,7 @@ cx_registry_add(PG_FUNCTION_ARGS)
 	PG_RETURN_VOID();
 }
 
-/* cx._registry_add_scores(r cx.tracked_scores): register the scores of a table the caller owns. */
+/* cx._track_registry_add_scores(r cx.tracked_scores): register the scores of a table the caller owns. */
 Datum
 cx_registry_add_scores(PG_FUNCTION_ARGS)
 {
@@ -649,7 +649,7 @@ cx_registry_add_scores(PG_FUNCTION_ARGS)
 }
 
 /*
- * cx._registry_remove(tbl, scores, clock): remove a table's rows from
+ * cx._track_registry_remove(tbl, scores, clock): remove a table's rows from
  * cx.tracked (one clock's, or all of them), or its row of cx.tracked_scores, for the table's owner, or for anyone once the
  * table no longer exists.  Returns whether a row was removed.
  */

@@ -269,7 +269,7 @@ track_pause_length(const CxstdStandard *std, TimestampTz from, TimestampTz to,
 				   const char *cal, int cal_len)
 {
 	if (std->unit == CXSTD_BUSINESS_DAYS)
-		return cx_calendar_business_days(from, to, cal, cal_len);
+		return cal_business_days(from, to, cal, cal_len);
 	return to - from;
 }
 
@@ -298,9 +298,9 @@ track_due(TimestampTz started, const CxstdStandard *std, const Interval *paused,
 						 errmsg("paused time of %lld business days is out of range", (long long) extra)));
 			s.amount += (int32) extra;
 		}
-		return cx_calendar_due_at(started, &s, cal, cal_len);
+		return cal_due_at(started, &s, cal, cal_len);
 	}
-	due = cx_calendar_due_at(started, std, cal, cal_len);
+	due = cal_due_at(started, std, cal, cal_len);
 	if (paused == NULL)
 		return due;
 	if (pg_mul_s64_overflow((int64) paused->day + (int64) paused->month * DAYS_PER_MONTH, USECS_PER_DAY, &extra) ||
@@ -481,11 +481,11 @@ track_judge(TrackConfig *cfg, TrackClock *c, TrackCol *cols, HeapTuple oldtup, T
  * row's key (the text of column att_key).  Writes the buffer first when it
  * is full.
  */
-static LogEntry *
+static TrackLogEntry *
 track_log_begin(Relation rel, const TrackConfig *cfg, HeapTuple tup, TupleDesc td,
 				AttrNumber att_key, FmgrInfo *key_out, bool insert)
 {
-	LogEntry   *le;
+	TrackLogEntry *le;
 	bool		isnull;
 	Datum		d;
 
@@ -504,7 +504,7 @@ track_log_event(Relation rel, TrackConfig *cfg, TrackClock *c, HeapTuple tup, Tu
 				const TrackVerdict *v, const TrackCol *fc, cxtr_status old_st, cxtr_status new_st,
 				bool insert)
 {
-	LogEntry   *le = track_log_begin(rel, cfg, tup, td, c->att_key, &c->key_out, insert);
+	TrackLogEntry *le = track_log_begin(rel, cfg, tup, td, c->att_key, &c->key_out, insert);
 
 	le->clock = c->name;
 	if (v->std)
@@ -676,7 +676,7 @@ cx_track_scores_trigger(PG_FUNCTION_ARGS)
 	if (cxtr_low_score(is_update, old_null, old_answer, answer, cfg->threshold,
 					   cfg->scale_lo, cfg->scale_hi))
 	{
-		LogEntry   *le = track_log_begin(rel, cfg, tup, td, cfg->att_skey, &cfg->skey_out, !is_update);
+		TrackLogEntry *le = track_log_begin(rel, cfg, tup, td, cfg->att_skey, &cfg->skey_out, !is_update);
 
 		if (cfg->att_at != InvalidAttrNumber)
 		{
@@ -794,7 +794,7 @@ cx_track_status_at(PG_FUNCTION_ARGS)
 }
 
 /*
- * cx._status_code(started, due, finished, as_of, paused): cx.status_at
+ * cx._track_status_code(started, due, finished, as_of, paused): cx.status_at
  * without an at-risk stage, as one "char" for the cohort review: 'o'
  * on_track, 'p' paused, 'b' breached, 'm' met, 'x' missed.
  */
@@ -852,7 +852,7 @@ track_status_args(FunctionCallInfo fcinfo, double at_risk, bool *isnull)
 }
 
 /*
- * cx._cohort_verdict(rows, met, open, open_breached, standard): the verdict
+ * cx._track_cohort_verdict(rows, met, open, open_breached, standard): the verdict
  * on a cohort against the standard's target (track_core.c).
  */
 Datum

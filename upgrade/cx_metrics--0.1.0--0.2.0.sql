@@ -123,6 +123,11 @@ ALTER FUNCTION cx._attain_trans(bigint[], interval, cx.standard) STRICT;
 ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard) STRICT;
 ALTER FUNCTION cx._attain_trans(bigint[], timestamptz, timestamptz, cx.standard, text) STRICT;
 
+-- Private helpers carry the concern's name (cx._attain_*); the aggregates
+-- and the SQL functions built on them follow.
+ALTER FUNCTION cx._meets_final(bigint[]) RENAME TO _attain_meets_final;
+ALTER FUNCTION cx._sketch_allowance(cx.standard) RENAME TO _attain_sketch_allowance;
+
 -- ---- src/track.sql
 -- The breach log records the table's oid, which decides who may read a row.
 -- Rows are given the table of their name only when that table is tracked
@@ -190,7 +195,7 @@ GRANT SELECT ON SEQUENCE cx.breach_log_id_seq TO @extowner@;
 -- Whether the current role may read the log rows of a table: it may SELECT
 -- the table and sees all of its rows (the table has no row-level security,
 -- or the role bypasses it); NULL when the table no longer exists.
-CREATE FUNCTION cx._log_readable(relid oid) RETURNS boolean
+CREATE FUNCTION cx._track_log_readable(relid oid) RETURNS boolean
 	LANGUAGE sql STABLE PARALLEL SAFE
 	RETURN (SELECT pg_catalog.has_table_privilege(c.oid, 'SELECT')
 				   AND (NOT c.relrowsecurity
@@ -198,9 +203,9 @@ CREATE FUNCTION cx._log_readable(relid oid) RETURNS boolean
 						OR (SELECT r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER))
 			FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) relid);
 CREATE POLICY breach_log_read ON cx.breach_log FOR SELECT
-	USING (COALESCE(cx._log_readable(relid), pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
+	USING (COALESCE(cx._track_log_readable(relid), pg_catalog.has_table_privilege('cx.breach_log'::pg_catalog.regclass, 'DELETE')));
 CREATE POLICY breach_log_purge ON cx.breach_log FOR DELETE
-	USING (cx._log_readable(relid) IS NOT FALSE);
+	USING (cx._track_log_readable(relid) IS NOT FALSE);
 
 -- The WHEN condition of the row trigger cx_track_inserted: a row was
 -- inserted, so the events buffered for it count (false: the trigger never fires).
@@ -666,7 +671,7 @@ BEGIN
 	END IF;
 
 	idx := cx._track_index_name(tbl, due);
-	PERFORM cx._registry_add(ROW(tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
+	PERFORM cx._track_registry_add(ROW(tbl, standard, started, finished, status, due, k, calendar, at_risk, added, idx,
 								 cx._track_set_default(tbl, status, 'on_track'), cx._track_set_default(tbl, due, 'infinity'),
 								 now(), NULL, clock, standard_column, std_added, lookup, by, paused, paused_for,
 								 pf_added)::cx.tracked);
@@ -726,7 +731,7 @@ $$;
 -- Stop one clock of a table: drop its sweep index, registry row, and the
 -- columns cx.track added for it (or the defaults it gave columns); with the
 -- last clock, the trigger too.
-CREATE FUNCTION cx._untrack_clock(tbl regclass, t cx.tracked)
+CREATE FUNCTION cx._track_drop_clock(tbl regclass, t cx.tracked)
 	RETURNS void
 	LANGUAGE plpgsql
 	SET search_path = pg_catalog, pg_temp
@@ -751,8 +756,8 @@ BEGIN
 		EXECUTE format('ALTER TABLE %s DROP COLUMN IF EXISTS %I', tbl, t.paused_for);
 	END IF;
 	PERFORM cx._track_drop_default(tbl, t.status, t.status_default);
-	PERFORM cx._registry_remove(tbl, false, t.clock);
-	IF NOT EXISTS (SELECT 1 FROM cx.tracked r WHERE r.tbl = _untrack_clock.tbl) THEN
+	PERFORM cx._track_registry_remove(tbl, false, t.clock);
+	IF NOT EXISTS (SELECT 1 FROM cx.tracked r WHERE r.tbl = _track_drop_clock.tbl) THEN
 		EXECUTE format('DROP TRIGGER IF EXISTS cx_track ON %s', tbl);
 	END IF;
 	-- the lookup table's trigger, once no clock of any table uses it
@@ -776,7 +781,7 @@ DECLARE
 BEGIN
 	PERFORM cx._track_table(tbl);
 	FOR t IN SELECT * FROM cx._tracked_rows(tbl, clock) LOOP
-		PERFORM cx._untrack_clock(tbl, t);
+		PERFORM cx._track_drop_clock(tbl, t);
 		n := n + 1;
 	END LOOP;
 	IF n = 0 THEN
@@ -826,7 +831,7 @@ BEGIN
 	IF at IS NOT NULL THEN
 		PERFORM cx._track_column(tbl, at, 'at', ARRAY['timestamptz']::regtype[]);
 	END IF;
-	PERFORM cx._registry_add_scores(ROW(tbl, answer, threshold, scale_min, scale_max, k, at, now())::cx.tracked_scores);
+	PERFORM cx._track_registry_add_scores(ROW(tbl, answer, threshold, scale_min, scale_max, k, at, now())::cx.tracked_scores);
 	EXECUTE format('CREATE TRIGGER cx_track_scores BEFORE INSERT OR UPDATE OF %I ON %s FOR EACH ROW EXECUTE FUNCTION cx.track_scores_trigger()', answer, tbl);
 	PERFORM cx._track_add_flush(tbl);
 END
@@ -847,7 +852,7 @@ BEGIN
 			HINT = 'See them with SELECT * FROM cx.tracked_scores.';
 	END IF;
 	EXECUTE format('DROP TRIGGER IF EXISTS cx_track_scores ON %s', tbl);
-	PERFORM cx._registry_remove(tbl, true);
+	PERFORM cx._track_registry_remove(tbl, true);
 	PERFORM cx._track_drop_flush(tbl);
 END
 $$;
@@ -870,15 +875,15 @@ CREATE FUNCTION cx._track_backfill(tbl regclass)
 
 -- Registry writes, done as the registry's owner once the calling role is
 -- found to own the table (or, to remove a row, the table no longer exists).
-CREATE FUNCTION cx._registry_add(r cx.tracked)
+CREATE FUNCTION cx._track_registry_add(r cx.tracked)
 	RETURNS void
 	LANGUAGE C VOLATILE STRICT
 	AS 'MODULE_PATHNAME', 'cx_registry_add';
-CREATE FUNCTION cx._registry_add_scores(r cx.tracked_scores)
+CREATE FUNCTION cx._track_registry_add_scores(r cx.tracked_scores)
 	RETURNS void
 	LANGUAGE C VOLATILE STRICT
 	AS 'MODULE_PATHNAME', 'cx_registry_add_scores';
-CREATE FUNCTION cx._registry_remove(tbl regclass, scores boolean, clock name DEFAULT NULL)
+CREATE FUNCTION cx._track_registry_remove(tbl regclass, scores boolean, clock name DEFAULT NULL)
 	RETURNS boolean
 	LANGUAGE C VOLATILE
 	AS 'MODULE_PATHNAME', 'cx_registry_remove';
@@ -922,18 +927,18 @@ CREATE FUNCTION cx.status_at(started timestamptz, due timestamptz, finished time
 COMMENT ON FUNCTION cx.status_at(timestamptz, timestamptz, timestamptz, timestamptz, timestamptz, float8) IS
 	'status of a tracked row at an instant: on_track, at_risk, breached, paused, met or missed';
 -- The same as one "char" without an at-risk stage, for cx.cohorts.
-CREATE FUNCTION cx._status_code(started timestamptz, due timestamptz, finished timestamptz, as_of timestamptz,
+CREATE FUNCTION cx._track_status_code(started timestamptz, due timestamptz, finished timestamptz, as_of timestamptz,
 								paused timestamptz)
 	RETURNS "char"
 	LANGUAGE C IMMUTABLE PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'cx_track_status_code';
-CREATE FUNCTION cx._cohort_verdict(rows bigint, met bigint, open bigint, open_breached bigint, standard cx.standard)
+CREATE FUNCTION cx._track_cohort_verdict(rows bigint, met bigint, open bigint, open_breached bigint, standard cx.standard)
 	RETURNS text
 	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE
 	AS 'MODULE_PATHNAME', 'cx_track_cohort_verdict';
 -- The registry row of the clock a cohort review reads: the named one, or
 -- the table's only clock.
-CREATE FUNCTION cx._cohort_clock(tbl regclass, clock name)
+CREATE FUNCTION cx._track_cohort_clock(tbl regclass, clock name)
 	RETURNS cx.tracked
 	LANGUAGE plpgsql STABLE
 	SET search_path = pg_catalog, pg_temp
@@ -943,7 +948,7 @@ DECLARE
 	t cx.tracked;
 	n integer;
 BEGIN
-	SELECT count(*) INTO n FROM cx.tracked r WHERE r.tbl = _cohort_clock.tbl AND (clock IS NULL OR r.clock = clock);
+	SELECT count(*) INTO n FROM cx.tracked r WHERE r.tbl = _track_cohort_clock.tbl AND (clock IS NULL OR r.clock = clock);
 	IF n = 0 THEN
 		RAISE EXCEPTION 'table "%" is not tracked%', tbl, CASE WHEN clock IS NULL THEN '' ELSE format(' by clock %s', clock) END
 			USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'Run cx.track on the table first.';
@@ -974,7 +979,7 @@ BEGIN
 	IF as_of IS NULL OR NOT pg_catalog.isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite instant' USING ERRCODE = 'invalid_parameter_value';
 	END IF;
-	t := cx._cohort_clock(tbl, clock);
+	t := cx._track_cohort_clock(tbl, clock);
 	tz := (SELECT c.time_zone FROM cx.calendars c WHERE c.name = t.calendar);
 	IF by IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = tbl AND a.attname = by
 										AND a.attnum > 0 AND NOT a.attisdropped) THEN
@@ -987,12 +992,12 @@ BEGIN
 		'SELECT q.cohort, q.grp, q.std::text, q.n, q.met, q.missed, q.open, q.open_breached,'
 		' CASE WHEN q.met + q.missed > 0 THEN q.met::float8 / (q.met + q.missed) END,'
 		' (q.met + q.open)::float8 / q.n, q.met::float8 / q.n, cx.target(q.std),'
-		' cx._cohort_verdict(q.n, q.met, q.open, q.open_breached, q.std)'
+		' cx._track_cohort_verdict(q.n, q.met, q.open, q.open_breached, q.std)'
 		' FROM (SELECT s.cohort, s.grp, s.std, count(*) AS n,'
 		'  count(*) FILTER (WHERE s.st = ''m'') AS met, count(*) FILTER (WHERE s.st = ''x'') AS missed,'
 		'  count(*) FILTER (WHERE s.st IN (''o'', ''b'', ''p'')) AS open, count(*) FILTER (WHERE s.st = ''b'') AS open_breached'
 		'  FROM (SELECT date_trunc(%L, timezone($3, r.%I))::date AS cohort, %s AS grp, %s AS std,'
-		'        cx._status_code(r.%I, r.%I, r.%I, $2, %s) AS st'
+		'        cx._track_status_code(r.%I, r.%I, r.%I, $2, %s) AS st'
 		'        FROM %s r WHERE r.%I <= $2) s'
 		'  WHERE s.st IS NOT NULL AND s.std IS NOT NULL GROUP BY 1, 2, 3) q ORDER BY 1, 2, 3',
 		period, t.started, CASE WHEN by IS NULL THEN 'NULL::text' ELSE format('r.%I::text', by) END,

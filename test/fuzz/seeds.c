@@ -237,8 +237,8 @@ main(int argc, char **argv)
 		unsigned char sel[3 + sizeof(fv)];
 		unsigned char seli[3 + sizeof(iv)];
 
-		seed("calendar", cal, sizeof(cal));
-		seed("calendar", cal4, sizeof(cal4));
+		seed("calendar_days", cal, sizeof(cal));
+		seed("calendar_days", cal4, sizeof(cal4));
 		sel[0] = 3 << 1;
 		sel[1] = 100;
 		sel[2] = 3;

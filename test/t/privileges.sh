@@ -80,9 +80,9 @@ refused "the stranger cannot lock the log" cx_p_stranger \
 refused "the installer cannot register someone else's table directly" cx_p_installer \
 	"INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index) VALUES ('w.mine', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'id', 'us_federal', 0.8, 'x')" 42501
 refused "the writer cannot add a registry row through the extension's helper" cx_p_writer \
-	"SELECT cx._registry_add(ROW('public.apps', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'case_no', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL, 'default', NULL, false, NULL, NULL, NULL, NULL, false)::cx.tracked)" 42501
+	"SELECT cx._track_registry_add(ROW('public.apps', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'case_no', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL, 'default', NULL, false, NULL, NULL, NULL, NULL, false)::cx.tracked)" 42501
 refused "the writer cannot remove a registry row through the extension's helper" cx_p_writer \
-	"SELECT cx._registry_remove('public.apps', false)" 42501
+	"SELECT cx._track_registry_remove('public.apps', false)" 42501
 refused "the stranger cannot register someone's table" cx_p_stranger \
 	"INSERT INTO cx.tracked (tbl, standard, started, finished, status, due, key, calendar, at_risk, sweep_index) VALUES ('fragile', 'within 1 day', 'received_at', 'decided_at', 'cx_status', 'cx_due', 'id', 'us_federal', 0.8, 'x')" 42501
 refused "the stranger cannot delete someone's registry row" cx_p_stranger \
@@ -90,7 +90,7 @@ refused "the stranger cannot delete someone's registry row" cx_p_stranger \
 refused "the stranger cannot track a temporary table" cx_p_stranger \
 	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text); SELECT cx.track('t', 'within 1 day', started => 's', finished => 'f', status => 'st')" 42809
 refused "the stranger cannot register a temporary table through the extension's helper" cx_p_stranger \
-	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text, cx_due timestamptz); SELECT cx._registry_add(ROW('t', 'within 1 day', 's', 'f', 'st', 'cx_due', 'id', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL, 'default', NULL, false, NULL, NULL, NULL, NULL, false)::cx.tracked)" 42809
+	"CREATE TEMP TABLE t (id int PRIMARY KEY, s timestamptz, f timestamptz, st text, cx_due timestamptz); SELECT cx._track_registry_add(ROW('t', 'within 1 day', 's', 'f', 'st', 'cx_due', 'id', 'us_federal', 0.8, false, 'x', NULL, NULL, now(), NULL, 'default', NULL, false, NULL, NULL, NULL, NULL, false)::cx.tracked)" 42809
 as cx_p_writer -c "CREATE TABLE w.mine (id int PRIMARY KEY, received_at timestamptz, decided_at timestamptz, cx_status text)" \
 	-c "SELECT cx.track('w.mine', 'within 1 day', started => 'received_at', finished => 'decided_at', status => 'cx_status')" >/dev/null
 refused "the writer cannot point its own registry row at the table it may update" cx_p_writer \

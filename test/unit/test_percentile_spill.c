@@ -22,7 +22,7 @@ typedef struct Data
 } Data;
 
 static int
-t_scan(void *arg, cxspill_visit visit, void *varg)
+t_scan(void *arg, CxSpillVisit visit, void *varg)
 {
 	Data	   *d = (Data *) arg;
 	size_t		i = 0,
@@ -72,7 +72,7 @@ check_doubles(const char *name, double *v, size_t n, size_t budget, int *rc_out)
 				rc,
 				i,
 				ok = 1;
-	cxspill_key lo = ~(cxspill_key) 0,
+	CxSpillKey lo = ~(CxSpillKey) 0,
 				hi = 0;
 	Data		d = {(const char *) v, n, sizeof(double), 0, 0, 0};
 	CxSpillScan sc = {t_scan, &d};
@@ -155,7 +155,7 @@ main(void)
 		int			m = some_ranks((int64_t) ni, ranks),
 					passes,
 					ok = 1;
-		cxspill_key lo = ~(cxspill_key) 0,
+		CxSpillKey lo = ~(CxSpillKey) 0,
 					hi = 0;
 		Data		d = {NULL, ni, sizeof(CxInterval), 0, 0, 0};
 		CxSpillScan sc = {t_scan, &d};
@@ -187,7 +187,7 @@ main(void)
 		int64_t		ranks[1] = {500000};
 		double		out[1];
 		int			passes;
-		cxspill_key lo = ~(cxspill_key) 0,
+		CxSpillKey lo = ~(CxSpillKey) 0,
 					hi = 0;
 		Data		d = {(const char *) v, n, sizeof(double), 0, 2, 0};
 		CxSpillScan sc = {t_scan, &d};

@@ -17,7 +17,7 @@ near(double a, double b, double tol)
 }
 
 /* Parse s and format it again; returns the status and fills out. */
-static CxrStatus
+static cxr_status
 roundtrip(const char *s, char *out, size_t len)
 {
 	int64_t		counts[CXR_MAX_POINTS];
@@ -25,7 +25,7 @@ roundtrip(const char *s, char *out, size_t len)
 				n;
 	int64_t		skipped;
 	const char *why = NULL;
-	CxrStatus	st = cxr_parse(s, &low, &n, &skipped, counts, &why);
+	cxr_status	st = cxr_parse(s, &low, &n, &skipped, counts, &why);
 	CxrView		v;
 
 	if (st != CXR_OK)
@@ -58,7 +58,7 @@ test_text(void)
 	static const struct
 	{
 		const char *in;
-		CxrStatus	st;
+		cxr_status	st;
 	}			bad[] = {
 		{"", CXR_ESYNTAX},
 		{"1..5", CXR_ESYNTAX},
@@ -95,7 +95,7 @@ test_text(void)
 					n;
 		int64_t		skipped;
 		const char *why = NULL;
-		CxrStatus	st = cxr_parse(bad[i].in, &low, &n, &skipped, counts, &why);
+		cxr_status	st = cxr_parse(bad[i].in, &low, &n, &skipped, counts, &why);
 
 		CHECK(st == bad[i].st && why != NULL, "text: rejects \"%s\" (status %d, want %d)", bad[i].in, st, bad[i].st);
 	}

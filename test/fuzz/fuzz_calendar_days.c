@@ -1,5 +1,5 @@
 /*
- * fuzz_calendar.c — business-calendar arithmetic (calendar_core.c, as
+ * fuzz_calendar_days.c — business-calendar arithmetic (calendar_core.c, as
  * cx.business_days, cx.add_business_days and the tracking trigger run it)
  * on any weekend, federal holidays on or off, any closures and any days.
  *
